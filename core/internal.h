@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared internals of the core library. Not installed; only the core sources include it.
+ */
+#ifndef BOOTMM_CORE_INTERNAL_H
+#define BOOTMM_CORE_INTERNAL_H
+
+#include "bootmm/machine.h"
+
+/* Freestanding builds still need these four (GCC's freestanding contract);
+ * the core calls them only through these names so a host can see them. */
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+void *memmove(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+
+size_t bm_strlen(const char *s);
+int bm_strcmp(const char *a, const char *b);
+
+/*
+ * BM_ASSERT - report a broken invariant naming the function and the values,
+ * FreeBSD vm_phys.c style, then carry on as the kernel would (no abort: a
+ * simulator must be able to show what happens next).
+ */
+#define BM_ASSERT(m, cond, fmt, ...)						\
+	do {									\
+		if (__builtin_expect(!(cond), 0))				\
+			bm_violation((m), BM_V_INVARIANT, 0, 0, __func__,	\
+				     "assertion '%s' failed: " fmt, #cond,	\
+				     ##__VA_ARGS__);				\
+	} while (0)
+
+/* Report misuse of the API (bad argument, unreserved free, ...). */
+#define bm_misuse(m, base, size, fmt, ...)					\
+	bm_violation((m), BM_V_MISUSE, BM_PFN_DOWN(base),			\
+		     BM_PFN_UP((base) + (size)), __func__, fmt, ##__VA_ARGS__)
+
+/* Clamp @size so that base + size does not wrap (the kernel's memblock_cap_size). */
+static inline phys_addr_t bm_cap_size(phys_addr_t base, phys_addr_t *size)
+{
+	return *size = BM_MIN(*size, BM_PHYS_ADDR_MAX - base);
+}
+
+/* Per-layer setup and teardown called by bm_machine_init/destroy. */
+void bm_memblock_init_state(struct bm_machine *m);
+int bm_mm_init_state(struct bm_machine *m);
+void bm_mm_destroy_state(struct bm_machine *m);
+
+#endif /* BOOTMM_CORE_INTERNAL_H */

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The machine context: lifetime, simulated physical memory, boot phase,
+ * logging and the checker's violation record.
+ */
+#include "internal.h"
+
+static const char *const phase_names[BM_NR_PHASES] = {
+	[BM_PHASE_SETUP_ARCH] = "setup_arch",
+	[BM_PHASE_FREE_AREA_INIT] = "free_area_init",
+	[BM_PHASE_MM_CORE_INIT] = "mm_core_init",
+	[BM_PHASE_BEFORE_SMP] = "before_smp",
+	[BM_PHASE_EARLY_INITCALL] = "early_initcall",
+	[BM_PHASE_SMP_INIT] = "smp_init",
+	[BM_PHASE_PAGE_ALLOC_INIT_LATE] = "page_alloc_init_late",
+	[BM_PHASE_CORE_INITCALL] = "core_initcall",
+	[BM_PHASE_POSTCORE_INITCALL] = "postcore_initcall",
+	[BM_PHASE_ARCH_INITCALL] = "arch_initcall",
+	[BM_PHASE_SUBSYS_INITCALL] = "subsys_initcall",
+	[BM_PHASE_FS_INITCALL] = "fs_initcall",
+	[BM_PHASE_DEVICE_INITCALL] = "device_initcall",
+	[BM_PHASE_LATE_INITCALL] = "late_initcall",
+	[BM_PHASE_FREE_INITMEM] = "free_initmem",
+	[BM_PHASE_RUNNING] = "running",
+};
+
+static const char *const violation_names[BM_NR_VIOLATION_KINDS] = {
+	[BM_V_UNINIT_READ] = "uninit_read",
+	[BM_V_DOUBLE_INIT] = "double_init",
+	[BM_V_LEAK] = "leak",
+	[BM_V_MEMBLOCK_MISMATCH] = "memblock_mismatch",
+	[BM_V_MIGRATETYPE] = "migratetype",
+	[BM_V_MISUSE] = "misuse",
+	[BM_V_INVARIANT] = "invariant",
+	[BM_V_WARN] = "warn",
+};
+
+const char *bm_phase_name(enum bm_phase phase)
+{
+	return (unsigned)phase < BM_NR_PHASES ? phase_names[phase] : "?";
+}
+
+const char *bm_violation_name(enum bm_violation_kind kind)
+{
+	return (unsigned)kind < BM_NR_VIOLATION_KINDS ? violation_names[kind] : "?";
+}
+
+/**
+ * bm_config_default - x86-64 defaults of a current distribution kernel
+ * @cfg: filled in
+ *
+ * Deferred struct page init on, pageblock order 9, MAX_PAGE_ORDER 10, zones
+ * DMA < 16 MiB and DMA32 < 4 GiB, one thread, bootmm's "safe" release policy.
+ */
+void bm_config_default(struct bm_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->pageblock_order = 9;
+	cfg->max_page_order = 10;
+	cfg->deferred_struct_page_init = true;
+	cfg->threads = 1;
+	cfg->release_policy = 0;
+	cfg->zone_dma_end_pfn = BM_PFN_DOWN((phys_addr_t)16 << 20);
+	cfg->zone_dma32_end_pfn = BM_PFN_DOWN((phys_addr_t)4 << 30);
+	cfg->kho_fixed = true;
+}
+
+int bm_machine_init(struct bm_machine *m, const struct bm_prim *prim,
+		    const struct bm_config *cfg, phys_addr_t phys_size)
+{
+	memset(m, 0, sizeof(*m));
+	if (cfg)
+		m->cfg = *cfg;
+	else
+		bm_config_default(&m->cfg);
+	m->prim = prim;
+	m->caller = "bootmm";
+	if (phys_size) {
+		m->phys_base = prim->phys_map(prim->ctx, phys_size);
+		if (!m->phys_base)
+			return -BM_ENOMEM;
+		m->phys_size = phys_size;
+	}
+	bm_memblock_init_state(m);
+	if (bm_mm_init_state(m)) {
+		bm_machine_destroy(m);
+		return -BM_ENOMEM;
+	}
+	return 0;
+}
+
+void bm_machine_destroy(struct bm_machine *m)
+{
+	bm_mm_destroy_state(m);
+	if (m->phys_base)
+		m->prim->phys_unmap(m->prim->ctx, m->phys_base, m->phys_size);
+	m->phys_base = NULL;
+	m->phys_size = 0;
+}
+
+void *bm_phys_to_virt(struct bm_machine *m, phys_addr_t phys)
+{
+	if (!m->phys_base || phys >= m->phys_size)
+		return NULL;
+	return m->phys_base + phys;
+}
+
+phys_addr_t bm_virt_to_phys(struct bm_machine *m, const void *virt)
+{
+	return (phys_addr_t)((const uint8_t *)virt - m->phys_base);
+}
+
+void bm_set_phase(struct bm_machine *m, enum bm_phase phase)
+{
+	m->phase = phase;
+}
+
+static void emit(struct bm_machine *m, int level, const char *line)
+{
+	if (m->prim && m->prim->log)
+		m->prim->log(m->prim->ctx, level, line);
+	if (m->log_hook)
+		m->log_hook(m, level, line);
+}
+
+/**
+ * bm_log - print one kernel-style log line
+ * @m: machine
+ * @level: BM_LOG_*
+ * @fmt: format (bm_vsnprintf); lines are cut at 320 bytes
+ *
+ * Context: any phase; lines carry no phase prefix (they are the kernel's
+ * own text); the log hook sees m->phase if it wants it.
+ */
+void bm_log(struct bm_machine *m, int level, const char *fmt, ...)
+{
+	char line[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	bm_vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	emit(m, level, line);
+}
+
+/**
+ * bm_violation - record what the checker caught
+ * @m: machine
+ * @kind: what kind of violation
+ * @pfn_start: first pfn concerned (0 if none)
+ * @pfn_end: one past the last pfn
+ * @func: the core function that caught it
+ * @fmt: detail
+ *
+ * Counts every violation; keeps the first BM_MAX_RECORDED_VIOLATIONS in
+ * full (phase, function, the call in progress) and logs each.
+ */
+void bm_violation(struct bm_machine *m, enum bm_violation_kind kind,
+		  bm_pfn_t pfn_start, bm_pfn_t pfn_end, const char *func,
+		  const char *fmt, ...)
+{
+	struct bm_violation *v = NULL;
+	char detail[sizeof(v->detail)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	bm_vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+
+	if ((unsigned)kind >= BM_NR_VIOLATION_KINDS)
+		kind = BM_V_INVARIANT;
+	m->violation_count[kind]++;
+	if (m->nr_recorded < BM_MAX_RECORDED_VIOLATIONS) {
+		v = &m->violations[m->nr_recorded++];
+		v->kind = kind;
+		v->phase = m->phase;
+		v->pfn_start = pfn_start;
+		v->pfn_end = pfn_end;
+		v->func = func;
+		v->cause = m->caller;
+		memcpy(v->detail, detail, sizeof(detail));
+	}
+	bm_log(m, kind == BM_V_WARN ? BM_LOG_WARN : BM_LOG_ERR,
+	       "bootmm: %s in %s at %s (pfn %#llx-%#llx, via %s): %s",
+	       bm_violation_name(kind), func, bm_phase_name(m->phase),
+	       (unsigned long long)pfn_start, (unsigned long long)pfn_end,
+	       m->caller ? m->caller : "?", detail);
+}

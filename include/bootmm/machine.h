@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The machine context: all state of one simulated boot. Nothing in the core
+ * is global, so any number of machines can boot side by side; the caller
+ * owns the storage (struct bm_machine is public so it can live anywhere).
+ */
+#ifndef BOOTMM_MACHINE_H
+#define BOOTMM_MACHINE_H
+
+#include <stdarg.h>
+#include "types.h"
+#include "prim.h"
+#include "memblock.h"
+#include "mm.h"
+
+/* Boot phases, in the order start_kernel goes through them (BRIEF 1). */
+enum bm_phase {
+	BM_PHASE_SETUP_ARCH,
+	BM_PHASE_FREE_AREA_INIT,
+	BM_PHASE_MM_CORE_INIT,		/* memblock_free_all */
+	BM_PHASE_BEFORE_SMP,		/* alternative_instructions, efi_free_boot_services (old) */
+	BM_PHASE_EARLY_INITCALL,	/* runs before smp_init */
+	BM_PHASE_SMP_INIT,
+	BM_PHASE_PAGE_ALLOC_INIT_LATE,	/* deferred struct page init */
+	BM_PHASE_CORE_INITCALL,
+	BM_PHASE_POSTCORE_INITCALL,
+	BM_PHASE_ARCH_INITCALL,
+	BM_PHASE_SUBSYS_INITCALL,
+	BM_PHASE_FS_INITCALL,
+	BM_PHASE_DEVICE_INITCALL,
+	BM_PHASE_LATE_INITCALL,
+	BM_PHASE_FREE_INITMEM,
+	BM_PHASE_RUNNING,
+	BM_NR_PHASES
+};
+
+const char *bm_phase_name(enum bm_phase phase);
+
+/* What the checker records. */
+enum bm_violation_kind {
+	BM_V_UNINIT_READ,	/* a struct page read before it was initialised */
+	BM_V_DOUBLE_INIT,	/* an initialised, live struct page initialised again */
+	BM_V_LEAK,		/* memory released by its owner that never reached the buddy */
+	BM_V_MEMBLOCK_MISMATCH,	/* memblock and the memory map disagree */
+	BM_V_MIGRATETYPE,	/* a pageblock with the wrong migratetype */
+	BM_V_MISUSE,		/* API misuse: bad range, unreserved free, ... */
+	BM_V_INVARIANT,		/* a broken internal invariant */
+	BM_V_WARN,		/* the kernel would WARN() here */
+	BM_NR_VIOLATION_KINDS
+};
+
+const char *bm_violation_name(enum bm_violation_kind kind);
+
+struct bm_violation {
+	enum bm_violation_kind kind;
+	enum bm_phase phase;
+	bm_pfn_t pfn_start;		/* first pfn concerned */
+	bm_pfn_t pfn_end;		/* one past the last */
+	const char *func;		/* core function that noticed */
+	const char *cause;		/* the call that led there (m->caller) */
+	char detail[96];
+};
+
+#define BM_MAX_RECORDED_VIOLATIONS 256
+
+/* Configuration of one boot: the kernel's Kconfig and command line. */
+struct bm_config {
+	unsigned int pageblock_order;	/* 9 on x86-64 */
+	unsigned int max_page_order;	/* MAX_PAGE_ORDER, 10 on x86-64 */
+	bool deferred_struct_page_init;	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT */
+	bool arch_keep_memblock;	/* CONFIG_ARCH_KEEP_MEMBLOCK */
+	bool memblock_debug;		/* memblock=debug: trace every call */
+	bool movable_node;
+	unsigned int threads;		/* host threads for deferred init */
+	int release_policy;		/* enum bm_release_policy (boot.h) */
+	/* Zone boundaries in pfns: DMA below dma_pfn, DMA32 below dma32_pfn. */
+	bm_pfn_t zone_dma_end_pfn;
+	bm_pfn_t zone_dma32_end_pfn;
+	bool kho;			/* a kexec-handover boot */
+	bool kho_fixed;			/* KHO scratch CMA fix (seed 003) applied */
+};
+
+void bm_config_default(struct bm_config *cfg);
+
+/* Output sink for reports: the core formats, the host writes. */
+struct bm_sink {
+	void (*write)(struct bm_sink *s, const char *buf, size_t len);
+	void *ctx;
+};
+
+struct bm_machine {
+	struct bm_config cfg;
+	const struct bm_prim *prim;
+
+	/* Simulated physical memory: phys address p lives at phys_base + p. */
+	uint8_t *phys_base;
+	phys_addr_t phys_size;
+
+	enum bm_phase phase;
+	const char *caller;		/* who is calling now, for traces and violations */
+
+	struct bm_memblock_state memblock;
+	struct bm_mm mm;
+
+	/* Checker record. */
+	unsigned long violation_count[BM_NR_VIOLATION_KINDS];
+	struct bm_violation violations[BM_MAX_RECORDED_VIOLATIONS];
+	unsigned long nr_recorded;
+
+	/* Optional observer of log lines, in addition to prim->log. */
+	void (*log_hook)(struct bm_machine *m, int level, const char *line);
+	void *user;
+};
+
+/**
+ * bm_machine_init - prepare a machine context
+ * @m: storage for the machine, owned by the caller
+ * @prim: the host's platform contract
+ * @cfg: configuration (copied); NULL for bm_config_default()
+ * @phys_size: bytes of simulated physical address space to back (the end of
+ *             the highest RAM range); may be 0 for a machine that only uses
+ *             memblock's static arrays
+ *
+ * Return: 0, or -BM_ENOMEM if the host could not back the address space.
+ */
+int bm_machine_init(struct bm_machine *m, const struct bm_prim *prim,
+		    const struct bm_config *cfg, phys_addr_t phys_size);
+/* Release host resources of @m (the simulated RAM and shadows). */
+void bm_machine_destroy(struct bm_machine *m);
+
+/* Host pointer of simulated physical address @phys, NULL if out of range. */
+void *bm_phys_to_virt(struct bm_machine *m, phys_addr_t phys);
+phys_addr_t bm_virt_to_phys(struct bm_machine *m, const void *virt);
+
+void bm_set_phase(struct bm_machine *m, enum bm_phase phase);
+
+/* Logging: the line is formatted by the core's own printf (fmt.c). */
+void bm_log(struct bm_machine *m, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Record a violation; also logged at BM_LOG_ERR (WARN kinds at BM_LOG_WARN). */
+void bm_violation(struct bm_machine *m, enum bm_violation_kind kind,
+		  bm_pfn_t pfn_start, bm_pfn_t pfn_end, const char *func,
+		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Freestanding formatting: %d %i %u %x %X %s %c %p %%, with l/ll/z, width,
+ * '0' and '-' flags, and precision for %s. */
+int bm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int bm_snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void bm_printf(struct bm_sink *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif /* BOOTMM_MACHINE_H */

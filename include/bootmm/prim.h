@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The platform contract: everything the freestanding core needs from its
+ * host, and nothing more. The core never calls libc; a host (host/prim_host.c
+ * for a Linux process, or a kernel, or a test double) fills one of these.
+ */
+#ifndef BOOTMM_PRIM_H
+#define BOOTMM_PRIM_H
+
+#include "types.h"
+
+enum bm_log_level {
+	BM_LOG_ERR = 3,		/* misuse of the API, broken invariants */
+	BM_LOG_WARN = 4,	/* the kernel's WARN() */
+	BM_LOG_INFO = 6,	/* the kernel's pr_info: "Memory: ...", "Freeing ..." */
+	BM_LOG_DEBUG = 7,	/* memblock=debug trace lines */
+};
+
+/* One unit of parallel work; @idx is the unit's index in [0, nr). */
+typedef void (*bm_work_fn)(void *arg, unsigned long idx);
+
+struct bm_prim {
+	void *ctx;
+
+	/*
+	 * Back @size bytes of simulated physical memory. Pages must read as
+	 * zero until written and should cost the host nothing until touched
+	 * (a 1 TiB machine is simulated on a 24 GiB host). Returns NULL on
+	 * failure.
+	 */
+	void *(*phys_map)(void *ctx, uint64_t size);
+	void (*phys_unmap)(void *ctx, void *base, uint64_t size);
+
+	/* Zeroed host memory for instrumentation (shadow bitmaps). */
+	void *(*zalloc)(void *ctx, size_t size);
+	void (*free)(void *ctx, void *p, size_t size);
+
+	/* One finished line, without the newline. */
+	void (*log)(void *ctx, int level, const char *line);
+
+	/* Monotonic nanoseconds, for "deferred pages initialised in Mms". */
+	uint64_t (*now_ns)(void *ctx);
+
+	/*
+	 * Run fn(arg, i) for every i in [0, nr) on up to @nthreads host
+	 * threads and return when all are done. Units are independent; the
+	 * host may run them in any order. A host without threads may run them
+	 * in a loop.
+	 */
+	void (*parallel)(void *ctx, unsigned nthreads, bm_work_fn fn, void *arg,
+			 unsigned long nr);
+};
+
+#endif /* BOOTMM_PRIM_H */
