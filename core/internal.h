@@ -41,6 +41,34 @@ static inline phys_addr_t bm_cap_size(phys_addr_t base, phys_addr_t *size)
 	return *size = BM_MIN(*size, BM_PHYS_ADDR_MAX - base);
 }
 
+static inline unsigned int bm_pageblock_order(const struct bm_machine *m)
+{
+	return m->cfg.pageblock_order;
+}
+
+static inline unsigned long bm_pageblock_nr_pages(const struct bm_machine *m)
+{
+	return 1ul << m->cfg.pageblock_order;
+}
+
+static inline unsigned int bm_max_order(const struct bm_machine *m)
+{
+	return m->cfg.max_page_order;
+}
+
+/* Zone free-list lock: a spinlock from compiler builtins (freestanding). */
+static inline void bm_zone_lock(struct bm_zone *z)
+{
+	while (__atomic_exchange_n(&z->lock, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&z->lock, __ATOMIC_RELAXED))
+			;
+}
+
+static inline void bm_zone_unlock(struct bm_zone *z)
+{
+	__atomic_store_n(&z->lock, 0, __ATOMIC_RELEASE);
+}
+
 /* Per-layer setup and teardown called by bm_machine_init/destroy. */
 void bm_memblock_init_state(struct bm_machine *m);
 int bm_mm_init_state(struct bm_machine *m);
