@@ -69,6 +69,13 @@ static inline void bm_zone_unlock(struct bm_zone *z)
 	__atomic_store_n(&z->lock, 0, __ATOMIC_RELEASE);
 }
 
+/*
+ * deferred_grow_zone (deferred.c): initialise and free more of @zone's
+ * deferred memory map so that an order-@order allocation can succeed.
+ * Returns true if it made progress.
+ */
+bool bm_deferred_grow_zone(struct bm_machine *m, struct bm_zone *zone, unsigned int order);
+
 /* Per-layer setup and teardown called by bm_machine_init/destroy. */
 void bm_memblock_init_state(struct bm_machine *m);
 int bm_mm_init_state(struct bm_machine *m);
