@@ -70,6 +70,22 @@ static inline void bm_zone_unlock(struct bm_zone *z)
 }
 
 /*
+ * Where a pageblock's migratetype is first set (kho.c decides MOVABLE or,
+ * for KHO scratch with the seed-003 fix, CMA).
+ */
+enum bm_pb_init_site {
+	BM_PB_INIT_EARLY,	/* memmap_init_range */
+	BM_PB_INIT_DEFERRED,	/* deferred_init_pages */
+	BM_PB_INIT_RESERVED,	/* reserve_bootmem_region of a deferred page */
+};
+void bm_init_pageblock_migratetype(struct bm_machine *m, bm_pfn_t pfn,
+				   enum bm_pb_init_site site);
+bool bm_is_kho_scratch(struct bm_machine *m, bm_pfn_t pfn);
+void bm_kho_release_scratch(struct bm_machine *m);
+void bm_reserve_bootmem_region(struct bm_machine *m, phys_addr_t start, phys_addr_t end,
+			       int nid);
+
+/*
  * deferred_grow_zone (deferred.c): initialise and free more of @zone's
  * deferred memory map so that an order-@order allocation can succeed.
  * Returns true if it made progress.

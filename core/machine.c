@@ -169,6 +169,8 @@ void bm_violation(struct bm_machine *m, enum bm_violation_kind kind,
 
 	if ((unsigned)kind >= BM_NR_VIOLATION_KINDS)
 		kind = BM_V_INVARIANT;
+	while (__atomic_exchange_n(&m->report_lock, 1, __ATOMIC_ACQUIRE))
+		;
 	m->violation_count[kind]++;
 	if (m->nr_recorded < BM_MAX_RECORDED_VIOLATIONS) {
 		v = &m->violations[m->nr_recorded++];
@@ -180,6 +182,7 @@ void bm_violation(struct bm_machine *m, enum bm_violation_kind kind,
 		v->cause = m->caller;
 		memcpy(v->detail, detail, sizeof(detail));
 	}
+	__atomic_store_n(&m->report_lock, 0, __ATOMIC_RELEASE);
 	bm_log(m, kind == BM_V_WARN ? BM_LOG_WARN : BM_LOG_ERR,
 	       "bootmm: %s in %s at %s (pfn %#llx-%#llx, via %s): %s",
 	       bm_violation_name(kind), func, bm_phase_name(m->phase),

@@ -92,7 +92,8 @@ struct bm_node {
 	unsigned long node_present_pages;
 	bm_pfn_t first_deferred_pfn;	/* BM_NO_PFN if nothing deferred */
 	bool deferred_pending;		/* deferred init not yet run for this node */
-	unsigned long deferred_ms;	/* "node N deferred pages initialised in Mms" */
+	unsigned long deferred_ms;
+	phys_addr_t pgdat_phys;		/* NODE_DATA, set by the arch model (0: unknown) */	/* "node N deferred pages initialised in Mms" */
 	struct bm_zone zones[BM_NR_ZONES];
 };
 
@@ -144,6 +145,11 @@ void bm_init_single_page(struct bm_machine *m, bm_pfn_t pfn, enum bm_zone_type z
 			 int nid, const char *func);
 /* sparse_init: allocate the memory map of every present section from memblock. */
 int bm_sparse_init(struct bm_machine *m);
+/* The same with each node's memory map already reserved at node_memmap[nid]
+ * (a replayed trace made the allocations); NULL allocates as above. */
+int bm_sparse_init_at(struct bm_machine *m, const phys_addr_t *node_memmap);
+enum bm_zone_type bm_page_zonenum(const struct page *page);
+int bm_page_nid(const struct page *page);
 
 /* --- nodes and zones (zone.c) ---------------------------------------------- */
 /*

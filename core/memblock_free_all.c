@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The hand-off from memblock to the buddy allocator (mm_core_init ->
+ * memblock_free_all): reserved ranges get initialised, Reserved struct pages;
+ * free ranges below each node's first deferred pfn go to the buddy.
+ */
+#include "internal.h"
+
+/*
+ * init_reserved_page: a reserved page in the deferred part of the memory
+ * map has no struct page yet; initialise it now, as the kernel does for
+ * every deferred pfn (a page some earlier code initialised is initialised
+ * again, which the checker reports). Hole pages, initialised Reserved by
+ * free_area_init, would be re-initialised to the same state: bootmm skips
+ * them rather than report noise.
+ */
+static void init_reserved_page(struct bm_machine *m, bm_pfn_t pfn, int nid)
+{
+	struct bm_zone *z;
+
+	if (!bm_pfn_deferred(m, pfn))
+		return;
+	if (bm_page_initialised(m, pfn) &&
+	    !bm_memblock_is_memory(m, BM_PFN_PHYS(pfn)))
+		return;
+	z = bm_pfn_zone(m, pfn);
+	if (!z)
+		return;
+	bm_init_single_page(m, pfn, z->type, nid, "init_reserved_page");
+	if (BM_IS_ALIGNED(pfn, (bm_pfn_t)bm_pageblock_nr_pages(m)))
+		bm_init_pageblock_migratetype(m, pfn, BM_PB_INIT_RESERVED);
+}
+
+/**
+ * bm_reserve_bootmem_region - initialise and mark Reserved a physical range
+ * @m: machine after free_area_init
+ * @start: first byte
+ * @end: one past the last byte (rounded out to whole pages)
+ * @nid: node of the range, or BM_NUMA_NO_NODE to look it up per pfn
+ *
+ * Context: mm_core_init (memmap_init_reserved_pages), and late for ranges
+ * reserved after the hand-off.
+ */
+void bm_reserve_bootmem_region(struct bm_machine *m, phys_addr_t start, phys_addr_t end,
+			       int nid)
+{
+	for (bm_pfn_t pfn = BM_PFN_DOWN(start); pfn < BM_PFN_UP(end); pfn++) {
+		struct page *page;
+
+		if (!bm_pfn_valid(m, pfn))
+			continue;
+		init_reserved_page(m, pfn, nid >= 0 && nid < BM_MAX_NUMNODES ? nid :
+				   bm_pfn_nid(m, pfn));
+		page = bm_pfn_to_page(m, pfn);
+		if (!bm_page_initialised(m, pfn))
+			continue;	/* outside every zone: nothing to mark */
+		page->lru_next = page->lru_prev = BM_LIST_END;
+		page->flags |= PG_reserved;
+	}
+}
+
+static void memmap_init_reserved_pages(struct bm_machine *m)
+{
+	struct memblock_region *r;
+
+	bm_for_each_reserved_mem_region(m, r) {
+		if (r->flags & MEMBLOCK_RSRV_NOINIT)
+			continue;
+		bm_reserve_bootmem_region(m, r->base, r->base + r->size, r->nid);
+	}
+	/* NOMAP memory is never freed: its struct pages are Reserved too. */
+	bm_for_each_mem_region(m, r) {
+		if (r->flags & MEMBLOCK_NOMAP)
+			bm_reserve_bootmem_region(m, r->base, r->base + r->size, r->nid);
+	}
+}
+
+/*
+ * __free_pages_memory: the largest naturally aligned blocks that fit, each
+ * skipped if it starts in the deferred range (memblock_free_pages).
+ */
+static void free_pages_memory(struct bm_machine *m, bm_pfn_t start, bm_pfn_t end)
+{
+	unsigned int max_order = bm_max_order(m);
+
+	while (start < end) {
+		unsigned int order = start ? (unsigned int)__builtin_ctzll(start) : max_order;
+
+		if (order > max_order)
+			order = max_order;
+		while (start + ((bm_pfn_t)1 << order) > end)
+			order--;
+		if (!bm_pfn_deferred(m, start))
+			bm_free_pages_core(m, start, order);
+		start += (bm_pfn_t)1 << order;
+	}
+}
+
+static void reset_managed_pages(struct bm_machine *m)
+{
+	int nid;
+
+	bm_for_each_online_node(m, nid)
+		for (int t = 0; t < BM_NR_ZONES; t++)
+			m->mm.nodes[nid].zones[t].managed_pages = 0;
+}
+
+/**
+ * bm_memblock_free_all - release memblock's free memory to the buddy allocator
+ * @m: machine after free_area_init
+ *
+ * Initialises and marks Reserved every reserved range (RSRV_NOINIT
+ * skipped, NOMAP memory included), then frees every free range
+ * (memory minus reserved, NOMAP excluded) in the largest aligned orders,
+ * skipping blocks at or above the node's first deferred pfn. totalram
+ * counts every free page, deferred ones included, as the kernel's does.
+ * Context: mm_core_init; moves the machine to that phase.
+ */
+void bm_memblock_free_all(struct bm_machine *m)
+{
+	phys_addr_t start, end;
+	unsigned long count = 0;
+	uint64_t i;
+
+	bm_set_phase(m, BM_PHASE_MM_CORE_INIT);
+	bm_kho_release_scratch(m);
+	reset_managed_pages(m);
+	memmap_init_reserved_pages(m);
+	bm_for_each_free_mem_range(m, i, BM_NUMA_NO_NODE, MEMBLOCK_NONE, &start, &end, NULL) {
+		bm_pfn_t s = BM_PFN_UP(start), e = BM_PFN_DOWN(end);
+
+		if (s >= e)
+			continue;
+		free_pages_memory(m, s, e);
+		count += (unsigned long)(e - s);
+	}
+	m->mm.totalram_pages += count;
+	m->mm.buddy_ready = true;
+}

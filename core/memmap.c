@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The memory map: one struct page per page frame, allocated from memblock
+ * per node as SPARSEMEM does, and the sanitizer that knows which struct
+ * pages have been initialised.
+ *
+ * Layout: sparse_init allocates, per node, one 2 MiB slot per present
+ * 128 MiB section (the kernel's 64 bytes per page); bootmm's compact
+ * struct page array occupies the start of each slot. The shadow bitmap
+ * (one bit per pfn, set once the struct page is initialised) is host
+ * memory, like KASAN's shadow: the simulated kernel never sees it.
+ */
+#include "internal.h"
+
+#define SECTION_MAP_SIZE	(BM_PAGES_PER_SECTION * BM_KERNEL_STRUCT_PAGE)	/* 2 MiB */
+#define PMD_SIZE		((phys_addr_t)2 << 20)
+#define MAX_DMA_PHYS		((phys_addr_t)16 << 20)	/* __pa(MAX_DMA_ADDRESS) */
+/* mem_section_usage of a 6.x kernel: rcu_head, subsection map, pageblock bits. */
+#define SECTION_USAGE_SIZE	56
+#define SECTIONS_PER_ROOT	256	/* PAGE_SIZE / sizeof(struct mem_section) */
+#define NR_SECTION_ROOTS_SIZE	16384	/* the mem_section root array */
+
+static inline bool shadow_test(const uint64_t *bm, bm_pfn_t pfn)
+{
+	return (bm[pfn >> 6] >> (pfn & 63)) & 1;
+}
+
+bool bm_pfn_valid(struct bm_machine *m, bm_pfn_t pfn)
+{
+	if (pfn >= m->mm.nr_sections * BM_PAGES_PER_SECTION)
+		return false;
+	return m->mm.sections[pfn / BM_PAGES_PER_SECTION].map != NULL;
+}
+
+struct page *bm_pfn_to_page(struct bm_machine *m, bm_pfn_t pfn)
+{
+	if (!bm_pfn_valid(m, pfn))
+		return NULL;
+	return m->mm.sections[pfn / BM_PAGES_PER_SECTION].map + (pfn % BM_PAGES_PER_SECTION);
+}
+
+/**
+ * bm_page_to_pfn - the pfn a struct page describes
+ * @m: machine
+ * @page: a struct page of @m's memory map
+ *
+ * Return: the pfn, or BM_NO_PFN if @page is not in the memory map.
+ * Context: any; O(log sections) through the map_phys order of sections.
+ */
+bm_pfn_t bm_page_to_pfn(struct bm_machine *m, const struct page *page)
+{
+	phys_addr_t phys = bm_virt_to_phys(m, page);
+	phys_addr_t slot = BM_ALIGN_DOWN(phys, SECTION_MAP_SIZE);
+
+	for (unsigned long s = 0; s < m->mm.nr_sections; s++) {
+		const struct bm_section *sec = &m->mm.sections[s];
+
+		if (sec->map && sec->map_phys == slot) {
+			size_t idx = (size_t)(page - sec->map);
+
+			if (idx >= BM_PAGES_PER_SECTION)
+				break;
+			return s * BM_PAGES_PER_SECTION + idx;
+		}
+	}
+	return BM_NO_PFN;
+}
+
+bool bm_page_initialised(struct bm_machine *m, bm_pfn_t pfn)
+{
+	if (!bm_pfn_valid(m, pfn))
+		return false;
+	return shadow_test(m->mm.init_bitmap, pfn);
+}
+
+/**
+ * bm_page_read - checked access to a struct page about to be read
+ * @m: machine
+ * @pfn: page frame
+ * @func: the reader (its name goes into the violation)
+ *
+ * Return: the struct page, or NULL if there is no memory map at @pfn.
+ * Context: any phase; safe from deferred-init threads. A read of a struct
+ * page that was never initialised is recorded as BM_V_UNINIT_READ and the
+ * page is returned anyway: the real kernel reads whatever is there.
+ */
+struct page *bm_page_read(struct bm_machine *m, bm_pfn_t pfn, const char *func)
+{
+	struct page *page = bm_pfn_to_page(m, pfn);
+
+#if BOOTMM_CHECKS
+	if (page && !shadow_test(m->mm.init_bitmap, pfn)) {
+		__atomic_fetch_add(&m->mm.nr_uninit_reads, 1, __ATOMIC_RELAXED);
+		bm_violation(m, BM_V_UNINIT_READ, pfn, pfn + 1, func,
+			     "struct page of pfn %#llx read before it was initialised",
+			     (unsigned long long)pfn);
+	}
+#else
+	(void)func;
+#endif
+	return page;
+}
+
+/**
+ * bm_init_single_page - the kernel's __init_single_page
+ * @m: machine
+ * @pfn: page frame, must have a memory map
+ * @zone: zone the page belongs to
+ * @nid: node
+ * @func: initialiser, for the double-init report
+ *
+ * Zeroes the struct page, links zone and node, refcount 1, mapcount -1,
+ * empty list links, and marks it initialised in the shadow. Initialising a
+ * struct page that is already initialised is recorded as BM_V_DOUBLE_INIT:
+ * whatever state it held (Reserved, a free block's links) is lost.
+ * Context: any phase; callers on different sections may run concurrently.
+ */
+void bm_init_single_page(struct bm_machine *m, bm_pfn_t pfn, enum bm_zone_type zone,
+			 int nid, const char *func)
+{
+	struct page *page = bm_pfn_to_page(m, pfn);
+	uint64_t *word;
+
+	if (!page) {
+		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, func,
+			     "no memory map for pfn %#llx", (unsigned long long)pfn);
+		return;
+	}
+	word = &m->mm.init_bitmap[pfn >> 6];
+	if ((*word >> (pfn & 63)) & 1) {
+		__atomic_fetch_add(&m->mm.nr_double_inits, 1, __ATOMIC_RELAXED);
+#if BOOTMM_CHECKS
+		bm_violation(m, BM_V_DOUBLE_INIT, pfn, pfn + 1, func,
+			     "struct page of pfn %#llx initialised again (flags %#x refcount %d)",
+			     (unsigned long long)pfn, page->flags, page->refcount);
+#endif
+	}
+	page->flags = ((uint32_t)zone << PG_ZONE_SHIFT) |
+		      (((uint32_t)nid << PG_NODE_SHIFT) & PG_NODE_MASK);
+	page->refcount = 1;
+	page->mapcount = -1;
+	page->order = 0;
+	page->lru_next = BM_LIST_END;
+	page->lru_prev = BM_LIST_END;
+	/* Workers own whole sections (512 words of the shadow): no sharing. */
+	*word |= (uint64_t)1 << (pfn & 63);
+	m->mm.nr_page_inits++;
+}
+
+/* Zone of a struct page, from its flags (page_zonenum). */
+enum bm_zone_type bm_page_zonenum(const struct page *page)
+{
+	return (enum bm_zone_type)((page->flags & PG_ZONE_MASK) >> PG_ZONE_SHIFT);
+}
+
+int bm_page_nid(const struct page *page)
+{
+	return (int)((page->flags & PG_NODE_MASK) >> PG_NODE_SHIFT);
+}
+
+/* Allocate host-side tables sized by the end of memory. */
+static int alloc_tables(struct bm_machine *m, bm_pfn_t max_pfn)
+{
+	struct bm_mm *mm = &m->mm;
+	unsigned long nr = (unsigned long)((max_pfn + BM_PAGES_PER_SECTION - 1) / BM_PAGES_PER_SECTION);
+	bm_pfn_t span = (bm_pfn_t)nr * BM_PAGES_PER_SECTION;
+
+	mm->max_pfn = max_pfn;
+	mm->nr_sections = nr;
+	mm->sections = m->prim->zalloc(m->prim->ctx, nr * sizeof(*mm->sections));
+	mm->init_bitmap = m->prim->zalloc(m->prim->ctx, (size_t)(span / 8));
+	mm->pageblock_mt = m->prim->zalloc(m->prim->ctx, (size_t)(span >> bm_pageblock_order(m)));
+	if (!mm->sections || !mm->init_bitmap || !mm->pageblock_mt)
+		return -BM_ENOMEM;
+	return 0;
+}
+
+/*
+ * Page-table pages for the vmemmap of one node, as vmemmap_populate makes
+ * them: a PUD page per new 512 GiB of vmemmap, a PMD page per new 1 GiB
+ * (the PMD entries map the 2 MiB slots directly). One PUD page covers
+ * the whole 16 TiB bootmm supports.
+ */
+struct vmemmap_tables {
+	bool pud_done;
+	uint64_t pmd_done[4];	/* 256 GiB of vmemmap / 1 GiB */
+};
+
+static void alloc_vmemmap_tables(struct bm_machine *m, int nid, struct vmemmap_tables *vt)
+{
+	for (unsigned long s = 0; s < m->mm.nr_sections; s++) {
+		uint64_t va = (uint64_t)s * BM_PAGES_PER_SECTION * BM_KERNEL_STRUCT_PAGE;
+		unsigned long pmd = (unsigned long)(va >> 30);
+
+		if (!m->mm.sections[s].present || m->mm.sections[s].nid != nid)
+			continue;
+		m->caller = "vmemmap_alloc_block_zero";
+		if (!vt->pud_done) {
+			vt->pud_done = true;
+			if (bm_memblock_alloc_try_nid_raw(m, BM_PAGE_SIZE, BM_PAGE_SIZE, MAX_DMA_PHYS,
+							  MEMBLOCK_ALLOC_ACCESSIBLE, nid) == NULL)
+				return;
+		}
+		if (!(vt->pmd_done[pmd / 64] & (1ull << (pmd % 64)))) {
+			vt->pmd_done[pmd / 64] |= 1ull << (pmd % 64);
+			bm_memblock_alloc_try_nid_raw(m, BM_PAGE_SIZE, BM_PAGE_SIZE, MAX_DMA_PHYS,
+						      MEMBLOCK_ALLOC_ACCESSIBLE, nid);
+		}
+	}
+}
+
+/* mem_section_usage of the node's sections, placed near its pgdat. */
+static void alloc_usemap(struct bm_machine *m, int nid, unsigned long nr_present)
+{
+	phys_addr_t goal = BM_ALIGN_DOWN(m->mm.nodes[nid].pgdat_phys,
+					 (phys_addr_t)1 << BM_SECTION_SHIFT);
+	phys_addr_t limit = goal + ((phys_addr_t)1 << BM_SECTION_SHIFT);
+	void *p;
+
+	m->caller = "sparse_init_nid";
+	if (!m->mm.nodes[nid].pgdat_phys)
+		goal = limit = 0;
+	p = bm_memblock_alloc_try_nid(m, SECTION_USAGE_SIZE * nr_present, BM_SMP_CACHE_BYTES,
+				      goal, limit, nid);
+	if (!p && limit)
+		bm_memblock_alloc_try_nid(m, SECTION_USAGE_SIZE * nr_present, BM_SMP_CACHE_BYTES,
+					  goal, 0, nid);
+}
+
+/**
+ * bm_sparse_init_at - build the memory map, optionally at given addresses
+ * @m: machine with memblock.memory populated (nids set or all node 0)
+ * @node_memmap: per node, the physical address of an already reserved
+ *               memory map (a replayed trace made the allocation), or NULL
+ *               to make every allocation the kernel's sparse_init makes, in
+ *               its order: the mem_section root array, one root page per 256
+ *               sections, then per node the section usage maps (near the
+ *               node's pgdat), the memory map (2 MiB per present section,
+ *               2 MiB aligned, above 16 MiB, on the node only) and the
+ *               vmemmap page tables.
+ *
+ * Return: 0, -BM_ENOMEM if memblock or the host cannot supply the memory,
+ * -BM_EINVAL if there is no memory or it was called twice, -BM_ERANGE above
+ * 16 TiB.
+ * Context: setup_arch (paging_init), before free_area_init.
+ */
+int bm_sparse_init_at(struct bm_machine *m, const phys_addr_t *node_memmap)
+{
+	struct bm_mm *mm = &m->mm;
+	unsigned long pfn_start, pfn_end;
+	uint64_t roots_done[8] = { 0 };	/* 2^17 sections / 256 per root */
+	struct vmemmap_tables vt = { 0 };
+	const char *saved_caller = m->caller;
+	bm_pfn_t max_pfn = 0;
+	int i, nid, ret = 0;
+
+	if (mm->memmap_ready) {
+		bm_violation(m, BM_V_MISUSE, 0, 0, __func__, "sparse_init called twice");
+		return -BM_EINVAL;
+	}
+	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &pfn_start, &pfn_end, &nid)
+		max_pfn = BM_MAX(max_pfn, (bm_pfn_t)pfn_end);
+	if (!max_pfn) {
+		bm_violation(m, BM_V_MISUSE, 0, 0, __func__, "no memory in memblock.memory");
+		return -BM_EINVAL;
+	}
+	if (max_pfn > ((bm_pfn_t)1 << 32)) {
+		bm_violation(m, BM_V_MISUSE, 0, 0, __func__,
+			     "machine above 16 TiB is not supported (max_pfn %#llx)",
+			     (unsigned long long)max_pfn);
+		return -BM_ERANGE;
+	}
+	if (alloc_tables(m, max_pfn))
+		return -BM_ENOMEM;
+
+	if (!node_memmap) {
+		m->caller = "sparse_init";
+		bm_memblock_alloc_try_nid(m, NR_SECTION_ROOTS_SIZE, BM_SMP_CACHE_BYTES, 0,
+					  MEMBLOCK_ALLOC_ACCESSIBLE, BM_NUMA_NO_NODE);
+	}
+	/* memory_present(): a section is present if any memory lies in it. */
+	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &pfn_start, &pfn_end, &nid) {
+		int snid = nid >= BM_MAX_NUMNODES || nid < 0 ? 0 : nid;
+
+		for (bm_pfn_t s = pfn_start / BM_PAGES_PER_SECTION;
+		     s <= (pfn_end - 1) / BM_PAGES_PER_SECTION; s++) {
+			unsigned long root = (unsigned long)(s / SECTIONS_PER_ROOT);
+
+			if (mm->sections[s].present)
+				continue;
+			mm->sections[s].present = true;
+			mm->sections[s].nid = (int16_t)snid;
+			if (node_memmap || (roots_done[root / 64] & (1ull << (root % 64))))
+				continue;
+			roots_done[root / 64] |= 1ull << (root % 64);
+			m->caller = "sparse_index_alloc";
+			bm_memblock_alloc_try_nid(m, BM_PAGE_SIZE, BM_SMP_CACHE_BYTES, 0,
+						  MEMBLOCK_ALLOC_ACCESSIBLE, snid);
+		}
+	}
+
+	for (nid = 0; nid < BM_MAX_NUMNODES; nid++) {
+		unsigned long nr_present = 0, k = 0;
+		phys_addr_t base;
+
+		for (unsigned long s = 0; s < mm->nr_sections; s++)
+			nr_present += mm->sections[s].present && mm->sections[s].nid == nid;
+		if (!nr_present)
+			continue;
+		if (node_memmap) {
+			base = node_memmap[nid];
+		} else {
+			void *p;
+
+			alloc_usemap(m, nid, nr_present);
+			m->caller = "sparse_init_nid";
+			p = bm_memblock_alloc_exact_nid_raw(m, nr_present * SECTION_MAP_SIZE,
+							    SECTION_MAP_SIZE, MAX_DMA_PHYS,
+							    MEMBLOCK_ALLOC_ACCESSIBLE, nid);
+			base = p ? bm_virt_to_phys(m, p) : 0;
+		}
+		if (!base || !bm_phys_to_virt(m, base + nr_present * SECTION_MAP_SIZE - 1)) {
+			bm_violation(m, BM_V_MISUSE, 0, 0, __func__,
+				     "node %d: no room for the memory map of %lu sections",
+				     nid, nr_present);
+			ret = -BM_ENOMEM;
+			break;
+		}
+		for (unsigned long s = 0; s < mm->nr_sections; s++) {
+			if (!mm->sections[s].present || mm->sections[s].nid != nid)
+				continue;
+			mm->sections[s].map_phys = base + k * SECTION_MAP_SIZE;
+			mm->sections[s].map = bm_phys_to_virt(m, mm->sections[s].map_phys);
+			k++;
+		}
+		if (!node_memmap)
+			alloc_vmemmap_tables(m, nid, &vt);
+	}
+	m->caller = saved_caller;
+	if (ret)
+		return ret;
+	mm->memmap_ready = true;
+	return 0;
+}
+
+/**
+ * bm_sparse_init - build the memory map the way the kernel's sparse_init does
+ * @m: machine
+ *
+ * Return: as bm_sparse_init_at().
+ * Context: setup_arch.
+ */
+int bm_sparse_init(struct bm_machine *m)
+{
+	return bm_sparse_init_at(m, NULL);
+}

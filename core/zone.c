@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Nodes and zones: free_area_init. Sizes every node and zone from
+ * memblock.memory, decides how much of the memory map is initialised early
+ * (defer_init), and initialises that early part, holes included.
+ */
+#include "internal.h"
+
+static const char *const zone_names[BM_NR_ZONES] = {
+	[BM_ZONE_DMA] = "DMA",
+	[BM_ZONE_DMA32] = "DMA32",
+	[BM_ZONE_NORMAL] = "Normal",
+	[BM_ZONE_MOVABLE] = "Movable",
+};
+
+const char *bm_zone_name(enum bm_zone_type type)
+{
+	return (unsigned)type < BM_NR_ZONES ? zone_names[type] : "?";
+}
+
+static int region_nid(int nid)
+{
+	return (nid < 0 || nid >= BM_MAX_NUMNODES) ? 0 : nid;
+}
+
+/* Architectural zone limits in pfns: [lo, hi) of each zone type. */
+static void zone_limits(struct bm_machine *m, enum bm_zone_type t, bm_pfn_t *lo, bm_pfn_t *hi)
+{
+	bm_pfn_t dma = m->cfg.zone_dma_end_pfn, dma32 = m->cfg.zone_dma32_end_pfn;
+
+	switch (t) {
+	case BM_ZONE_DMA:
+		*lo = 0;
+		*hi = dma;
+		break;
+	case BM_ZONE_DMA32:
+		*lo = dma;
+		*hi = BM_MAX(dma, dma32);
+		break;
+	case BM_ZONE_NORMAL:
+		*lo = BM_MAX(dma, dma32);
+		*hi = BM_NO_PFN;
+		break;
+	default:
+		*lo = *hi = 0;	/* ZONE_MOVABLE only with kernelcore=/movablecore= */
+		break;
+	}
+}
+
+int bm_pfn_nid(struct bm_machine *m, bm_pfn_t pfn)
+{
+	if (pfn < m->mm.nr_sections * BM_PAGES_PER_SECTION &&
+	    m->mm.sections[pfn / BM_PAGES_PER_SECTION].present)
+		return m->mm.sections[pfn / BM_PAGES_PER_SECTION].nid;
+	return BM_NUMA_NO_NODE;
+}
+
+/**
+ * bm_pfn_zone - the zone whose span holds @pfn
+ * @m: machine after free_area_init
+ * @pfn: page frame
+ *
+ * Return: the zone, or NULL for a pfn outside every zone span.
+ * Context: any phase after free_area_init.
+ */
+struct bm_zone *bm_pfn_zone(struct bm_machine *m, bm_pfn_t pfn)
+{
+	int nid = bm_pfn_nid(m, pfn);
+
+	if (nid < 0)
+		return NULL;
+	for (int t = 0; t < BM_NR_ZONES; t++) {
+		struct bm_zone *z = &m->mm.nodes[nid].zones[t];
+
+		if (z->spanned_pages && pfn >= z->zone_start_pfn &&
+		    pfn < z->zone_start_pfn + z->spanned_pages)
+			return z;
+	}
+	return NULL;
+}
+
+/**
+ * bm_pfn_deferred - is @pfn's struct page left to deferred init?
+ * @m: machine after free_area_init
+ * @pfn: page frame
+ *
+ * Return: true if @pfn is at or above its node's first_deferred_pfn
+ * (the kernel's early_page_uninitialised).
+ */
+bool bm_pfn_deferred(struct bm_machine *m, bm_pfn_t pfn)
+{
+	int nid = bm_pfn_nid(m, pfn);
+
+	return nid >= 0 && pfn >= m->mm.nodes[nid].first_deferred_pfn;
+}
+
+/* Pages of memblock.memory of @nid in [lo, hi) (absent_pages_in_range's complement). */
+static unsigned long memory_pages_in(struct bm_machine *m, int nid, bm_pfn_t lo, bm_pfn_t hi)
+{
+	unsigned long s, e, n = 0;
+	int i, rnid;
+
+	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &s, &e, &rnid) {
+		bm_pfn_t a = BM_MAX((bm_pfn_t)s, lo), b = BM_MIN((bm_pfn_t)e, hi);
+
+		if (region_nid(rnid) == nid && a < b)
+			n += (unsigned long)(b - a);
+	}
+	return n;
+}
+
+static void size_nodes_and_zones(struct bm_machine *m)
+{
+	struct bm_mm *mm = &m->mm;
+	unsigned long s, e;
+	int i, nid;
+
+	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &s, &e, &nid) {
+		struct bm_node *node = &mm->nodes[region_nid(nid)];
+		bm_pfn_t end = node->node_start_pfn + node->node_spanned_pages;
+
+		if (!node->online) {
+			node->online = true;
+			node->node_start_pfn = s;
+			end = s;
+		}
+		node->node_spanned_pages = BM_MAX(end, (bm_pfn_t)e) - node->node_start_pfn;
+		mm->nr_node_ids = BM_MAX(mm->nr_node_ids, region_nid(nid) + 1);
+	}
+	bm_for_each_online_node(m, nid) {
+		struct bm_node *node = &mm->nodes[nid];
+		bm_pfn_t nstart = node->node_start_pfn;
+		bm_pfn_t nend = nstart + node->node_spanned_pages;
+
+		node->node_present_pages = 0;
+		for (int t = 0; t < BM_NR_ZONES; t++) {
+			struct bm_zone *z = &node->zones[t];
+			bm_pfn_t lo, hi;
+
+			z->nid = nid;
+			z->type = (enum bm_zone_type)t;
+			zone_limits(m, (enum bm_zone_type)t, &lo, &hi);
+			lo = BM_MAX(lo, nstart);
+			hi = BM_MIN(hi, nend);
+			if (lo >= hi) {
+				z->zone_start_pfn = 0;
+				z->spanned_pages = z->present_pages = 0;
+				continue;
+			}
+			z->zone_start_pfn = lo;
+			z->spanned_pages = (unsigned long)(hi - lo);
+			z->present_pages = memory_pages_in(m, nid, lo, hi);
+			node->node_present_pages += z->present_pages;
+			for (unsigned o = 0; o < BM_MAX_ORDER_LIMIT; o++)
+				for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+					z->free_area[o].head[mt] = BM_LIST_END;
+		}
+	}
+}
+
+static int highest_populated_zone(struct bm_node *node)
+{
+	for (int t = BM_NR_ZONES - 1; t >= 0; t--)
+		if (node->zones[t].present_pages)
+			return t;
+	return -1;
+}
+
+/*
+ * defer_init(): in the highest zone of a node, the kernel initialises the
+ * first PAGES_PER_SECTION pages of memory, then stops at the next
+ * section-aligned pfn it visits; that pfn is first_deferred_pfn. Lower
+ * zones are always fully initialised (address-constrained allocations).
+ */
+static void compute_first_deferred(struct bm_machine *m, int nid)
+{
+	struct bm_node *node = &m->mm.nodes[nid];
+	int top = highest_populated_zone(node);
+	unsigned long s, e, visited = 0;
+	bm_pfn_t zlo, zhi;
+	int i, rnid;
+
+	node->first_deferred_pfn = BM_NO_PFN;
+	if (!m->cfg.deferred_struct_page_init || top < 0)
+		return;
+	zlo = node->zones[top].zone_start_pfn;
+	zhi = zlo + node->zones[top].spanned_pages;
+	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &s, &e, &rnid) {
+		bm_pfn_t a = BM_MAX((bm_pfn_t)s, zlo), b = BM_MIN((bm_pfn_t)e, zhi), cand;
+
+		if (region_nid(rnid) != nid || a >= b)
+			continue;
+		/* The (PAGES_PER_SECTION + 1)-th page visited, or this range's start. */
+		if (visited + (b - a) <= BM_PAGES_PER_SECTION) {
+			visited += (unsigned long)(b - a);
+			continue;
+		}
+		cand = visited > BM_PAGES_PER_SECTION ? a : a + (BM_PAGES_PER_SECTION - visited);
+		visited = BM_PAGES_PER_SECTION + 1;
+		cand = BM_ALIGN_UP(cand, BM_PAGES_PER_SECTION);
+		if (cand < b) {
+			node->first_deferred_pfn = cand;
+			node->deferred_pending = true;
+			return;
+		}
+	}
+}
+
+/* init_unavailable_range: struct pages of holes are initialised and Reserved. */
+static void init_unavailable_range(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
+				   enum bm_zone_type zone, int nid)
+{
+	unsigned long pgcnt = 0;
+	unsigned long nr_pb = bm_pageblock_nr_pages(m);
+
+	for (bm_pfn_t pfn = spfn; pfn < epfn; pfn++) {
+		if (!bm_pfn_valid(m, BM_ALIGN_DOWN(pfn, (bm_pfn_t)nr_pb))) {
+			pfn = BM_ALIGN_DOWN(pfn, (bm_pfn_t)nr_pb) + nr_pb - 1;
+			continue;
+		}
+		bm_init_single_page(m, pfn, zone, nid, "init_unavailable_range");
+		bm_pfn_to_page(m, pfn)->flags |= PG_reserved;
+		pgcnt++;
+	}
+	if (pgcnt)
+		bm_log(m, BM_LOG_INFO, "On node %d, zone %s: %lu pages in unavailable ranges",
+		       nid, bm_zone_name(zone), pgcnt);
+}
+
+/* memmap_init_range, MEMINIT_EARLY: stops at the node's first deferred pfn. */
+static void memmap_init_range(struct bm_machine *m, bm_pfn_t start, bm_pfn_t end,
+			      enum bm_zone_type zone, int nid)
+{
+	bm_pfn_t stop = BM_MIN(end, m->mm.nodes[nid].first_deferred_pfn);
+
+	for (bm_pfn_t pfn = start; pfn < stop; pfn++) {
+		bm_init_single_page(m, pfn, zone, nid, "memmap_init_range");
+		if (BM_IS_ALIGNED(pfn, (bm_pfn_t)bm_pageblock_nr_pages(m)))
+			bm_init_pageblock_migratetype(m, pfn, BM_PB_INIT_EARLY);
+	}
+}
+
+/* memmap_init: every memory range, zone by zone, holes in between. */
+static void memmap_init(struct bm_machine *m)
+{
+	unsigned long s, e;
+	bm_pfn_t hole_pfn = 0, end_pfn = 0;
+	enum bm_zone_type zone_id = BM_ZONE_DMA;
+	int i, rnid, nid = 0;
+
+	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &s, &e, &rnid) {
+		struct bm_node *node;
+
+		nid = region_nid(rnid);
+		node = &m->mm.nodes[nid];
+		end_pfn = e;
+		for (int t = 0; t < BM_NR_ZONES; t++) {
+			struct bm_zone *z = &node->zones[t];
+			bm_pfn_t zs = z->zone_start_pfn, ze = zs + z->spanned_pages;
+			bm_pfn_t a = BM_MIN(BM_MAX((bm_pfn_t)s, zs), ze);
+			bm_pfn_t b = BM_MIN(BM_MAX((bm_pfn_t)e, zs), ze);
+
+			if (!z->present_pages)
+				continue;
+			zone_id = (enum bm_zone_type)t;
+			if (a >= b)
+				continue;
+			memmap_init_range(m, a, b, (enum bm_zone_type)t, nid);
+			if (hole_pfn < a)
+				init_unavailable_range(m, hole_pfn, a, (enum bm_zone_type)t, nid);
+			hole_pfn = b;
+		}
+	}
+	/* The hole up to the end of the last section goes to the last zone seen. */
+	end_pfn = BM_ALIGN_UP(end_pfn, BM_PAGES_PER_SECTION);
+	if (hole_pfn < end_pfn)
+		init_unavailable_range(m, hole_pfn, end_pfn, zone_id, nid);
+}
+
+static void log_zone_ranges(struct bm_machine *m)
+{
+	bm_pfn_t min_pfn = BM_NO_PFN, max_pfn = 0;
+	unsigned long s, e;
+	int i, nid;
+
+	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &s, &e, &nid) {
+		min_pfn = BM_MIN(min_pfn, (bm_pfn_t)s);
+		max_pfn = BM_MAX(max_pfn, (bm_pfn_t)e);
+	}
+	bm_log(m, BM_LOG_INFO, "Zone ranges:");
+	for (int t = 0; t < BM_ZONE_MOVABLE; t++) {
+		bm_pfn_t lo, hi;
+
+		zone_limits(m, (enum bm_zone_type)t, &lo, &hi);
+		lo = BM_MAX(lo, min_pfn);
+		hi = BM_MIN(hi, max_pfn);
+		if (lo >= hi)
+			bm_log(m, BM_LOG_INFO, "  %-8s empty", bm_zone_name((enum bm_zone_type)t));
+		else
+			bm_log(m, BM_LOG_INFO, "  %-8s [mem %#018llx-%#018llx]",
+			       bm_zone_name((enum bm_zone_type)t),
+			       (unsigned long long)BM_PFN_PHYS(lo),
+			       (unsigned long long)BM_PFN_PHYS(hi) - 1);
+	}
+	bm_log(m, BM_LOG_INFO, "  %-8s empty", "Device");
+	bm_log(m, BM_LOG_INFO, "Movable zone start for each node");
+	bm_log(m, BM_LOG_INFO, "Early memory node ranges");
+	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &s, &e, &nid)
+		bm_log(m, BM_LOG_INFO, "  node %3d: [mem %#018llx-%#018llx]", region_nid(nid),
+		       (unsigned long long)BM_PFN_PHYS(s), (unsigned long long)BM_PFN_PHYS(e) - 1);
+	bm_for_each_online_node(m, nid) {
+		struct bm_node *node = &m->mm.nodes[nid];
+
+		bm_log(m, BM_LOG_INFO, "Initmem setup node %d [mem %#018llx-%#018llx]", nid,
+		       (unsigned long long)BM_PFN_PHYS(node->node_start_pfn),
+		       (unsigned long long)BM_PFN_PHYS(node->node_start_pfn +
+						       node->node_spanned_pages) - 1);
+	}
+}
+
+/**
+ * bm_free_area_init - size nodes and zones, initialise the early memory map
+ * @m: machine whose memblock.memory holds every RAM range (with nids)
+ *
+ * Builds the memory map first if sparse_init has not run. Node and zone
+ * spans come from memblock.memory (present = pages of memory, spanned
+ * includes holes); first_deferred_pfn follows defer_init(); the early part
+ * of the memory map and every hole inside present sections are initialised
+ * (holes as Reserved). Logs the kernel's "Zone ranges:", "Early memory node
+ * ranges", "Initmem setup node" and "pages in unavailable ranges" lines.
+ *
+ * Return: 0, or a negative error from sparse_init.
+ * Context: setup_arch (x86 zone_sizes_init); moves the machine to the
+ * free_area_init phase.
+ */
+int bm_free_area_init(struct bm_machine *m)
+{
+	int nid, ret;
+
+	if (!m->mm.memmap_ready) {
+		ret = bm_sparse_init(m);
+		if (ret)
+			return ret;
+	}
+	bm_set_phase(m, BM_PHASE_FREE_AREA_INIT);
+	size_nodes_and_zones(m);
+	bm_for_each_online_node(m, nid)
+		compute_first_deferred(m, nid);
+	log_zone_ranges(m);
+	memmap_init(m);
+	return 0;
+}
