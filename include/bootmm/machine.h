@@ -12,6 +12,7 @@
 #include "prim.h"
 #include "memblock.h"
 #include "mm.h"
+#include "boot.h"
 
 /* Boot phases, in the order start_kernel goes through them (BRIEF 1). */
 enum bm_phase {
@@ -78,6 +79,11 @@ struct bm_config {
 	bm_pfn_t zone_dma32_end_pfn;
 	bool kho;			/* a kexec-handover boot */
 	bool kho_fixed;			/* KHO scratch CMA fix (seed 003) applied */
+	int placement;			/* enum bm_placement of the seeds' callers */
+	/* The kernel image, for the "Memory:" line (bytes). */
+	uint64_t kernel_code, kernel_rwdata, kernel_rodata, kernel_init, kernel_bss;
+	/* Print "Memory:" after deferred init (>= 6.11) instead of at mm_core_init. */
+	bool memory_line_after_deferred;
 };
 
 void bm_config_default(struct bm_config *cfg);
@@ -101,6 +107,7 @@ struct bm_machine {
 
 	struct bm_memblock_state memblock;
 	struct bm_mm mm;
+	struct bm_boot_state boot;
 
 	/* Checker record. */
 	unsigned long violation_count[BM_NR_VIOLATION_KINDS];
