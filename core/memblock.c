@@ -1,8 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * memblock: region arrays, add/remove/reserve, merge and split.
+ * memblock: region arrays, add/remove/reserve, merge, split and resize.
+ *
+ * The semantics are Linux's mm/memblock.c (v6.x-v7.x): a type is a sorted
+ * array of disjoint regions, kept minimal (touching neighbours with equal
+ * nid and flags are merged); an empty type has cnt 0 and a zeroed
+ * regions[0]. Arrays start static (128 entries) and double from memblock
+ * itself once memblock_allow_resize() was called. Where the kernel would
+ * crash or corrupt itself, bootmm reports the misuse and leaves the state
+ * alone instead.
  */
 #include "internal.h"
+
+#define RGN_BYTES	sizeof(struct memblock_region)
 
 void bm_memblock_init_state(struct bm_machine *m)
 {
@@ -16,6 +26,651 @@ void bm_memblock_init_state(struct bm_machine *m)
 	s->mb.reserved.name = "reserved";
 	s->mb.bottom_up = false;
 	s->mb.current_limit = MEMBLOCK_ALLOC_ANYWHERE;
+	/* The kernel's empty marker: regions[0] zeroed with node MAX_NUMNODES. */
+	s->memory_init[0].nid = BM_MAX_NUMNODES;
+	s->reserved_init[0].nid = BM_MAX_NUMNODES;
 	s->keep = m->cfg.arch_keep_memblock;
 	s->movable_node = m->cfg.movable_node;
+}
+
+static const char *caller_of(struct bm_machine *m)
+{
+	return m->caller ? m->caller : "?";
+}
+
+/**
+ * bm_memblock_trace_range - print one memblock=debug range line
+ * @m: machine
+ * @what: the kernel function name the line starts with
+ * @base: start of the range
+ * @size: its size (the end printed is inclusive, base + size - 1)
+ *
+ * Context: any; prints only when m->cfg.memblock_debug is set, at
+ * BM_LOG_DEBUG, naming m->caller as the kernel names _RET_IP_.
+ */
+void bm_memblock_trace_range(struct bm_machine *m, const char *what,
+			     phys_addr_t base, phys_addr_t size)
+{
+	if (!m->cfg.memblock_debug)
+		return;
+	bm_log(m, BM_LOG_DEBUG, "%s: [0x%016llx-0x%016llx] %s", what,
+	       (unsigned long long)base, (unsigned long long)(base + size - 1),
+	       caller_of(m));
+}
+
+static bool nid_in_range(int nid)
+{
+	return nid >= BM_NUMA_NO_NODE && nid <= BM_MAX_NUMNODES;
+}
+
+static bool is_static_array(struct bm_machine *m, const struct memblock_region *r)
+{
+	return r == m->memblock.memory_init || r == m->memblock.reserved_init;
+}
+
+/**
+ * bm_memblock_addrs_overlap - do two ranges intersect
+ * @base1: start of the first range
+ * @size1: its size
+ * @base2: start of the second range
+ * @size2: its size
+ *
+ * Return: true if [base1, base1 + size1) and [base2, base2 + size2) share
+ * an address. Context: pure.
+ */
+bool bm_memblock_addrs_overlap(phys_addr_t base1, phys_addr_t size1,
+			       phys_addr_t base2, phys_addr_t size2)
+{
+	return base1 < base2 + size2 && base2 < base1 + size1;
+}
+
+/**
+ * bm_memblock_overlaps_region - does a range intersect any region of a type
+ * @type: the type to search; NULL is treated as empty
+ * @base: start of the range
+ * @size: size, capped so the range does not wrap
+ *
+ * Return: true if some region of @type intersects the range. Context: any.
+ */
+bool bm_memblock_overlaps_region(const struct memblock_type *type,
+				 phys_addr_t base, phys_addr_t size)
+{
+	unsigned long i;
+
+	if (!type || !type->regions)
+		return false;
+	bm_cap_size(base, &size);
+	for (i = 0; i < type->cnt; i++)
+		if (bm_memblock_addrs_overlap(base, size, type->regions[i].base,
+					      type->regions[i].size))
+			return true;
+	return false;
+}
+
+/**
+ * bm_memblock_remove_region - drop one region from a type
+ * @m: machine
+ * @type: the type
+ * @r: index of the region, < type->cnt
+ *
+ * Restores the empty marker when the last region goes, because
+ * memblock_add_range() recognises an empty type by regions[0].size == 0.
+ * Context: setup; no trace.
+ */
+void bm_memblock_remove_region(struct bm_machine *m, struct memblock_type *type,
+			       unsigned long r)
+{
+	type->total_size -= type->regions[r].size;
+	memmove(&type->regions[r], &type->regions[r + 1],
+		(type->cnt - (r + 1)) * RGN_BYTES);
+	type->cnt--;
+
+	if (type->cnt == 0) {
+		if (type->total_size != 0)
+			bm_violation(m, BM_V_WARN, 0, 0, __func__,
+				     "%s empty but total_size %#llx", type->name,
+				     (unsigned long long)type->total_size);
+		type->regions[0].base = 0;
+		type->regions[0].size = 0;
+		type->regions[0].flags = MEMBLOCK_NONE;
+		type->regions[0].nid = BM_MAX_NUMNODES;
+	}
+}
+
+/*
+ * Double @type's array. The new one comes from memblock itself, avoiding
+ * [@new_area_start, +@new_area_size) when it is the reserved array that
+ * grows (that range is about to be reserved and may not be yet), is page
+ * aligned so memblock_discard() can free whole pages, and is reserved.
+ */
+static int double_array(struct bm_machine *m, struct memblock_type *type,
+			phys_addr_t new_area_start, phys_addr_t new_area_size)
+{
+	struct bm_memblock_state *s = &m->memblock;
+	bool is_reserved = type == &s->mb.reserved;
+	phys_addr_t *array_phys = is_reserved ? &s->reserved_array_phys :
+						&s->memory_array_phys;
+	phys_addr_t old_size, new_size, old_alloc, new_alloc, addr, old_phys;
+	struct memblock_region *new_array, *old_array;
+	const char *saved;
+
+	/*
+	 * The kernel panics here: resizing before the reserved ranges are all
+	 * known could put the array on top of one. Refuse, with no change.
+	 */
+	if (!s->can_resize) {
+		s->misuse++;
+		bm_violation(m, BM_V_MISUSE, 0, 0, __func__,
+			     "cannot resize %s array", type->name);
+		return -1;
+	}
+
+	old_size = type->max * RGN_BYTES;
+	new_size = old_size << 1;
+	old_alloc = BM_ALIGN_UP(old_size, BM_PAGE_SIZE);
+	new_alloc = BM_ALIGN_UP(new_size, BM_PAGE_SIZE);
+
+	if (!is_reserved)
+		new_area_start = new_area_size = 0;
+	addr = bm_memblock_find_in_range(m, new_area_start + new_area_size,
+					 s->mb.current_limit, new_alloc, BM_PAGE_SIZE);
+	if (!addr && new_area_size)
+		addr = bm_memblock_find_in_range(m, 0,
+						 BM_MIN(new_area_start, s->mb.current_limit),
+						 new_alloc, BM_PAGE_SIZE);
+	if (!addr) {
+		bm_log(m, BM_LOG_ERR,
+		       "memblock: Failed to double %s array from %ld to %ld entries !",
+		       type->name, (long)type->max, (long)type->max * 2);
+		return -1;
+	}
+	new_array = bm_phys_to_virt(m, addr);
+	if (!new_array || !bm_phys_to_virt(m, addr + new_alloc - 1)) {
+		s->misuse++;
+		bm_violation(m, BM_V_MISUSE, BM_PFN_DOWN(addr), BM_PFN_UP(addr + new_alloc),
+			     __func__, "no simulated RAM for the %s array at %#llx",
+			     type->name, (unsigned long long)addr);
+		return -1;
+	}
+	if (m->cfg.memblock_debug)
+		bm_log(m, BM_LOG_DEBUG, "memblock: %s is doubled to %ld at [0x%016llx-0x%016llx]",
+		       type->name, (long)type->max * 2, (unsigned long long)addr,
+		       (unsigned long long)(addr + new_size - 1));
+
+	/* Move first: it may be the reserved array itself that is full. */
+	memcpy(new_array, type->regions, old_size);
+	memset(new_array + type->max, 0, old_size);
+	old_array = type->regions;
+	old_phys = *array_phys;
+	type->regions = new_array;
+	type->max <<= 1;
+	*array_phys = addr;
+
+	saved = m->caller;
+	if (!is_static_array(m, old_array)) {
+		m->caller = "memblock_free";
+		bm_memblock_trace_range(m, "memblock_phys_free", old_phys, old_alloc);
+		bm_memblock_remove_range(m, &s->mb.reserved, old_phys, old_alloc);
+	}
+	m->caller = "memblock_double_array";
+	bm_memblock_trace_range(m, "memblock_reserve", addr, new_alloc);
+	if (bm_memblock_add_range(m, &s->mb.reserved, addr, new_alloc,
+				  BM_NUMA_NO_NODE, MEMBLOCK_RSRV_KERN))
+		bm_violation(m, BM_V_INVARIANT, BM_PFN_DOWN(addr), BM_PFN_UP(addr + new_alloc),
+			     __func__, "BUG: cannot reserve the new %s array", type->name);
+	m->caller = saved;
+	return 0;
+}
+
+/**
+ * bm_memblock_merge_regions - merge compatible neighbours
+ * @m: machine
+ * @type: the type
+ * @start_rgn: first region that changed
+ * @end_rgn: one past the last region that changed
+ *
+ * Looks at regions [start_rgn - 1, end_rgn], the only ones a change in
+ * [start_rgn, end_rgn) can have made mergeable. Context: setup.
+ */
+void bm_memblock_merge_regions(struct bm_machine *m, struct memblock_type *type,
+			       unsigned long start_rgn, unsigned long end_rgn)
+{
+	unsigned long i = start_rgn ? start_rgn - 1 : 0;
+
+	if (!type->cnt)
+		return;
+	end_rgn = BM_MIN(end_rgn, type->cnt - 1);
+	while (i < end_rgn) {
+		struct memblock_region *this = &type->regions[i];
+		struct memblock_region *next = &type->regions[i + 1];
+
+		if (this->base + this->size != next->base || this->nid != next->nid ||
+		    this->flags != next->flags) {
+			if (this->base + this->size > next->base)
+				bm_violation(m, BM_V_INVARIANT, BM_PFN_DOWN(next->base),
+					     BM_PFN_UP(this->base + this->size), __func__,
+					     "BUG: %s[%lu] overlaps the next region",
+					     type->name, i);
+			i++;
+			continue;
+		}
+		this->size += next->size;
+		memmove(next, next + 1, (type->cnt - (i + 2)) * RGN_BYTES);
+		type->cnt--;
+		end_rgn--;
+	}
+}
+
+/* Insert at @idx; the caller made sure there is room. */
+static void insert_region(struct bm_machine *m, struct memblock_type *type,
+			  unsigned long idx, phys_addr_t base, phys_addr_t size,
+			  int nid, enum memblock_flags flags)
+{
+	struct memblock_region *rgn = &type->regions[idx];
+
+	if (type->cnt >= type->max) {
+		bm_violation(m, BM_V_INVARIANT, BM_PFN_DOWN(base), BM_PFN_UP(base + size),
+			     __func__, "BUG: %s array full (%lu)", type->name, type->max);
+		return;
+	}
+	memmove(rgn + 1, rgn, (type->cnt - idx) * RGN_BYTES);
+	rgn->base = base;
+	rgn->size = size;
+	rgn->flags = flags;
+	rgn->nid = nid;
+	type->cnt++;
+	type->total_size += size;
+}
+
+/**
+ * bm_memblock_add_range - add [base, base + size) to a type
+ * @m: machine
+ * @type: memory or reserved
+ * @base: start
+ * @size: size, capped so the range does not wrap; 0 is a no-op
+ * @nid: node of the new parts
+ * @flags: flags of the new parts
+ *
+ * Only the parts no region covers yet are inserted (existing regions keep
+ * their nid and flags), then the type is merged. The first pass counts the
+ * new regions so the array can be doubled before anything changes.
+ *
+ * Return: 0, or -BM_ENOMEM if the array had to grow and could not (state
+ * unchanged). Context: setup; no trace (the public callers trace).
+ */
+int bm_memblock_add_range(struct bm_machine *m, struct memblock_type *type,
+			  phys_addr_t base, phys_addr_t size, int nid,
+			  enum memblock_flags flags)
+{
+	bool insert = false, warned = false;
+	phys_addr_t obase = base;
+	phys_addr_t end = base + bm_cap_size(base, &size);
+	unsigned long idx, nr_new, start_rgn = 0, end_rgn = 0;
+	bool have_start = false;
+
+	if (!size)
+		return 0;
+
+	if (type->regions[0].size == 0) {
+		if (type->cnt != 0 || type->total_size)
+			bm_violation(m, BM_V_WARN, 0, 0, __func__,
+				     "%s: empty marker with cnt %lu total %#llx", type->name,
+				     type->cnt, (unsigned long long)type->total_size);
+		type->regions[0].base = base;
+		type->regions[0].size = size;
+		type->regions[0].flags = flags;
+		type->regions[0].nid = nid;
+		type->total_size = size;
+		type->cnt = 1;
+		if (type == &m->memblock.mb.memory)
+			m->memblock.memory_size_stale = 0;
+		return 0;
+	}
+
+	/* Worst case: the range spans every region, needing cnt + 1 slots. */
+	if (type->cnt * 2 + 1 <= type->max)
+		insert = true;
+repeat:
+	base = obase;
+	nr_new = 0;
+	for (idx = 0; idx < type->cnt; idx++) {
+		struct memblock_region *rgn = &type->regions[idx];
+		phys_addr_t rbase = rgn->base;
+		phys_addr_t rend = rbase + rgn->size;
+
+		if (rbase >= end)
+			break;
+		if (rend <= base)
+			continue;
+		if (rbase > base) {
+			/* The kernel's two WARN_ONs, once per call. */
+			if (!warned && (nid != rgn->nid ||
+					(flags != MEMBLOCK_NONE && flags != rgn->flags))) {
+				warned = true;
+				bm_violation(m, BM_V_WARN, BM_PFN_DOWN(rbase), BM_PFN_UP(rend),
+					     __func__, "%s: adding nid %d flags %#x next to nid %d flags %#x",
+					     type->name, nid, (unsigned)flags, rgn->nid,
+					     (unsigned)rgn->flags);
+			}
+			nr_new++;
+			if (insert) {
+				if (!have_start) {
+					have_start = true;
+					start_rgn = idx;
+				}
+				end_rgn = idx + 1;
+				insert_region(m, type, idx++, base, rbase - base, nid, flags);
+			}
+		}
+		base = BM_MIN(rend, end);
+	}
+	if (base < end) {
+		nr_new++;
+		if (insert) {
+			if (!have_start) {
+				have_start = true;
+				start_rgn = idx;
+			}
+			end_rgn = idx + 1;
+			insert_region(m, type, idx, base, end - base, nid, flags);
+		}
+	}
+	if (!nr_new)
+		return 0;
+
+	if (!insert) {
+		while (type->cnt + nr_new > type->max)
+			if (double_array(m, type, obase, size) < 0)
+				return -BM_ENOMEM;
+		insert = true;
+		goto repeat;
+	}
+	bm_memblock_merge_regions(m, type, start_rgn, end_rgn);
+	return 0;
+}
+
+/**
+ * bm_memblock_isolate_range - split regions at the ends of a range
+ * @m: machine
+ * @type: memory or reserved
+ * @base: start of the range
+ * @size: size, capped so the range does not wrap
+ * @start_rgn: out: index of the first region inside the range
+ * @end_rgn: out: one past the last region inside the range (0: none)
+ *
+ * Regions crossing a boundary are split in two, both halves keeping the
+ * nid and flags, so that whole regions cover the range.
+ *
+ * Return: 0, or -BM_ENOMEM if the array had to grow and could not (state
+ * unchanged). Context: setup.
+ */
+int bm_memblock_isolate_range(struct bm_machine *m, struct memblock_type *type,
+			      phys_addr_t base, phys_addr_t size, int *start_rgn,
+			      int *end_rgn)
+{
+	phys_addr_t end = base + bm_cap_size(base, &size);
+	long idx;
+
+	*start_rgn = *end_rgn = 0;
+	if (!size)
+		return 0;
+
+	/* At most two more regions. */
+	while (type->cnt + 2 > type->max)
+		if (double_array(m, type, base, size) < 0)
+			return -BM_ENOMEM;
+
+	for (idx = 0; idx < (long)type->cnt; idx++) {
+		struct memblock_region *rgn = &type->regions[idx];
+		phys_addr_t rbase = rgn->base;
+		phys_addr_t rend = rbase + rgn->size;
+
+		if (rbase >= end)
+			break;
+		if (rend <= base)
+			continue;
+		if (rbase < base) {
+			/* Crosses the start: split, the top half is looked at next. */
+			rgn->base = base;
+			rgn->size -= base - rbase;
+			type->total_size -= base - rbase;
+			insert_region(m, type, idx, rbase, base - rbase, rgn->nid, rgn->flags);
+		} else if (rend > end) {
+			/* Crosses the end: split and look at the bottom half again. */
+			rgn->base = end;
+			rgn->size -= end - rbase;
+			type->total_size -= end - rbase;
+			insert_region(m, type, idx--, rbase, end - rbase, rgn->nid, rgn->flags);
+		} else {
+			if (!*end_rgn)
+				*start_rgn = (int)idx;
+			*end_rgn = (int)idx + 1;
+		}
+	}
+	return 0;
+}
+
+/**
+ * bm_memblock_remove_range - take [base, base + size) out of a type
+ * @m: machine
+ * @type: memory or reserved
+ * @base: start
+ * @size: size, capped so the range does not wrap
+ *
+ * Return: 0 or -BM_ENOMEM (state unchanged). Context: setup; no trace.
+ */
+int bm_memblock_remove_range(struct bm_machine *m, struct memblock_type *type,
+			     phys_addr_t base, phys_addr_t size)
+{
+	int start_rgn, end_rgn, i, ret;
+
+	ret = bm_memblock_isolate_range(m, type, base, size, &start_rgn, &end_rgn);
+	if (ret)
+		return ret;
+	for (i = end_rgn - 1; i >= start_rgn; i--)
+		bm_memblock_remove_region(m, type, (unsigned long)i);
+	return 0;
+}
+
+/**
+ * bm_memblock_add_node - register memory of a node
+ * @m: machine
+ * @base: start
+ * @size: size; 0 is a no-op
+ * @nid: node, NUMA_NO_NODE..MAX_NUMNODES
+ * @flags: flags of the new parts
+ *
+ * Return: 0, -BM_ENOMEM, or -BM_EINVAL for a nid out of range (misuse,
+ * reported). Context: setup; traced as memblock_add_node.
+ */
+int bm_memblock_add_node(struct bm_machine *m, phys_addr_t base,
+			 phys_addr_t size, int nid, enum memblock_flags flags)
+{
+	if (m->cfg.memblock_debug)
+		bm_log(m, BM_LOG_DEBUG, "memblock_add_node: [0x%016llx-0x%016llx] nid=%d flags=%x %s",
+		       (unsigned long long)base, (unsigned long long)(base + size - 1),
+		       nid, (unsigned)flags, caller_of(m));
+	if (!nid_in_range(nid)) {
+		m->memblock.misuse++;
+		bm_misuse(m, base, 0, "memblock_add_node: nid %d out of range", nid);
+		return -BM_EINVAL;
+	}
+	return bm_memblock_add_range(m, &m->memblock.mb.memory, base, size, nid, flags);
+}
+
+/**
+ * bm_memblock_add - register memory of no node yet
+ * @m: machine
+ * @base: start
+ * @size: size; 0 is a no-op
+ *
+ * The new parts get nid MAX_NUMNODES, the kernel's "no node" of
+ * memblock_add(), until memblock_set_node().
+ *
+ * Return: 0 or -BM_ENOMEM. Context: setup; traced as memblock_add.
+ */
+int bm_memblock_add(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
+{
+	bm_memblock_trace_range(m, "memblock_add", base, size);
+	return bm_memblock_add_range(m, &m->memblock.mb.memory, base, size,
+				     BM_MAX_NUMNODES, MEMBLOCK_NONE);
+}
+
+/**
+ * bm_memblock_remove - unregister memory
+ * @m: machine
+ * @base: start
+ * @size: size; 0 is a no-op
+ *
+ * Return: 0 or -BM_ENOMEM. Context: setup; traced as memblock_remove.
+ */
+int bm_memblock_remove(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
+{
+	bm_memblock_trace_range(m, "memblock_remove", base, size);
+	return bm_memblock_remove_range(m, &m->memblock.mb.memory, base, size);
+}
+
+/* The kernel silently caps a wrapping range; for reserve/free it is a bug. */
+static void check_wrap(struct bm_machine *m, const char *what, phys_addr_t base,
+		       phys_addr_t size)
+{
+	if (size <= BM_PHYS_ADDR_MAX - base)
+		return;
+	m->memblock.misuse++;
+	bm_violation(m, BM_V_MISUSE, BM_PFN_DOWN(base), BM_PFN_DOWN(BM_PHYS_ADDR_MAX),
+		     what, "[%#llx +%#llx] wraps past the top; size capped",
+		     (unsigned long long)base, (unsigned long long)size);
+}
+
+/* Bytes of [base, end) that some reserved region covers. */
+static phys_addr_t reserved_bytes_in(struct memblock_type *type, phys_addr_t base,
+				     phys_addr_t end)
+{
+	phys_addr_t sum = 0;
+	unsigned long i;
+
+	for (i = 0; i < type->cnt; i++) {
+		phys_addr_t rb = type->regions[i].base;
+		phys_addr_t re = rb + type->regions[i].size;
+
+		if (rb >= end)
+			break;
+		if (re <= base)
+			continue;
+		sum += BM_MIN(re, end) - BM_MAX(rb, base);
+	}
+	return sum;
+}
+
+/**
+ * bm_memblock_phys_free - release a reservation
+ * @m: machine
+ * @base: start
+ * @size: size; 0 is a no-op
+ *
+ * Removes [base, base + size) from memblock.reserved, like the kernel,
+ * which does not hand anything to the buddy allocator. Freeing a range
+ * that is not entirely reserved, or that wraps, is reported as misuse;
+ * whatever part is reserved is still released.
+ *
+ * Return: 0 or -BM_ENOMEM. Context: setup; traced as memblock_phys_free.
+ */
+int bm_memblock_phys_free(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
+{
+	struct memblock_type *rsv = &m->memblock.mb.reserved;
+	phys_addr_t covered;
+
+	bm_memblock_trace_range(m, "memblock_phys_free", base, size);
+	if (!size)
+		return 0;
+	check_wrap(m, "memblock_phys_free", base, size);
+	bm_cap_size(base, &size);
+	covered = reserved_bytes_in(rsv, base, base + size);
+	if (covered != size) {
+		m->memblock.misuse++;
+		bm_misuse(m, base, size, "free [%#llx-%#llx]: %#llx of %#llx bytes reserved",
+			  (unsigned long long)base, (unsigned long long)(base + size - 1),
+			  (unsigned long long)covered, (unsigned long long)size);
+	}
+	return bm_memblock_remove_range(m, rsv, base, size);
+}
+
+/**
+ * bm_memblock_free - release a reservation by its simulated virtual address
+ * @m: machine
+ * @ptr: pointer memblock_alloc*() returned; NULL is a no-op
+ * @size: size
+ *
+ * A pointer outside the simulated RAM is reported as misuse and ignored.
+ * Context: setup; traced as memblock_phys_free.
+ */
+void bm_memblock_free(struct bm_machine *m, void *ptr, size_t size)
+{
+	uintptr_t off;
+
+	if (!ptr)
+		return;
+	off = (uintptr_t)ptr - (uintptr_t)m->phys_base;
+	if (!m->phys_base || (uintptr_t)ptr < (uintptr_t)m->phys_base || off >= m->phys_size) {
+		m->memblock.misuse++;
+		bm_violation(m, BM_V_MISUSE, 0, 0, __func__,
+			     "%p is not in simulated RAM", ptr);
+		return;
+	}
+	bm_memblock_phys_free(m, (phys_addr_t)off, size);
+}
+
+/**
+ * bm_memblock_reserve_nid - reserve with an explicit node and flags
+ * @m: machine
+ * @base: start
+ * @size: size; 0 is a no-op; a wrapping range is capped and reported
+ * @nid: node recorded on the new parts
+ * @flags: flags of the new parts
+ *
+ * The kernel's __memblock_reserve(), traced as memblock_reserve (the
+ * line format of the 6.1 logs bootmm replays).
+ *
+ * Return: 0, -BM_ENOMEM, or -BM_EINVAL for a nid out of range.
+ * Context: setup.
+ */
+int bm_memblock_reserve_nid(struct bm_machine *m, phys_addr_t base, phys_addr_t size,
+			    int nid, enum memblock_flags flags)
+{
+	bm_memblock_trace_range(m, "memblock_reserve", base, size);
+	if (!nid_in_range(nid)) {
+		m->memblock.misuse++;
+		bm_misuse(m, base, 0, "memblock_reserve: nid %d out of range", nid);
+		return -BM_EINVAL;
+	}
+	if (size)
+		check_wrap(m, "memblock_reserve", base, size);
+	return bm_memblock_add_range(m, &m->memblock.mb.reserved, base, size, nid, flags);
+}
+
+/**
+ * bm_memblock_reserve - reserve a range for firmware, the image, ...
+ * @m: machine
+ * @base: start
+ * @size: size; 0 is a no-op
+ *
+ * Return: 0 or -BM_ENOMEM. Context: setup; traced as memblock_reserve.
+ */
+int bm_memblock_reserve(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
+{
+	return bm_memblock_reserve_nid(m, base, size, BM_NUMA_NO_NODE, MEMBLOCK_NONE);
+}
+
+/**
+ * bm_memblock_reserve_kern - reserve a range for kernel use (RSRV_KERN)
+ * @m: machine
+ * @base: start
+ * @size: size; 0 is a no-op
+ *
+ * Return: 0 or -BM_ENOMEM. Context: setup; traced as memblock_reserve.
+ */
+int bm_memblock_reserve_kern(struct bm_machine *m, phys_addr_t base,
+			     phys_addr_t size)
+{
+	return bm_memblock_reserve_nid(m, base, size, BM_NUMA_NO_NODE, MEMBLOCK_RSRV_KERN);
 }

@@ -67,11 +67,39 @@ struct bm_memblock_state {
 	bool discarded;			/* memblock_discard() ran */
 	bool keep;			/* CONFIG_ARCH_KEEP_MEMBLOCK */
 	bool movable_node;		/* movable_node on the command line */
-	bool mirrored_kernelcore;	/* memblock_has_mirror() */
+	/* kernelcore=mirror on the command line: memblock_mark_mirror() is a
+	 * no-op without it, as in the kernel. */
+	bool mirrored_kernelcore;
 	phys_addr_t memory_array_phys;	/* where doubled arrays live, 0 if static */
 	phys_addr_t reserved_array_phys;
 	unsigned long misuse;		/* API misuse reports so far */
+	/* system_has_some_mirror: a range was marked MIRROR (memblock_has_mirror()). */
+	bool has_some_mirror;
+	/*
+	 * Doubled arrays memblock_discard() released. The kernel hands them to
+	 * the buddy allocator with memblock_free_late() and leaves
+	 * memblock.reserved alone; bootmm records them here for the memory-map
+	 * layer to free.
+	 */
+	struct { phys_addr_t base, size; } discard_free[2];
+	unsigned int nr_discard_free;
+	/*
+	 * Bytes memblock_trim_memory() cut off memory regions without lowering
+	 * memory.total_size: the kernel does not either (bios-1G-trace.log
+	 * prints "memory size = 0x...3ff7dc00" for regions summing to
+	 * 0x3ff7d000). bm_memblock_check() allows exactly this difference.
+	 */
+	phys_addr_t memory_size_stale;
 };
+
+/* The kernel's numa_valid_node(): MAX_NUMNODES and NUMA_NO_NODE mean "none". */
+static inline bool bm_numa_valid_node(int nid)
+{
+	return nid >= 0 && nid < BM_MAX_NUMNODES;
+}
+
+/* ARCH_LOW_ADDRESS_LIMIT of x86-64, used by memblock_alloc_low(). */
+#define BM_ARCH_LOW_ADDRESS_LIMIT	0xffffffffULL
 
 /* --- registration --------------------------------------------------- */
 int bm_memblock_add(struct bm_machine *m, phys_addr_t base, phys_addr_t size);
@@ -98,10 +126,14 @@ int bm_memblock_setclr_flag(struct bm_machine *m, bool reserved, phys_addr_t bas
 			    phys_addr_t size, int set, enum memblock_flags flag);
 int bm_memblock_set_node(struct bm_machine *m, phys_addr_t base, phys_addr_t size,
 			 bool reserved, int nid);
+/* __memblock_reserve(): reserve with an explicit node and flags. */
+int bm_memblock_reserve_nid(struct bm_machine *m, phys_addr_t base, phys_addr_t size,
+			    int nid, enum memblock_flags flags);
 
 void bm_memblock_trim_memory(struct bm_machine *m, phys_addr_t align);
 void bm_memblock_enforce_memory_limit(struct bm_machine *m, phys_addr_t limit);
 void bm_memblock_cap_memory_range(struct bm_machine *m, phys_addr_t base, phys_addr_t size);
+void bm_memblock_mem_limit_remove_map(struct bm_machine *m, phys_addr_t limit);
 
 /* --- queries ---------------------------------------------------------- */
 bool bm_memblock_overlaps_region(const struct memblock_type *type,
@@ -110,6 +142,10 @@ bool bm_memblock_is_region_memory(struct bm_machine *m, phys_addr_t base, phys_a
 bool bm_memblock_is_region_reserved(struct bm_machine *m, phys_addr_t base, phys_addr_t size);
 bool bm_memblock_is_memory(struct bm_machine *m, phys_addr_t addr);
 bool bm_memblock_is_map_memory(struct bm_machine *m, phys_addr_t addr);
+bool bm_memblock_is_reserved(struct bm_machine *m, phys_addr_t addr);
+bool bm_memblock_addrs_overlap(phys_addr_t base1, phys_addr_t size1,
+			       phys_addr_t base2, phys_addr_t size2);
+phys_addr_t bm_memblock_reserved_kern_size(struct bm_machine *m, phys_addr_t limit, int nid);
 int bm_memblock_search_pfn_nid(struct bm_machine *m, unsigned long pfn,
 			       unsigned long *start_pfn, unsigned long *end_pfn);
 phys_addr_t bm_memblock_start_of_DRAM(struct bm_machine *m);
@@ -155,6 +191,30 @@ void *bm_memblock_alloc_from(struct bm_machine *m, phys_addr_t size,
 void *bm_memblock_alloc_low(struct bm_machine *m, phys_addr_t size, phys_addr_t align);
 void *bm_memblock_alloc_node(struct bm_machine *m, phys_addr_t size,
 			     phys_addr_t align, int nid);
+
+/* memblock_find_in_range(): any node, the boot's flags, MIRROR dropped on failure. */
+phys_addr_t bm_memblock_find_in_range(struct bm_machine *m, phys_addr_t start,
+				      phys_addr_t end, phys_addr_t size,
+				      phys_addr_t align);
+/* choose_memblock_flags(): KHO_SCRATCH in an early KHO boot, else MIRROR if any. */
+enum memblock_flags bm_memblock_choose_flags(struct bm_machine *m);
+
+/* --- kernel-internal primitives, for layers that model kernel code --------- */
+int bm_memblock_add_range(struct bm_machine *m, struct memblock_type *type,
+			  phys_addr_t base, phys_addr_t size, int nid,
+			  enum memblock_flags flags);
+int bm_memblock_remove_range(struct bm_machine *m, struct memblock_type *type,
+			     phys_addr_t base, phys_addr_t size);
+int bm_memblock_isolate_range(struct bm_machine *m, struct memblock_type *type,
+			      phys_addr_t base, phys_addr_t size, int *start_rgn,
+			      int *end_rgn);
+void bm_memblock_remove_region(struct bm_machine *m, struct memblock_type *type,
+			       unsigned long r);
+void bm_memblock_merge_regions(struct bm_machine *m, struct memblock_type *type,
+			       unsigned long start_rgn, unsigned long end_rgn);
+/* One memblock=debug line "@what: [base-end] caller", if memblock_debug is on. */
+void bm_memblock_trace_range(struct bm_machine *m, const char *what,
+			     phys_addr_t base, phys_addr_t size);
 
 /* --- late life ------------------------------------------------------- */
 void bm_memblock_discard(struct bm_machine *m);
@@ -234,7 +294,9 @@ int bm_memblock_check(struct bm_machine *m);
 /* /sys/kernel/debug/memblock/{memory,reserved} format. */
 void bm_memblock_debugfs_dump(struct bm_machine *m, const struct memblock_type *type,
 			      struct bm_sink *out);
-/* The "MEMBLOCK configuration:" dump memblock=debug prints. */
+/* The "MEMBLOCK configuration:" dump memblock=debug prints (only if memblock_debug). */
 void bm_memblock_dump_all(struct bm_machine *m);
+/* The same dump, unconditionally, one line per write to @out. */
+void bm_memblock_dump(struct bm_machine *m, struct bm_sink *out);
 
 #endif /* BOOTMM_MEMBLOCK_H */
