@@ -97,4 +97,113 @@ void bm_memblock_init_state(struct bm_machine *m);
 int bm_mm_init_state(struct bm_machine *m);
 void bm_mm_destroy_state(struct bm_machine *m);
 
+/* buddy.c ------------------------------------------------------------------
+ *
+ * Free-list encoding. zone->free_area[order].head[mt] is the pfn of the first
+ * free block of that order and type, BM_LIST_END if none. Blocks are chained
+ * forward through page->lru_next (BM_LIST_END after the last). page->lru_prev
+ * is the previous block's pfn, except in the FIRST block, whose lru_prev holds
+ * the LAST block's pfn (itself if alone): the kernel's circular list without
+ * its sentinel, so that adding at the tail (FPI_TO_TAIL, buddy_merge_likely)
+ * is O(1). Walk with bm_zone_for_each_free_block rather than by hand.
+ *
+ * State of a free block of 2^order pages at pfn (aligned): the head has
+ * PG_buddy, page->order == order, refcount 0; every other page has
+ * PG_bm_tail_free. The block lies in one zone and sits on the list of its
+ * pageblock's migratetype: for order < pageblock_order the head's pageblock,
+ * for larger blocks every pageblock it covers has that type (buddy.c keeps it
+ * so; code that changes the migratetype of a pageblock holding free pages
+ * must use bm_move_freepages_block). nr_free[mt] counts the blocks of each
+ * list; zone->nr_free_pages counts every page on every list, ISOLATE
+ * included (the kernel's NR_FREE_PAGES leaves isolated pages out).
+ * Only empty zones (spanned_pages == 0) may hold uninitialised heads.
+ */
+
+/*
+ * A free head's page->mapcount records the list it is on, as the kernel's
+ * page_type overlays _mapcount for PageBuddy pages: BM_BUDDY_MAPCOUNT(mt).
+ * It is -1 again once the block leaves the list. This lets a block be
+ * unlinked correctly even when a caller passes the wrong migratetype (a
+ * pageblock retyped under free pages), which is reported, not fatal.
+ */
+#define BM_BUDDY_MAPCOUNT(mt)	(-128 - (int32_t)(mt))
+static inline int bm_buddy_list_mt(const struct page *page)
+{
+	int mt = -128 - page->mapcount;
+
+	return (mt >= 0 && mt < MIGRATE_TYPES) ? mt : -1;
+}
+
+/* Is @pfn the head of a free buddy block? Checker-safe: an uninitialised or
+ * absent struct page is not read and answers false. Context: any. */
+bool bm_page_is_buddy(struct bm_machine *m, bm_pfn_t pfn);
+
+/* The head of the free block containing @pfn (its order in *@order), or
+ * BM_NO_PFN if @pfn is not free. Checker-safe like bm_page_is_buddy. Callers
+ * wanting a stable answer hold the zone lock. */
+bm_pfn_t bm_pfn_free_block(struct bm_machine *m, bm_pfn_t pfn, unsigned int *order);
+
+/*
+ * Link the block at @pfn on @zone's list (@order, @mt), at the head or, with
+ * @to_tail, at the tail; set PG_buddy and page->order on the head and clear
+ * its PG_bm_tail_free; count it. The other pages of the block are not touched:
+ * the caller has marked them PG_bm_tail_free. Context: zone lock held.
+ */
+void bm_buddy_add_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+		       unsigned int order, int mt, bool to_tail);
+/*
+ * Unlink the free block at @pfn from list (@order, @mt), clear PG_buddy and
+ * page->order of its head, uncount it. The other pages keep PG_bm_tail_free
+ * until the caller gives them a new state. @mt is the list the caller
+ * believes the block is on; if the head's record says otherwise the mismatch
+ * is recorded as BM_V_MIGRATETYPE (the kernel's VM_WARN in
+ * __del_page_from_free_list) and the block leaves the list it is really on.
+ * Context: zone lock held.
+ */
+void bm_buddy_del_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+		       unsigned int order, int mt);
+
+/*
+ * Called for each free block; return false to stop the walk.
+ */
+typedef bool (*bm_free_block_fn)(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+				 unsigned int order, int mt, void *arg);
+/*
+ * Walk every free list of @zone, orders ascending, migratetypes ascending,
+ * each list from its head. The walk itself checks the encoding: every link is
+ * a valid pfn, lru_prev matches, the first block's lru_prev is the last one,
+ * and no list is longer than its nr_free count (so a cycle ends the walk).
+ * Return: the number of blocks visited, or -1 if a list is broken (recorded
+ * as BM_V_INVARIANT naming the zone, order, type and pfn). An empty zone
+ * (spanned_pages == 0) has nothing to walk. Context: zone lock held, or no
+ * concurrent user of the zone.
+ */
+long bm_zone_for_each_free_block(struct bm_machine *m, struct bm_zone *zone,
+				 bm_free_block_fn fn, void *arg);
+
+/* __free_one_page with the zone lock held; FPI_* from below. */
+#define BM_FPI_NONE	0u
+#define BM_FPI_TO_TAIL	1u	/* the kernel's FPI_TO_TAIL: __free_pages_core */
+void bm_free_one_page_locked(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+			     unsigned int order, int mt, unsigned int fpi);
+/* split_large_buddy: free a block of any order in pageblock-sized pieces,
+ * each with its own pageblock's migratetype. Context: zone lock held. */
+void bm_split_large_buddy(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+			  unsigned int order, unsigned int fpi);
+
+/* pageblock.c: change @pfn's pageblock to @mt and move its free pages to the
+ * @mt lists (move_freepages_block; a pageblock inside a larger free block is
+ * split out first, as move_freepages_block_isolate does). Return: pages
+ * moved. Context: takes the zone lock; the pageblock must lie in one zone. */
+unsigned long bm_move_freepages_block(struct bm_machine *m, bm_pfn_t pfn, int mt);
+/* pageblock.c, zone lock held: change_pageblock_range (every pageblock a
+ * block covers), prep_move_freepages_block (pageblock inside @zone? its free
+ * pages) and __move_freepages_block (its free blocks to @new_mt, then the
+ * type). Kernel-doc in pageblock.c. */
+void bm_change_pageblock_range(struct bm_machine *m, bm_pfn_t pfn, unsigned int order, int mt);
+bool bm_prep_move_freepages_block(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+				  bm_pfn_t *start_pfn, unsigned long *nr_free);
+unsigned long bm_move_freepages_block_locked(struct bm_machine *m, struct bm_zone *zone,
+					     bm_pfn_t start, int old_mt, int new_mt);
+
 #endif /* BOOTMM_CORE_INTERNAL_H */
