@@ -1,13 +1,244 @@
 // SPDX-License-Identifier: MIT
 /*
- * Deferred struct page init (CONFIG_DEFERRED_STRUCT_PAGE_INIT).
+ * Deferred struct page init (CONFIG_DEFERRED_STRUCT_PAGE_INIT): after SMP
+ * bring-up, page_alloc_init_late initialises and frees the memory map the
+ * early boot skipped, per node, in section-sized units spread over host
+ * threads (the kernel's padata jobs); deferred_grow_zone does the same on
+ * demand when an allocation fails first.
+ *
+ * Within a unit, memory is handled one MAX_ORDER block at a time: every
+ * free page of the block is initialised before any is freed, because
+ * freeing reads the buddies' struct pages (deferred_init_maxorder).
  */
 #include "internal.h"
 
+/* A free range of the zone, clipped to one unit, in pfns. */
+struct pfn_range {
+	bm_pfn_t start, end;
+};
+
+#define MAX_UNIT_RANGES 64
+
+struct deferred_job {
+	struct bm_machine *m;
+	struct bm_zone *zone;
+	bm_pfn_t start;		/* section aligned */
+	bm_pfn_t end;
+	unsigned long nr_units;
+	unsigned long *pages;	/* per unit: pages initialised, NULL if unused */
+};
+
+/*
+ * Free ranges (memory minus reserved, NOMAP excluded: the kernel's
+ * for_each_free_mem_pfn_range_in_zone) of @nid within [lo, hi).
+ * memblock is only read here, so units may run concurrently.
+ */
+static unsigned int collect_free_ranges(struct bm_machine *m, int nid, bm_pfn_t lo, bm_pfn_t hi,
+					struct pfn_range *out, unsigned int max)
+{
+	phys_addr_t start, end;
+	unsigned int n = 0;
+	uint64_t i;
+
+	bm_for_each_free_mem_range(m, i, nid, MEMBLOCK_NONE, &start, &end, NULL) {
+		bm_pfn_t s = BM_MAX(BM_PFN_UP(start), lo), e = BM_MIN(BM_PFN_DOWN(end), hi);
+
+		if (BM_PFN_UP(start) >= hi)
+			break;
+		if (s >= e)
+			continue;
+		if (n == max) {
+			bm_violation(m, BM_V_INVARIANT, s, e, __func__,
+				     "more than %u free ranges in one section", max);
+			break;
+		}
+		out[n++] = (struct pfn_range){ s, e };
+	}
+	return n;
+}
+
+/* unreserve-flag (seed 001 option 2): memory whose memmap is already live. */
+static bool memmap_flagged(struct bm_machine *m, bm_pfn_t pfn)
+{
+	const struct memblock_type *mem = &m->memblock.mb.memory;
+	phys_addr_t addr = BM_PFN_PHYS(pfn);
+
+	for (unsigned long i = 0; i < mem->cnt; i++) {
+		const struct memblock_region *r = &mem->regions[i];
+
+		if (addr >= r->base && addr < r->base + r->size)
+			return (r->flags & MEMBLOCK_BM_MEMMAP_INIT) != 0;
+	}
+	return false;
+}
+
+/* deferred_free_pages: a whole aligned block at once, else page by page. */
+static void deferred_free_pages(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t end)
+{
+	unsigned int max_order = bm_max_order(m);
+	bm_pfn_t nr = end - pfn, mo = (bm_pfn_t)1 << max_order;
+	unsigned long pb = bm_pageblock_nr_pages(m);
+
+	if (nr == mo && BM_IS_ALIGNED(pfn, mo)) {
+		for (bm_pfn_t p = pfn; p < end; p += pb)
+			bm_init_pageblock_migratetype(m, p, BM_PB_INIT_DEFERRED);
+		bm_free_pages_core(m, pfn, max_order);
+		return;
+	}
+	for (; pfn < end; pfn++) {
+		if (BM_IS_ALIGNED(pfn, (bm_pfn_t)pb))
+			bm_init_pageblock_migratetype(m, pfn, BM_PB_INIT_DEFERRED);
+		bm_free_pages_core(m, pfn, 0);
+	}
+}
+
+/*
+ * deferred_init_memmap_chunk for one unit [spfn, epfn): MAX_ORDER block by
+ * block, initialise every free page, then free them. Returns pages
+ * initialised.
+ */
+static unsigned long deferred_init_unit(struct bm_machine *m, struct bm_zone *zone,
+					bm_pfn_t spfn, bm_pfn_t epfn)
+{
+	struct pfn_range r[MAX_UNIT_RANGES];
+	bm_pfn_t mo = (bm_pfn_t)1 << bm_max_order(m);
+	bool flag_policy = m->cfg.release_policy == BM_POLICY_UNRESERVE_FLAG;
+	unsigned long nr_init = 0;
+	unsigned int n, i = 0;
+
+	n = collect_free_ranges(m, zone->nid, spfn, epfn, r, MAX_UNIT_RANGES);
+	while (i < n) {
+		bm_pfn_t block_end = BM_ALIGN_DOWN(r[i].start, mo) + mo;
+		unsigned int j;
+
+		for (j = i; j < n && r[j].start < block_end; j++) {
+			for (bm_pfn_t p = r[j].start; p < BM_MIN(r[j].end, block_end); p++) {
+				if (flag_policy && bm_page_initialised(m, p) && memmap_flagged(m, p))
+					continue;
+				bm_init_single_page(m, p, zone->type, zone->nid, "deferred_init_pages");
+				nr_init++;
+			}
+		}
+		for (j = i; j < n && r[j].start < block_end; j++)
+			deferred_free_pages(m, r[j].start, BM_MIN(r[j].end, block_end));
+		/* Advance: ranges wholly inside the block are done; trim the last. */
+		while (i < n && r[i].end <= block_end)
+			i++;
+		if (i < n && r[i].start < block_end)
+			r[i].start = block_end;
+	}
+	return nr_init;
+}
+
+static void deferred_work(void *arg, unsigned long idx)
+{
+	struct deferred_job *job = arg;
+	bm_pfn_t s = job->start + (bm_pfn_t)idx * BM_PAGES_PER_SECTION;
+	bm_pfn_t e = BM_MIN(s + BM_PAGES_PER_SECTION, job->end);
+	unsigned long n = deferred_init_unit(job->m, job->zone, s, e);
+
+	if (job->pages)
+		job->pages[idx] = n;
+}
+
+static struct bm_zone *deferred_zone(struct bm_node *node)
+{
+	for (int t = BM_NR_ZONES - 1; t >= 0; t--)
+		if (node->zones[t].spanned_pages)
+			return &node->zones[t];
+	return NULL;
+}
+
+/* deferred_init_memmap for one node: all of [first_deferred_pfn, zone end). */
+static void deferred_init_node(struct bm_machine *m, int nid)
+{
+	struct bm_node *node = &m->mm.nodes[nid];
+	struct bm_zone *zone = deferred_zone(node);
+	struct deferred_job job = { .m = m, .zone = zone };
+	uint64_t t0 = m->prim->now_ns(m->prim->ctx);
+	unsigned int threads = m->cfg.threads ? m->cfg.threads : 1;
+
+	if (node->first_deferred_pfn == BM_NO_PFN || !zone)
+		return;
+	job.start = node->first_deferred_pfn;
+	job.end = zone->zone_start_pfn + zone->spanned_pages;
+	node->first_deferred_pfn = BM_NO_PFN;
+	if (job.start < job.end) {
+		job.nr_units = (unsigned long)((job.end - job.start + BM_PAGES_PER_SECTION - 1) /
+					       BM_PAGES_PER_SECTION);
+		m->prim->parallel(m->prim->ctx, threads, deferred_work, &job, job.nr_units);
+	}
+	node->deferred_pending = false;
+	node->deferred_ms = (unsigned long)((m->prim->now_ns(m->prim->ctx) - t0) / 1000000);
+	bm_log(m, BM_LOG_INFO, "node %d deferred pages initialised in %lums", nid,
+	       node->deferred_ms);
+}
+
+static void free_discarded_arrays(struct bm_machine *m)
+{
+	struct bm_memblock_state *s = &m->memblock;
+
+	for (unsigned int i = 0; i < s->nr_discard_free; i++)
+		bm_memblock_free_late(m, s->discard_free[i].base, s->discard_free[i].size,
+				      "memblock arrays");
+	s->nr_discard_free = 0;
+}
+
+/**
+ * bm_page_alloc_init_late - complete the memory map and release what waited
+ * @m: machine after memblock_free_all
+ *
+ * Runs deferred init on every node with deferred pages (cfg.threads host
+ * threads each), logs "node N deferred pages initialised in Mms", completes
+ * releases that waited for it, turns the deferred_pages key off, frees what
+ * the discard policy held back and discards memblock (unless kept).
+ * Context: page_alloc_init_late; moves the machine to that phase.
+ */
+void bm_page_alloc_init_late(struct bm_machine *m)
+{
+	int nid;
+
+	bm_set_phase(m, BM_PHASE_PAGE_ALLOC_INIT_LATE);
+	bm_for_each_online_node(m, nid)
+		deferred_init_node(m, nid);
+	bm_release_settle(m, false);
+	m->boot.deferred_pages_key = false;
+	m->mm.deferred_done = true;
+	bm_release_settle(m, true);
+	bm_memblock_discard(m);
+	free_discarded_arrays(m);
+}
+
+/**
+ * bm_deferred_grow_zone - initialise more of a zone's memory map on demand
+ * @m: machine
+ * @zone: the zone an allocation failed in
+ * @order: the order it wanted
+ *
+ * Initialises and frees whole sections from the node's first_deferred_pfn
+ * until at least ALIGN(2^order, PAGES_PER_SECTION) pages are done, then
+ * moves first_deferred_pfn to the section boundary reached.
+ * Return: true if any memory was added. Context: single-threaded
+ * allocation path, before page_alloc_init_late.
+ */
 bool bm_deferred_grow_zone(struct bm_machine *m, struct bm_zone *zone, unsigned int order)
 {
-	(void)m;
-	(void)zone;
-	(void)order;
-	return false;
+	struct bm_node *node = &m->mm.nodes[zone->nid];
+	unsigned long needed = (unsigned long)BM_ALIGN_UP((bm_pfn_t)1 << order, BM_PAGES_PER_SECTION);
+	unsigned long done = 0;
+	bm_pfn_t pfn = node->first_deferred_pfn, end;
+
+	if (pfn == BM_NO_PFN || zone != deferred_zone(node))
+		return false;
+	end = zone->zone_start_pfn + zone->spanned_pages;
+	while (pfn < end && done < needed) {
+		bm_pfn_t e = BM_MIN(pfn + BM_PAGES_PER_SECTION, end);
+
+		done += deferred_init_unit(m, zone, pfn, e);
+		pfn = e;
+	}
+	/* As the kernel: the frontier moves to the end; init_late finds nothing. */
+	node->first_deferred_pfn = pfn;
+	bm_release_settle(m, false);
+	return done > 0;
 }

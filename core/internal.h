@@ -92,6 +92,11 @@ void bm_reserve_bootmem_region(struct bm_machine *m, phys_addr_t start, phys_add
  */
 bool bm_deferred_grow_zone(struct bm_machine *m, struct bm_zone *zone, unsigned int order);
 
+/* release.c */
+bool bm_maxorder_block_initialised(struct bm_machine *m, bm_pfn_t pfn);
+void bm_release_settle(struct bm_machine *m, bool discard_time);
+void bm_release_finish(struct bm_machine *m);
+
 /* Per-layer setup and teardown called by bm_machine_init/destroy. */
 void bm_memblock_init_state(struct bm_machine *m);
 int bm_mm_init_state(struct bm_machine *m);

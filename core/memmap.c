@@ -144,7 +144,6 @@ void bm_init_single_page(struct bm_machine *m, bm_pfn_t pfn, enum bm_zone_type z
 	page->lru_prev = BM_LIST_END;
 	/* Workers own whole sections (512 words of the shadow): no sharing. */
 	*word |= (uint64_t)1 << (pfn & 63);
-	m->mm.nr_page_inits++;
 }
 
 /* Zone of a struct page, from its flags (page_zonenum). */
@@ -227,6 +226,22 @@ static void alloc_usemap(struct bm_machine *m, int nid, unsigned long nr_present
 					  goal, 0, nid);
 }
 
+/*
+ * Memory the caller never gave a node belongs to node 0, as x86's
+ * dummy_numa_init makes it (memblock_set_node over everything).
+ */
+static void assign_default_node(struct bm_machine *m)
+{
+	struct memblock_region *r;
+
+	bm_for_each_mem_region(m, r) {
+		if (r->nid < 0 || r->nid >= BM_MAX_NUMNODES) {
+			bm_memblock_set_node(m, 0, BM_PHYS_ADDR_MAX, false, 0);
+			return;
+		}
+	}
+}
+
 /**
  * bm_sparse_init_at - build the memory map, optionally at given addresses
  * @m: machine with memblock.memory populated (nids set or all node 0)
@@ -258,6 +273,7 @@ int bm_sparse_init_at(struct bm_machine *m, const phys_addr_t *node_memmap)
 		bm_violation(m, BM_V_MISUSE, 0, 0, __func__, "sparse_init called twice");
 		return -BM_EINVAL;
 	}
+	assign_default_node(m);
 	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &pfn_start, &pfn_end, &nid)
 		max_pfn = BM_MAX(max_pfn, (bm_pfn_t)pfn_end);
 	if (!max_pfn) {

@@ -60,10 +60,32 @@ struct bm_release_rec {
 };
 
 #define BM_MAX_RELEASE_RECS 32
+#define BM_MAX_PENDING 512
+#define BM_MAX_LEAKS 256
+
+/* A released range whose pages reach the buddy later (policy dependent). */
+struct bm_pending {
+	phys_addr_t base, size;
+	unsigned long npending;		/* pages of it not yet freed */
+	uint16_t rec;			/* index into rel[] */
+	uint8_t api;			/* enum bm_release_api */
+};
+
+/* A released range the policy will never free. */
+struct bm_leak {
+	bm_pfn_t spfn, epfn;
+	uint16_t rec;
+};
 
 struct bm_boot_state {
 	struct bm_release_rec rel[BM_MAX_RELEASE_RECS];
 	unsigned int nr_rel;
+	struct bm_pending pending[BM_MAX_PENDING];
+	unsigned int nr_pending;
+	struct bm_leak leaks[BM_MAX_LEAKS];
+	unsigned int nr_leaks;
+	unsigned long leaks_dropped;	/* pages of leaks past the table */
+	unsigned long leaked_pages;	/* set by bm_release_finish */
 	bool deferred_pages_key;	/* static key deferred_pages: on until init_late */
 	unsigned long warns;		/* WARN()s taken by the warn policy */
 };

@@ -118,7 +118,6 @@ struct bm_mm {
 	bool buddy_ready;		/* memblock_free_all done */
 	bool deferred_done;		/* page_alloc_init_late done on every node */
 	/* Checker counters. */
-	unsigned long nr_page_inits;
 	unsigned long nr_double_inits;
 	unsigned long nr_uninit_reads;
 };
@@ -219,5 +218,7 @@ void bm_report_meminfo(struct bm_machine *m, struct bm_sink *out);
 void bm_report_zoneinfo(struct bm_machine *m, struct bm_sink *out);
 void bm_report_buddyinfo(struct bm_machine *m, struct bm_sink *out);
 void bm_report_pagetypeinfo(struct bm_machine *m, struct bm_sink *out);
+/* The "Memory: XK/YK available (...)" line (mem_init_print_info). */
+void bm_mem_init_print_info(struct bm_machine *m);
 
 #endif /* BOOTMM_MM_H */

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The boot timeline: start_kernel's memory milestones in order, with work
+ * scheduled at any phase. The phase is recorded with every violation, so a
+ * report says not just what went wrong but when.
+ */
+#include "internal.h"
+
+static void run_actions(struct bm_machine *m, int phase, const struct bm_action *a,
+			unsigned int nr)
+{
+	const char *saved = m->caller;
+
+	for (unsigned int i = 0; i < nr; i++) {
+		if (a[i].phase != phase || !a[i].fn)
+			continue;
+		m->caller = a[i].name ? a[i].name : "action";
+		a[i].fn(m, a[i].arg);
+	}
+	m->caller = saved;
+}
+
+/* Enter @phase, do the kernel's own work of it, then the scheduled work. */
+static void enter(struct bm_machine *m, int phase, const struct bm_action *a, unsigned int nr)
+{
+	bm_set_phase(m, (enum bm_phase)phase);
+	switch (phase) {
+	case BM_PHASE_MM_CORE_INIT:
+		bm_memblock_free_all(m);
+		m->boot.deferred_pages_key = m->cfg.deferred_struct_page_init;
+		if (!m->cfg.memory_line_after_deferred)
+			bm_mem_init_print_info(m);
+		break;
+	case BM_PHASE_PAGE_ALLOC_INIT_LATE:
+		bm_page_alloc_init_late(m);
+		if (m->cfg.memory_line_after_deferred)
+			bm_mem_init_print_info(m);
+		break;
+	case BM_PHASE_RUNNING:
+		bm_release_finish(m);
+		break;
+	default:
+		break;
+	}
+	run_actions(m, phase, a, nr);
+}
+
+/**
+ * bm_boot - boot a machine from setup_arch to running
+ * @m: machine whose memblock holds the firmware map and setup_arch's
+ *     reservations
+ * @actions: work to run at given phases (after that phase's kernel work)
+ * @nr: number of actions
+ *
+ * Return: 0, or a negative error if the memory map could not be built
+ * (nothing after free_area_init runs then).
+ * Context: the machine must be in setup_arch; it ends in running.
+ */
+int bm_boot(struct bm_machine *m, const struct bm_action *actions, unsigned int nr)
+{
+	int ret;
+
+	if (m->phase != BM_PHASE_SETUP_ARCH) {
+		bm_violation(m, BM_V_MISUSE, 0, 0, __func__, "boot started in phase %s",
+			     bm_phase_name(m->phase));
+		return -BM_EINVAL;
+	}
+	run_actions(m, BM_PHASE_SETUP_ARCH, actions, nr);
+	ret = bm_free_area_init(m);
+	if (ret)
+		return ret;
+	run_actions(m, BM_PHASE_FREE_AREA_INIT, actions, nr);
+	for (int phase = BM_PHASE_MM_CORE_INIT; phase < BM_NR_PHASES; phase++)
+		enter(m, phase, actions, nr);
+	return 0;
+}
