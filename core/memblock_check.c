@@ -260,7 +260,7 @@ void bm_memblock_debugfs_dump(struct bm_machine *m, const struct memblock_type *
 		if (bm_numa_valid_node(r->nid))
 			bm_snprintf(node, sizeof(node), "%4d", r->nid);
 		else
-			bm_snprintf(node, sizeof(node), "%4c", 'x');
+			bm_snprintf(node, sizeof(node), "%4s", "x");	/* the kernel's %4c */
 		if (r->flags) {
 			flag = "UNKNOWN";
 			for (j = 0; j < BM_ARRAY_SIZE(flagname); j++) {
