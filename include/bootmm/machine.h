@@ -80,6 +80,7 @@ struct bm_config {
 	bool kho;			/* a kexec-handover boot */
 	bool kho_fixed;			/* KHO scratch CMA fix (seed 003) applied */
 	int placement;			/* enum bm_placement of the seeds' callers */
+	int placement_efi;		/* EFI boot services only; AUTO: as placement */
 	/* The kernel image, for the "Memory:" line (bytes). */
 	uint64_t kernel_code, kernel_rwdata, kernel_rodata, kernel_init, kernel_bss;
 	/* Print "Memory:" after deferred init (>= 6.11) instead of at mm_core_init. */

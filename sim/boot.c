@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One simulated boot of a machine description, and the same machine under
+ * every release policy.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/sim_int.h"
+
+static void collect_line(void *arg, int level, const char *line)
+{
+	struct bm_sim_run *run = arg;
+	size_t n = strlen(line);
+
+	(void)level;
+	if (run->log_len + n + 2 > run->log_cap) {
+		size_t cap = run->log_cap ? run->log_cap * 2 : 16384;
+		char *p;
+
+		while (cap < run->log_len + n + 2)
+			cap *= 2;
+		p = realloc(run->log, cap);
+		if (!p)
+			return;
+		run->log = p;
+		run->log_cap = cap;
+	}
+	memcpy(run->log + run->log_len, line, n);
+	run->log_len += n;
+	run->log[run->log_len++] = '\n';
+	run->log[run->log_len] = '\0';
+}
+
+static int max_usable_phase(const struct bm_machine *m)
+{
+	int phase = -1;
+
+	for (unsigned int i = 0; i < m->boot.nr_rel; i++)
+		if (m->boot.rel[i].pages_freed && m->boot.rel[i].phase_usable > phase)
+			phase = m->boot.rel[i].phase_usable;
+	return phase;
+}
+
+static void fill_result(struct bm_sim_run *run)
+{
+	struct bm_machine *m = &run->m;
+	struct bm_sim_result *r = &run->res;
+	unsigned long alt = 0;
+
+	bm_mm_check(m);
+	r->policy = m->cfg.release_policy;
+	r->placement = bm_sim_placement(&m->cfg);
+	r->leaked_pages = m->boot.leaked_pages;
+	r->uninit_reads = m->violation_count[BM_V_UNINIT_READ];
+	r->double_inits = m->mm.nr_double_inits;
+	r->memblock_mismatches = m->violation_count[BM_V_MEMBLOCK_MISMATCH];
+	r->migratetype_errors = m->violation_count[BM_V_MIGRATETYPE];
+	r->warns = m->violation_count[BM_V_WARN];
+	r->misuse = m->violation_count[BM_V_MISUSE];
+	r->invariant = m->violation_count[BM_V_INVARIANT];
+	r->memtotal_kb = (uint64_t)m->mm.totalram_pages << (BM_PAGE_SHIFT - 10);
+	r->memfree_kb = (uint64_t)bm_nr_free_pages(m) << (BM_PAGE_SHIFT - 10);
+	for (unsigned int i = 0; i < m->boot.nr_rel; i++) {
+		r->released_pages += m->boot.rel[i].pages_released;
+		r->freed_pages += m->boot.rel[i].pages_freed;
+	}
+	r->usable_phase = max_usable_phase(m);
+	for (unsigned int i = 0; i < run->nr_alt; i++)
+		alt += 1ul << (run->alt_pfns[i] & 0xff);
+	r->alt_leaked_pages = alt;
+}
+
+/**
+ * bm_sim_boot - boot a described machine under a configuration
+ * @d: the machine
+ * @cfg: configuration, NULL for defaults
+ * @log_file: where log lines at or below @level go (NULL: nowhere)
+ * @level: BM_LOG_* threshold for @log_file
+ * @err: set to a negative error when NULL is returned
+ *
+ * Return: the finished run, with the checker's result filled in.
+ */
+struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_config *cfg,
+			       FILE *log_file, int level, int *err)
+{
+	struct bm_sim_run *run = calloc(1, sizeof(*run));
+	struct bm_action actions[SIM_MAX_ACTIONS];
+	struct sim_ctx ctx = { .desc = d, .run = run };
+	unsigned int nr;
+	int ret;
+
+	if (!run) {
+		*err = -BM_ENOMEM;
+		return NULL;
+	}
+	if (cfg)
+		ctx.cfg = *cfg;
+	else
+		bm_config_default(&ctx.cfg);
+	if (d->n_kho)
+		ctx.cfg.kho = true;
+	bm_host_init(&run->host, log_file, level);
+	run->host.collect = collect_line;
+	run->host.collect_arg = run;
+	ret = bm_machine_init(&run->m, &run->host.prim, &ctx.cfg, d->phys_size);
+	if (ret)
+		goto fail;
+	bm_set_phase(&run->m, BM_PHASE_SETUP_ARCH);
+	if (d->setup_arch) {
+		run->m.caller = "setup_arch";
+		ret = d->setup_arch(&run->m, d->setup_arg);
+		if (ret)
+			goto fail_machine;
+	}
+	nr = sim_callers(&ctx, actions);
+	ret = bm_boot(&run->m, actions, nr);
+	if (ret)
+		goto fail_machine;
+	fill_result(run);
+	return run;
+
+fail_machine:
+	bm_machine_destroy(&run->m);
+fail:
+	free(run->log);
+	free(run);
+	*err = ret ? ret : -BM_EINVAL;
+	return NULL;
+}
+
+void bm_sim_run_free(struct bm_sim_run *run)
+{
+	if (!run)
+		return;
+	bm_machine_destroy(&run->m);
+	free(run->log);
+	free(run);
+}
+
+/**
+ * bm_sim_compare - the same machine under every release policy
+ * @d: the machine
+ * @cfg: configuration (its release_policy is overridden), NULL for defaults
+ * @results: filled per policy
+ *
+ * Return: 0, or the first boot's error.
+ */
+int bm_sim_compare(const struct bm_machine_desc *d, const struct bm_config *cfg,
+		   struct bm_sim_result results[BM_NR_POLICIES])
+{
+	struct bm_config c;
+
+	if (cfg)
+		c = *cfg;
+	else
+		bm_config_default(&c);
+	for (int p = 0; p < BM_NR_POLICIES; p++) {
+		struct bm_sim_run *run;
+		int err = 0;
+
+		c.release_policy = p;
+		run = bm_sim_boot(d, &c, NULL, 0, &err);
+		if (!run)
+			return err;
+		results[p] = run->res;
+		bm_sim_run_free(run);
+	}
+	return 0;
+}

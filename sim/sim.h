@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulator: a machine description (from a boot log, a firmware map or
+ * a scenario) booted through the core under a configuration, with the
+ * kernel's callers of the seeds placed on the timeline, and the checker's
+ * verdict collected into one result.
+ */
+#ifndef BOOTMM_SIM_H
+#define BOOTMM_SIM_H
+
+#include <stdio.h>
+#include "bootmm/machine.h"
+#include "host/prim_host.h"
+
+struct bm_sim_range {
+	phys_addr_t base, size;
+};
+
+/* Where the kernel image's sections lie ([start, end) physical). */
+struct bm_kernel_image {
+	phys_addr_t text_start, text_end;
+	phys_addr_t rodata_start, rodata_end;
+	phys_addr_t data_start, data_end;
+	phys_addr_t init_start, init_end;		/* __init_begin..__init_end */
+	phys_addr_t smp_locks_start, smp_locks_end;	/* .smp_locks */
+	phys_addr_t decrypted_start, decrypted_end;	/* unused .bss..decrypted */
+	phys_addr_t bss_start, bss_end;
+};
+
+struct bm_machine_desc {
+	char name[128];
+	phys_addr_t phys_size;		/* bytes of simulated RAM to back */
+	int nr_cpus;
+
+	/*
+	 * setup_arch: populate memblock (memory, nodes, reservations, early
+	 * allocations) as the kernel did: by replaying a memblock=debug trace
+	 * or through the x86 model. Called in BM_PHASE_SETUP_ARCH; may build
+	 * the memory map itself (bm_sparse_init_at) when a trace made it.
+	 * Returns 0 or a negative error.
+	 */
+	int (*setup_arch)(struct bm_machine *m, void *arg);
+	void *setup_arg;
+
+	struct bm_kernel_image kernel;
+	struct bm_sim_range initrd;		/* size 0: none */
+	struct bm_sim_range *efi_boot;		/* boot services ranges reserved */
+	size_t n_efi_boot;
+	bool efi_debug;				/* efi=debug keeps boot services */
+	struct bm_sim_range *kho_scratch;	/* KHO boot when n_kho > 0 */
+	size_t n_kho;
+	unsigned nr_alt_modules;		/* modules with SMP alternatives (seed 002) */
+	unsigned long alt_pages_per_module;
+};
+
+/* What the checker found in one boot: the JSON schema's per-policy fields. */
+struct bm_sim_result {
+	int policy;
+	int placement;
+	unsigned long leaked_pages;
+	unsigned long uninit_reads;
+	unsigned long double_inits;
+	unsigned long memblock_mismatches;
+	unsigned long migratetype_errors;
+	unsigned long warns;
+	unsigned long misuse;
+	unsigned long invariant;
+	uint64_t memtotal_kb;
+	uint64_t memfree_kb;
+	unsigned long released_pages;	/* pages owners gave back */
+	unsigned long freed_pages;	/* of those, pages that reached the buddy */
+	int usable_phase;		/* phase the last released page became free, -1 */
+	unsigned long alt_leaked_pages;	/* seed 002: module alternatives never freed */
+};
+
+/* One finished boot: the machine stays inspectable for reports. */
+struct bm_sim_run {
+	struct bm_host host;
+	struct bm_machine m;
+	struct bm_sim_result res;
+	char *log;		/* every log line, '\n'-separated */
+	size_t log_len, log_cap;
+	unsigned long alt_pfns[64];	/* seed 002 allocations still held */
+	unsigned nr_alt;
+};
+
+/*
+ * Boot @d with @cfg (NULL: defaults). Log lines at or below @level go to
+ * @log_file (NULL: none); all are kept in run->log. Returns the run (free
+ * with bm_sim_run_free), or NULL with *err set (negative error) if the
+ * machine could not be set up.
+ */
+struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_config *cfg,
+			       FILE *log_file, int level, int *err);
+void bm_sim_run_free(struct bm_sim_run *run);
+
+/* Boot @d under every policy; results[p] for policy p. Returns 0 or error. */
+int bm_sim_compare(const struct bm_machine_desc *d, const struct bm_config *cfg,
+		   struct bm_sim_result results[BM_NR_POLICIES]);
+
+/* Placement that applies under @cfg (resolves BM_PLACEMENT_AUTO). */
+int bm_sim_placement(const struct bm_config *cfg);
+
+#endif /* BOOTMM_SIM_H */
