@@ -421,16 +421,26 @@ void bm_free_one_page(struct bm_machine *m, bm_pfn_t pfn, unsigned int order, in
  * FPI_TO_TAIL in pageblock pieces (each with its pageblock's migratetype).
  * totalram is the caller's to count. Only the head is read through
  * bm_page_read (one report per block, not per page). A block with a page
- * already free is recorded as BM_V_MISUSE and left alone.
+ * already free is recorded as BM_V_MISUSE and left alone. A block across a
+ * zone boundary is freed as its two halves, recursively: x86 zone
+ * boundaries are MAX_ORDER-aligned so the kernel never meets one, but
+ * bootmm's configurable boundaries may cut a block memblock_free_all makes.
  *
  * Context: takes the zone lock; safe from deferred-init threads.
  */
 void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 {
-	struct bm_zone *zone = free_block_zone(m, pfn, order, "__free_pages_core");
+	struct bm_zone *zone;
 	unsigned long nr = 1ul << order;
 	struct page *page;
 
+	if (order && order <= bm_max_order(m) && BM_IS_ALIGNED(pfn, (bm_pfn_t)nr) &&
+	    bm_pfn_zone(m, pfn) != bm_pfn_zone(m, pfn + nr - 1)) {
+		bm_free_pages_core(m, pfn, order - 1);
+		bm_free_pages_core(m, pfn + nr / 2, order - 1);
+		return;
+	}
+	zone = free_block_zone(m, pfn, order, "__free_pages_core");
 	if (!zone)
 		return;
 	page = pg(m, pfn);
