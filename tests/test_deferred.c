@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Deferred struct page init: the kernel's early/deferred split, identical
+ * final state for any thread count (and equal to a boot without deferral),
+ * and on-demand growth.
+ */
+#include "check.h"
+#include "synth.h"
+
+static const phys_addr_t SIZE = (phys_addr_t)2 << 30;
+
+/* Boot to running; returns the state hash and the free page count. */
+static uint64_t boot_hash(bool deferred, unsigned threads, unsigned long *nr_free,
+			  unsigned long *memtotal)
+{
+	struct test_machine t;
+	struct bm_config cfg;
+	struct bm_machine *m;
+	uint64_t h;
+
+	bm_config_default(&cfg);
+	cfg.deferred_struct_page_init = deferred;
+	cfg.threads = threads;
+	m = synth_machine(&t, SIZE, &cfg);
+	CHECK_EQ(bm_boot(m, NULL, 0), 0);
+	CHECK_EQ(m->phase, BM_PHASE_RUNNING);
+	CHECK_EQ(m->violation_count[BM_V_UNINIT_READ], 0);
+	CHECK_EQ(m->violation_count[BM_V_DOUBLE_INIT], 0);
+	CHECK_EQ(m->violation_count[BM_V_INVARIANT], 0);
+	h = synth_state_hash(m);
+	*nr_free = bm_nr_free_pages(m);
+	*memtotal = m->mm.totalram_pages;
+	tm_destroy(&t);
+	return h;
+}
+
+static void test_thread_counts_identical(void)
+{
+	unsigned long f0, f1, f2, f8, t0, t1, t2, t8;
+	uint64_t h0 = boot_hash(false, 1, &f0, &t0);
+	uint64_t h1 = boot_hash(true, 1, &f1, &t1);
+	uint64_t h2 = boot_hash(true, 2, &f2, &t2);
+	uint64_t h8 = boot_hash(true, 8, &f8, &t8);
+
+	CHECK_EQ(h1, h2);
+	CHECK_EQ(h1, h8);
+	/* Deferral changes when, not what: the same final memory map. */
+	CHECK_EQ(h0, h1);
+	CHECK_EQ(f0, f1);
+	CHECK_EQ(f1, f8);
+	CHECK_EQ(t0, t1);
+	CHECK(f1 > 400000);	/* ~2 GiB less 4 MiB hole, 1 MiB, kernel, memmap */
+}
+
+static void test_first_deferred_pfn(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = synth_machine(&t, SIZE, NULL);
+	struct bm_node *n;
+
+	CHECK_EQ(bm_free_area_init(m), 0);
+	n = &m->mm.nodes[0];
+	/* DMA32 starts at pfn 4096; 32769 pages later is 0x9001 -> next section. */
+	CHECK_EQ(n->first_deferred_pfn, 0x10000);
+	CHECK(bm_page_initialised(m, 0xffff));
+	CHECK(!bm_page_initialised(m, 0x10000));
+	/* The 4 MiB hole at 1.5 GiB is in the deferred range but initialised. */
+	CHECK(bm_page_initialised(m, BM_PFN_DOWN(1536 * SZ_1M)));
+	CHECK(bm_pfn_to_page(m, BM_PFN_DOWN(1536 * SZ_1M))->flags & PG_reserved);
+	CHECK_EQ(n->zones[BM_ZONE_DMA].spanned_pages, 4095);
+	CHECK_EQ(n->zones[BM_ZONE_DMA].present_pages, 0x9f + (4096 - 256));
+	CHECK_EQ(n->zones[BM_ZONE_DMA32].zone_start_pfn, 4096);
+	tm_destroy(&t);
+}
+
+static void test_deferred_grow_zone(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = synth_machine(&t, SIZE, NULL);
+	unsigned long got = 0;
+	bm_pfn_t fd0;
+
+	bm_free_area_init(m);
+	bm_memblock_free_all(m);
+	m->boot.deferred_pages_key = true;
+	fd0 = m->mm.nodes[0].first_deferred_pfn;
+	/* Ask for more order-10 blocks than the early part holds. */
+	for (int i = 0; i < 200; i++)
+		got += bm_alloc_pages(m, 0, 10, BM_ZONE_DMA32, MIGRATE_MOVABLE) != BM_NO_PFN;
+	CHECK_EQ(got, 200);
+	CHECK(m->mm.nodes[0].first_deferred_pfn > fd0);
+	CHECK(m->mm.nodes[0].first_deferred_pfn % BM_PAGES_PER_SECTION == 0);
+	CHECK_EQ(m->violation_count[BM_V_UNINIT_READ], 0);
+	bm_set_phase(m, BM_PHASE_SMP_INIT);
+	bm_page_alloc_init_late(m);
+	CHECK_EQ(m->violation_count[BM_V_DOUBLE_INIT], 0);
+	for (bm_pfn_t pfn = 0x10000; pfn < BM_PFN_DOWN(SIZE); pfn += 4096)
+		CHECK(bm_page_initialised(m, pfn));
+	tm_destroy(&t);
+}
+
+int main(void)
+{
+	RUN(test_first_deferred_pfn);
+	RUN(test_thread_counts_identical);
+	RUN(test_deferred_grow_zone);
+	return CHECK_DONE();
+}
