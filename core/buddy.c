@@ -63,12 +63,19 @@ static inline bool mt_mergeable(int mt)
 	return mt < MIGRATE_PCPTYPES;
 }
 
-/* page_is_buddy(): is @buddy the free head of an order-@order block in the
- * zone @zid? A head whose list record is garbage is not trusted. */
+/*
+ * page_is_buddy(): is @buddy the free head of an order-@order block in the
+ * zone @zid? A head whose list record is garbage is not trusted. The flags
+ * are loaded atomically: the candidate may be a page another thread is
+ * preparing for its own free in __free_pages_core, outside the zone lock
+ * (it is not free yet, so the answer is no either way).
+ */
 static inline bool is_buddy_of(const struct page *buddy, unsigned int order, uint32_t zid)
 {
-	return (buddy->flags & PG_buddy) && buddy->order == order &&
-	       zone_id(buddy) == zid && bm_buddy_list_mt(buddy) >= 0;
+	uint32_t flags = __atomic_load_n(&buddy->flags, __ATOMIC_RELAXED);
+
+	return (flags & PG_buddy) && buddy->order == order &&
+	       (flags & (PG_ZONE_MASK | PG_NODE_MASK)) == zid && bm_buddy_list_mt(buddy) >= 0;
 }
 
 /* --- free lists ------------------------------------------------------------ */
@@ -452,8 +459,10 @@ void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 			return;
 		}
 	}
+	/* Outside the zone lock, as in the kernel: a thread freeing next door may
+	 * read these flags as a buddy candidate, hence the atomic update. */
 	for (unsigned long i = 0; i < nr; i++) {
-		page[i].flags &= ~PG_reserved;
+		__atomic_fetch_and(&page[i].flags, ~PG_reserved, __ATOMIC_RELAXED);
 		page[i].refcount = 0;
 	}
 	__atomic_fetch_add(&zone->managed_pages, nr, __ATOMIC_RELAXED);

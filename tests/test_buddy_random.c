@@ -63,6 +63,7 @@ struct state {
 	uint8_t alloc_order[NR_PFNS];	/* order, at the allocated head */
 	uint8_t alloc_head[NR_PFNS];
 	uint8_t is_cma[NR_PFNS / PB_PAGES];	/* pageblocks typed CMA at boot */
+	uint8_t hole[NR_PFNS];		/* not memblock.memory (cached at boot) */
 	bm_pfn_t blk_pfn[NR_PFNS];	/* free blocks found: (pfn, order) */
 	uint8_t blk_order[NR_PFNS];
 	unsigned long nr_blk;
@@ -160,7 +161,7 @@ static void check_all(struct bm_machine *m, struct state *s)
 			       bm_zone_name(z->type), nfree, z->nr_free_pages);
 			for (bm_pfn_t p = z->zone_start_pfn; p < z->zone_start_pfn + z->spanned_pages; p++) {
 				struct page *pg = bm_pfn_to_page(m, p);
-				bool hole = !bm_memblock_is_memory(m, BM_PFN_PHYS(p));
+				bool hole = s->hole[p];
 
 				if (s->free[p]) {
 					nfree_seen++;
@@ -249,6 +250,8 @@ static struct bm_machine *boot(struct test_machine *t, struct state *s, uint64_t
 	bm_memblock_free_all(m);
 	memset(s->alloc, 0, sizeof(s->alloc));
 	memset(s->alloc_head, 0, sizeof(s->alloc_head));
+	for (bm_pfn_t p = 0; p < NR_PFNS; p++)
+		s->hole[p] = !bm_memblock_is_memory(m, BM_PFN_PHYS(p));
 	return m;
 }
 
