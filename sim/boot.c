@@ -85,7 +85,7 @@ struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_
 			       FILE *log_file, int level, int *err)
 {
 	struct bm_sim_run *run = calloc(1, sizeof(*run));
-	struct bm_action actions[SIM_MAX_ACTIONS];
+	struct bm_action actions[SIM_MAX_ACTIONS + d->nr_extra_actions];
 	struct sim_ctx ctx = { .desc = d, .run = run };
 	unsigned int nr;
 	int ret;
@@ -114,6 +114,8 @@ struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_
 			goto fail_machine;
 	}
 	nr = sim_callers(&ctx, actions);
+	for (unsigned int i = 0; i < d->nr_extra_actions; i++)
+		actions[nr++] = d->extra_actions[i];
 	ret = bm_boot(&run->m, actions, nr);
 	if (ret)
 		goto fail_machine;

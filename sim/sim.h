@@ -51,6 +51,9 @@ struct bm_machine_desc {
 	size_t n_kho;
 	unsigned nr_alt_modules;		/* modules with SMP alternatives (seed 002) */
 	unsigned long alt_pages_per_module;
+	/* More timeline work (scenario actions), run after the callers'. */
+	const struct bm_action *extra_actions;
+	unsigned nr_extra_actions;
 };
 
 /* What the checker found in one boot: the JSON schema's per-policy fields. */
