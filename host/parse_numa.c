@@ -150,8 +150,21 @@ static int numa_line(struct bm_parser *p, const char *m, size_t n)
 	}
 	if (bm_sc_lit(&sc, "Faking a node at ")) {
 		sc.what = "fake node";
-		if (bm_sc_mem_range(p, &sc, BM_PHYS_LIMIT, &s, &e))
-			return -1;
+		if (bm_sc_peek(&sc, "[")) {
+			if (bm_sc_mem_range(p, &sc, BM_PHYS_LIMIT, &s, &e))
+				return -1;
+		} else {
+			/* 2.6: "Faking a node at 0000000000000000-0000000140000000" (exclusive) */
+			if (bm_sc_hex(p, &sc, 2, &s) || bm_sc_expect(p, &sc, "-") ||
+			    bm_sc_hex(p, &sc, 2, &e))
+				return -1;
+			if (e <= s)
+				return bm_fail(p, "fake node: end 0x%llx <= start 0x%llx",
+					       (unsigned long long)e, (unsigned long long)s);
+			e--;
+			if (bm_check_range(p, sc.what, s, e, BM_PHYS_LIMIT))
+				return -1;
+		}
 		log->has_fake_node = true;
 		log->fake_node.start = s;
 		log->fake_node.end = e;
