@@ -14,6 +14,14 @@
 
 #define RGN_BYTES	sizeof(struct memblock_region)
 
+/**
+ * bm_memblock_init_state - empty memblock of a new machine
+ * @m: machine, zeroed by bm_machine_init() and its cfg already set
+ *
+ * Both types start on their static 128-entry arrays with cnt 0 (current
+ * kernels; older ones kept one zero-sized dummy entry), top-down, no
+ * limit. Context: bm_machine_init() only.
+ */
 void bm_memblock_init_state(struct bm_machine *m)
 {
 	struct bm_memblock_state *s = &m->memblock;

@@ -220,6 +220,7 @@ void bm_memblock_dump(struct bm_machine *m, struct bm_sink *out)
 	struct dump_out o = { m, out };
 
 	if (!out) {
+		m->memblock.misuse++;
 		bm_violation(m, BM_V_MISUSE, 0, 0, __func__, "NULL sink");
 		return;
 	}
@@ -248,6 +249,7 @@ void bm_memblock_debugfs_dump(struct bm_machine *m, const struct memblock_type *
 	unsigned long i;
 
 	if (!type || !type->regions || !out) {
+		m->memblock.misuse++;
 		bm_violation(m, BM_V_MISUSE, 0, 0, __func__, "NULL type or sink");
 		return;
 	}
