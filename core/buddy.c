@@ -14,17 +14,8 @@
  */
 #include "internal.h"
 
-/* Allocation flags of the kernel's that change which block is picked. */
-#define ALLOC_CMA		0x1u	/* movable request: CMA pageblocks allowed */
-#define ALLOC_NOFRAGMENT	0x2u	/* first pass: no stealing below pageblock_order */
 
 /* The kernel's fallbacks[] table: where each type looks when its lists are empty. */
-static const int fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
-	[MIGRATE_UNMOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
-	[MIGRATE_MOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
-	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
-};
-
 static inline struct page *pg(struct bm_machine *m, bm_pfn_t pfn)
 {
 	return bm_pfn_to_page(m, pfn);
@@ -586,9 +577,9 @@ unsigned long bm_nr_free_pages(struct bm_machine *m)
 /* --- allocation ------------------------------------------------------------- */
 
 /* expand(): the upper halves of a split block go back, largest first, to
- * the head of the @mt lists of decreasing orders. */
-static void expand(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-		   unsigned int low, unsigned int high, int mt)
+ * the head of the @mt lists of decreasing orders. Context: zone lock held. */
+void bm_buddy_expand(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+		     unsigned int low, unsigned int high, int mt)
 {
 	while (high > low) {
 		high--;
@@ -596,132 +587,21 @@ static void expand(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 	}
 }
 
-static void del_and_expand(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-			   unsigned int low, unsigned int high, int mt)
-{
-	bm_buddy_del_free(m, zone, pfn, high, mt);
-	expand(m, zone, pfn, low, high, mt);
-}
-
-/* __rmqueue_smallest(): the first block of the smallest order that has one. */
-static bm_pfn_t rmqueue_smallest(struct bm_machine *m, struct bm_zone *zone,
-				 unsigned int order, int mt)
+/* __rmqueue_smallest(): the first block of the smallest order that has one.
+ * Context: zone lock held. */
+bm_pfn_t bm_rmqueue_smallest(struct bm_machine *m, struct bm_zone *zone,
+			     unsigned int order, int mt)
 {
 	for (unsigned int o = order; o <= bm_max_order(m); o++) {
 		uint32_t head = zone->free_area[o].head[mt];
 
 		if (head != BM_LIST_END) {
-			del_and_expand(m, zone, head, order, o, mt);
+			bm_buddy_del_free(m, zone, head, o, mt);
+			bm_buddy_expand(m, zone, head, order, o, mt);
 			return head;
 		}
 	}
 	return BM_NO_PFN;
-}
-
-/* can_steal_fallback(): may a fallback at @order claim the whole pageblock? */
-static bool can_steal_fallback(struct bm_machine *m, unsigned int order, int start_mt)
-{
-	if (order >= bm_pageblock_order(m))
-		return true;
-	return order >= bm_pageblock_order(m) / 2 || start_mt == MIGRATE_RECLAIMABLE ||
-	       start_mt == MIGRATE_UNMOVABLE;
-}
-
-/* find_suitable_fallback(): the first fallback type with a block at @order. */
-static int find_suitable_fallback(struct bm_machine *m, const struct bm_free_area *area,
-				  unsigned int order, int start_mt, bool *can_steal)
-{
-	*can_steal = false;
-	for (unsigned int i = 0; i < MIGRATE_PCPTYPES - 1; i++) {
-		int fmt = fallbacks[start_mt][i];
-
-		if (area->head[fmt] == BM_LIST_END)
-			continue;
-		*can_steal = can_steal_fallback(m, order, start_mt);
-		return fmt;
-	}
-	return -1;
-}
-
-/*
- * steal_suitable_fallback(): take the block at @pfn (order @cur, on a
- * fallback list) for a @start_mt request of @order. A block of at least a
- * pageblock is claimed whole: its pageblocks become @start_mt. A smaller
- * one claims its pageblock if allowed (@whole_block) and at least half of
- * it is free or compatible: all its free pages move to @start_mt and the
- * request is served from the @start_mt lists. Otherwise only the block is
- * taken, the remainder staying on the fallback type's lists. Pageblocks of
- * HIGHATOMIC, CMA or ISOLATE are never claimed.
- */
-static bm_pfn_t steal_suitable_fallback(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-					unsigned int cur, unsigned int order, int start_mt,
-					bool whole_block)
-{
-	int block_mt = bm_get_pageblock_migratetype(m, pfn);
-	unsigned int pb_order = bm_pageblock_order(m);
-	unsigned long nr_free, alike;
-	bm_pfn_t start;
-
-	if (block_mt == MIGRATE_HIGHATOMIC || block_mt == MIGRATE_CMA ||
-	    block_mt == MIGRATE_ISOLATE)
-		goto single_page;
-	if (cur >= pb_order) {
-		bm_buddy_del_free(m, zone, pfn, cur, block_mt);
-		bm_change_pageblock_range(m, pfn, cur, start_mt);
-		expand(m, zone, pfn, order, cur, start_mt);
-		return pfn;
-	}
-	if (!whole_block || !bm_prep_move_freepages_block(m, zone, pfn, &start, &nr_free))
-		goto single_page;
-	/* No page counts as movable (see above): a movable request has no alike
-	 * pages; a non-movable one in a MOVABLE block counts every used page. */
-	if (start_mt == MIGRATE_MOVABLE || block_mt != MIGRATE_MOVABLE)
-		alike = 0;
-	else
-		alike = bm_pageblock_nr_pages(m) - nr_free;
-	if (nr_free + alike >= (1ul << (pb_order - 1))) {
-		bm_move_freepages_block_locked(m, zone, start, block_mt, start_mt);
-		return rmqueue_smallest(m, zone, order, start_mt);
-	}
-single_page:
-	del_and_expand(m, zone, pfn, order, cur, block_mt);
-	return pfn;
-}
-
-/*
- * __rmqueue_fallback(): the largest block of a fallback type, to steal as
- * much of one pageblock as possible; a movable request that may not claim
- * the block takes the smallest fitting one instead. Under ALLOC_NOFRAGMENT
- * only whole pageblocks are taken.
- */
-static bm_pfn_t rmqueue_fallback(struct bm_machine *m, struct bm_zone *zone, unsigned int order,
-				 int start_mt, unsigned int alloc_flags)
-{
-	unsigned int min_order = order, cur;
-	bool can_steal = false;
-	int fmt = -1;
-
-	if (order < bm_pageblock_order(m) && (alloc_flags & ALLOC_NOFRAGMENT))
-		min_order = bm_pageblock_order(m);
-	for (cur = bm_max_order(m) + 1; cur-- > min_order;) {
-		fmt = find_suitable_fallback(m, &zone->free_area[cur], cur, start_mt, &can_steal);
-		if (fmt < 0)
-			continue;
-		if (!can_steal && start_mt == MIGRATE_MOVABLE && cur > order)
-			goto find_smallest;
-		goto do_steal;
-	}
-	return BM_NO_PFN;
-
-find_smallest:
-	for (cur = order; cur <= bm_max_order(m); cur++) {
-		fmt = find_suitable_fallback(m, &zone->free_area[cur], cur, start_mt, &can_steal);
-		if (fmt >= 0)
-			break;
-	}
-do_steal:
-	return steal_suitable_fallback(m, zone, zone->free_area[cur].head[fmt], cur, order,
-				       start_mt, can_steal);
 }
 
 /* Free pages of one type in @zone (zone_page_state of NR_FREE_CMA_PAGES etc.). */
@@ -742,21 +622,21 @@ static bm_pfn_t rmqueue(struct bm_machine *m, struct bm_zone *zone, unsigned int
 
 	/* Balance movable allocations between CMA and the rest once more than
 	 * half of the zone's free memory is CMA (NR_FREE_PAGES excludes ISOLATE). */
-	if (alloc_flags & ALLOC_CMA) {
+	if (alloc_flags & BM_ALLOC_CMA) {
 		unsigned long cma = zone_free_of_type(m, zone, MIGRATE_CMA);
 		unsigned long free = zone->nr_free_pages - zone_free_of_type(m, zone, MIGRATE_ISOLATE);
 
 		if (cma > free / 2) {
-			pfn = rmqueue_smallest(m, zone, order, MIGRATE_CMA);
+			pfn = bm_rmqueue_smallest(m, zone, order, MIGRATE_CMA);
 			if (pfn != BM_NO_PFN)
 				return pfn;
 		}
 	}
-	pfn = rmqueue_smallest(m, zone, order, mt);
-	if (pfn == BM_NO_PFN && (alloc_flags & ALLOC_CMA))
-		pfn = rmqueue_smallest(m, zone, order, MIGRATE_CMA);
+	pfn = bm_rmqueue_smallest(m, zone, order, mt);
+	if (pfn == BM_NO_PFN && (alloc_flags & BM_ALLOC_CMA))
+		pfn = bm_rmqueue_smallest(m, zone, order, MIGRATE_CMA);
 	if (pfn == BM_NO_PFN)
-		pfn = rmqueue_fallback(m, zone, order, mt, alloc_flags);
+		pfn = bm_rmqueue_fallback(m, zone, order, mt, alloc_flags);
 	return pfn;
 }
 
@@ -826,7 +706,7 @@ static unsigned int alloc_flags_nofragment(struct bm_machine *m, const struct bm
 		online++;
 	if (online > 1 && !zone_populated(&m->mm.nodes[pref->nid].zones[BM_ZONE_DMA32]))
 		return 0;
-	return ALLOC_NOFRAGMENT;
+	return BM_ALLOC_NOFRAGMENT;
 }
 
 /**
@@ -842,7 +722,7 @@ static unsigned int alloc_flags_nofragment(struct bm_machine *m, const struct bm
  * get_page_from_freelist over the zonelist (see build_zonelist): per zone,
  * __rmqueue; if it fails while deferred struct page init is pending the zone
  * is grown with bm_deferred_grow_zone and tried again, as the kernel does.
- * When the preferred zone is Normal the first pass is ALLOC_NOFRAGMENT
+ * When the preferred zone is Normal the first pass is BM_ALLOC_NOFRAGMENT
  * (stops at a remote node, steals only whole pageblocks); a second pass
  * without it follows. Watermarks and reclaim are not modelled.
  *
@@ -878,13 +758,13 @@ bm_pfn_t bm_alloc_pages(struct bm_machine *m, int nid, unsigned int order,
 	n = build_zonelist(m, nid, highest_zone, zl);
 	if (!n)
 		return BM_NO_PFN;
-	alloc_flags = (mt == MIGRATE_MOVABLE ? ALLOC_CMA : 0) | alloc_flags_nofragment(m, zl[0]);
+	alloc_flags = (mt == MIGRATE_MOVABLE ? BM_ALLOC_CMA : 0) | alloc_flags_nofragment(m, zl[0]);
 retry:
 	for (int i = 0; i < n; i++) {
 		struct bm_zone *z = zl[i];
 
-		if ((alloc_flags & ALLOC_NOFRAGMENT) && z->nid != zl[0]->nid) {
-			alloc_flags &= ~ALLOC_NOFRAGMENT;	/* fragment locally first */
+		if ((alloc_flags & BM_ALLOC_NOFRAGMENT) && z->nid != zl[0]->nid) {
+			alloc_flags &= ~BM_ALLOC_NOFRAGMENT;	/* fragment locally first */
 			goto retry;
 		}
 		for (;;) {
@@ -901,8 +781,8 @@ retry:
 				break;
 		}
 	}
-	if (alloc_flags & ALLOC_NOFRAGMENT) {
-		alloc_flags &= ~ALLOC_NOFRAGMENT;
+	if (alloc_flags & BM_ALLOC_NOFRAGMENT) {
+		alloc_flags &= ~BM_ALLOC_NOFRAGMENT;
 		goto retry;
 	}
 	return BM_NO_PFN;

@@ -211,4 +211,18 @@ bool bm_prep_move_freepages_block(struct bm_machine *m, struct bm_zone *zone, bm
 unsigned long bm_move_freepages_block_locked(struct bm_machine *m, struct bm_zone *zone,
 					     bm_pfn_t start, int old_mt, int new_mt);
 
+/* Allocation, zone lock held (buddy.c): expand() puts the upper halves of a
+ * block split from order @high down to @low on the @mt lists;
+ * __rmqueue_smallest takes the first block of the smallest order >= @order
+ * on list @mt (split to @order). pageblock.c: __rmqueue_fallback, with the
+ * alloc flags below. Each returns the head pfn or BM_NO_PFN. */
+#define BM_ALLOC_CMA		0x1u	/* movable request: CMA pageblocks allowed */
+#define BM_ALLOC_NOFRAGMENT	0x2u	/* first pass: no stealing below pageblock_order */
+void bm_buddy_expand(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+		     unsigned int low, unsigned int high, int mt);
+bm_pfn_t bm_rmqueue_smallest(struct bm_machine *m, struct bm_zone *zone,
+			     unsigned int order, int mt);
+bm_pfn_t bm_rmqueue_fallback(struct bm_machine *m, struct bm_zone *zone, unsigned int order,
+			     int start_mt, unsigned int alloc_flags);
+
 #endif /* BOOTMM_CORE_INTERNAL_H */

@@ -9,6 +9,11 @@
  * the same zone and, at order >= pageblock_order, read a buddy's pageblock.
  * They never touch the same byte (workers own whole sections), but the
  * accesses must not be data races in the C sense.
+ *
+ * Also here: everything that changes which type owns a pageblock holding
+ * free pages: moving a pageblock's free blocks to another type's lists
+ * (move_freepages_block) and the allocator's fallback and stealing
+ * (__rmqueue_fallback, steal_suitable_fallback), which claims pageblocks.
  */
 #include "internal.h"
 
@@ -254,4 +259,130 @@ unsigned long bm_move_freepages_block(struct bm_machine *m, bm_pfn_t pfn, int mt
 out:
 	bm_zone_unlock(zone);
 	return moved;
+}
+
+/* --- stealing: pageblocks changing hands (Linux v6.12 semantics) --------- */
+
+/* The kernel's fallbacks[] table: where each type looks when its lists are empty. */
+static const int fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
+	[MIGRATE_UNMOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
+	[MIGRATE_MOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
+	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
+};
+
+/* can_steal_fallback(): may a fallback at @order claim the whole pageblock? */
+static bool can_steal_fallback(struct bm_machine *m, unsigned int order, int start_mt)
+{
+	if (order >= bm_pageblock_order(m))
+		return true;
+	return order >= bm_pageblock_order(m) / 2 || start_mt == MIGRATE_RECLAIMABLE ||
+	       start_mt == MIGRATE_UNMOVABLE;
+}
+
+/* find_suitable_fallback(): the first fallback type with a block at @order. */
+static int find_suitable_fallback(struct bm_machine *m, const struct bm_free_area *area,
+				  unsigned int order, int start_mt, bool *can_steal)
+{
+	*can_steal = false;
+	for (unsigned int i = 0; i < MIGRATE_PCPTYPES - 1; i++) {
+		int fmt = fallbacks[start_mt][i];
+
+		if (area->head[fmt] == BM_LIST_END)
+			continue;
+		*can_steal = can_steal_fallback(m, order, start_mt);
+		return fmt;
+	}
+	return -1;
+}
+
+/*
+ * steal_suitable_fallback(): take the block at @pfn (order @cur, on a
+ * fallback list) for a @start_mt request of @order. A block of at least a
+ * pageblock is claimed whole: its pageblocks become @start_mt. A smaller
+ * one claims its pageblock if allowed (@whole_block) and at least half of
+ * it is free or compatible: all its free pages move to @start_mt and the
+ * request is served from the @start_mt lists. Otherwise only the block is
+ * taken, the remainder staying on the fallback type's lists. Pageblocks of
+ * HIGHATOMIC, CMA or ISOLATE are never claimed.
+ */
+static bm_pfn_t steal_suitable_fallback(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+					unsigned int cur, unsigned int order, int start_mt,
+					bool whole_block)
+{
+	int block_mt = bm_get_pageblock_migratetype(m, pfn);
+	unsigned int pb_order = bm_pageblock_order(m);
+	unsigned long nr_free, alike;
+	bm_pfn_t start;
+
+	if (block_mt == MIGRATE_HIGHATOMIC || block_mt == MIGRATE_CMA ||
+	    block_mt == MIGRATE_ISOLATE)
+		goto single_page;
+	if (cur >= pb_order) {
+		bm_buddy_del_free(m, zone, pfn, cur, block_mt);
+		bm_change_pageblock_range(m, pfn, cur, start_mt);
+		bm_buddy_expand(m, zone, pfn, order, cur, start_mt);
+		return pfn;
+	}
+	if (!whole_block || !bm_prep_move_freepages_block(m, zone, pfn, &start, &nr_free))
+		goto single_page;
+	/* No page counts as movable (bm_prep_move_freepages_block): a movable request has no alike
+	 * pages; a non-movable one in a MOVABLE block counts every used page. */
+	if (start_mt == MIGRATE_MOVABLE || block_mt != MIGRATE_MOVABLE)
+		alike = 0;
+	else
+		alike = bm_pageblock_nr_pages(m) - nr_free;
+	if (nr_free + alike >= (1ul << (pb_order - 1))) {
+		bm_move_freepages_block_locked(m, zone, start, block_mt, start_mt);
+		return bm_rmqueue_smallest(m, zone, order, start_mt);
+	}
+single_page:
+	bm_buddy_del_free(m, zone, pfn, cur, block_mt);
+	bm_buddy_expand(m, zone, pfn, order, cur, block_mt);
+	return pfn;
+}
+
+/**
+ * bm_rmqueue_fallback - __rmqueue_fallback: serve a request from another type
+ * @m: machine
+ * @zone: zone whose lock is held
+ * @order: requested order
+ * @start_mt: requested migratetype (UNMOVABLE, MOVABLE or RECLAIMABLE)
+ * @alloc_flags: BM_ALLOC_NOFRAGMENT or 0
+ *
+ * Looks for the largest block of a fallback type (fallbacks[] order), to
+ * steal as much of one pageblock as possible; a movable request that may
+ * not claim the block takes the smallest fitting one instead. Under
+ * BM_ALLOC_NOFRAGMENT only blocks of at least a pageblock are taken.
+ *
+ * Return: head pfn of an order-@order block off the lists, or BM_NO_PFN.
+ * Context: @zone's lock held.
+ */
+bm_pfn_t bm_rmqueue_fallback(struct bm_machine *m, struct bm_zone *zone, unsigned int order,
+			     int start_mt, unsigned int alloc_flags)
+{
+	unsigned int min_order = order, cur;
+	bool can_steal = false;
+	int fmt = -1;
+
+	if (order < bm_pageblock_order(m) && (alloc_flags & BM_ALLOC_NOFRAGMENT))
+		min_order = bm_pageblock_order(m);
+	for (cur = bm_max_order(m) + 1; cur-- > min_order;) {
+		fmt = find_suitable_fallback(m, &zone->free_area[cur], cur, start_mt, &can_steal);
+		if (fmt < 0)
+			continue;
+		if (!can_steal && start_mt == MIGRATE_MOVABLE && cur > order)
+			goto find_smallest;
+		goto do_steal;
+	}
+	return BM_NO_PFN;
+
+find_smallest:
+	for (cur = order; cur <= bm_max_order(m); cur++) {
+		fmt = find_suitable_fallback(m, &zone->free_area[cur], cur, start_mt, &can_steal);
+		if (fmt >= 0)
+			break;
+	}
+do_steal:
+	return steal_suitable_fallback(m, zone, zone->free_area[cur].head[fmt], cur, order,
+				       start_mt, can_steal);
 }
