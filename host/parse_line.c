@@ -308,7 +308,8 @@ size_t bm_normalize_line(const char *in, size_t len, char *out, const char **msg
 		}
 		if ((k = match_ts(out, n, i, false)) != 0 || (k = match_caller(out, n, i)) != 0) {
 			i = k;
-			if ((k = match_caller(out, n, i)) != 0)
+			if ((k = match_caller(out, n, i)) != 0 ||
+			    (i < n && out[i] == ' ' && (k = match_caller(out, n, i + 1)) != 0))
 				i = k;
 			if (i < n && out[i] == ' ')
 				i++;
