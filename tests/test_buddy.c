@@ -11,6 +11,7 @@
 #include "check.h"
 #include "harness.h"
 #include "core/internal.h"
+#include "bootmm/boot.h"
 
 #define MiB ((phys_addr_t)1 << 20)
 #define GiB ((phys_addr_t)1 << 30)
@@ -488,6 +489,49 @@ static void test_uninit_buddy_read(void)
 	free_tm(t);
 }
 
+/*
+ * The same early release one page further: fdp + 1 is not pageblock-aligned,
+ * so its pageblock has no type yet (0, UNMOVABLE, as the kernel's zeroed
+ * pageblock bitmap) and the page goes to the UNMOVABLE list. Deferred init
+ * then types the pageblock MOVABLE and frees fdp next to it: the merge takes
+ * the page off a list other than the one __free_one_page believes, the
+ * kernel's "page type is 0, passed migratetype is 1" VM_WARN. bootmm
+ * records it and unlinks from the right list; the state stays consistent.
+ */
+static void test_early_free_then_deferred_init(void)
+{
+	struct test_machine *t = new_tm();
+	struct bm_config cfg;
+	struct bm_machine *m;
+	struct bm_zone *z;
+	bm_pfn_t fdp;
+
+	bm_config_default(&cfg);
+	m = tm_init(t, 512 * MiB, &cfg);
+	bm_memblock_add(m, 0, 512 * MiB);
+	CHECK_EQ(bm_free_area_init(m), 0);
+	fdp = m->mm.nodes[0].first_deferred_pfn;
+	bm_memblock_reserve(m, BM_PFN_PHYS(fdp + 1), BM_PAGE_SIZE);
+	bm_memblock_free_all(m);
+	z = zone_of(m, fdp);
+	bm_free_reserved_page(m, fdp + 1);
+	CHECK_EQ(tm_violations(m, BM_V_UNINIT_READ), 2);	/* fdp, then fdp + 2 */
+	CHECK(free_block(m, fdp + 1, 0, MIGRATE_UNMOVABLE));
+	CHECK_EQ(tm_violations(m, BM_V_MIGRATETYPE), 0);
+
+	bm_page_alloc_init_late(m);
+	CHECK(m->mm.deferred_done);
+	CHECK_EQ(tm_violations(m, BM_V_MIGRATETYPE), 1);
+	CHECK_EQ(bm_get_pageblock_migratetype(m, fdp), MIGRATE_MOVABLE);
+	CHECK_EQ(bm_pfn_free_block(m, fdp + 1, NULL), fdp);
+	CHECK(free_block(m, fdp, 10, MIGRATE_MOVABLE));
+	CHECK_EQ(nr_blocks(z, 0, MIGRATE_UNMOVABLE), 0);
+	CHECK(bm_zone_for_each_free_block(m, z, NULL, NULL) > 0);
+	CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+	CHECK_EQ(tm_violations(m, BM_V_MISUSE), 0);
+	free_tm(t);
+}
+
 static void test_misuse(void)
 {
 	struct test_machine *t = new_tm();
@@ -673,6 +717,7 @@ int main(void)
 	RUN(test_steal_small);
 	RUN(test_cma_movable_only);
 	RUN(test_uninit_buddy_read);
+	RUN(test_early_free_then_deferred_init);
 	RUN(test_misuse);
 	RUN(test_free_pages_extra_ref);
 	RUN(test_move_freepages_block);
