@@ -92,6 +92,9 @@ void bm_reserve_bootmem_region(struct bm_machine *m, phys_addr_t start, phys_add
  */
 bool bm_deferred_grow_zone(struct bm_machine *m, struct bm_zone *zone, unsigned int order);
 
+/* memblock.c: kfree of an array doubled after the buddy hand-off. */
+void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t bytes);
+
 /* release.c */
 bool bm_maxorder_block_initialised(struct bm_machine *m, bm_pfn_t pfn);
 void bm_release_settle(struct bm_machine *m, bool discard_time);

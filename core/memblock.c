@@ -151,6 +151,51 @@ void bm_memblock_remove_region(struct bm_machine *m, struct memblock_type *type,
  * grows (that range is about to be reserved and may not be yet), is page
  * aligned so memblock_discard() can free whole pages, and is reserved.
  */
+/*
+ * The first region ending above @base. Regions are sorted and disjoint, so
+ * their ends ascend too: a binary search finds where a range can start to
+ * matter, instead of the kernel's walk from index 0 (which makes 100,000
+ * registrations quadratic in compares; the moves remain).
+ */
+static unsigned long first_ending_above(const struct memblock_type *type, phys_addr_t base)
+{
+	unsigned long lo = 0, hi = type->cnt;
+
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (type->regions[mid].base + type->regions[mid].size <= base)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The order of the smallest buddy block holding @bytes. */
+static unsigned int bytes_order(phys_addr_t bytes)
+{
+	unsigned int order = 0;
+
+	while ((BM_PAGE_SIZE << order) < bytes)
+		order++;
+	return order;
+}
+
+/* kmalloc stand-in for arrays doubled after the buddy hand-off. */
+static phys_addr_t slab_alloc_array(struct bm_machine *m, phys_addr_t bytes)
+{
+	bm_pfn_t pfn = bm_alloc_pages(m, BM_NUMA_NO_NODE, bytes_order(bytes), BM_ZONE_NORMAL,
+				      MIGRATE_UNMOVABLE);
+
+	return pfn == BM_NO_PFN ? 0 : BM_PFN_PHYS(pfn);
+}
+
+void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t bytes)
+{
+	bm_free_pages(m, BM_PFN_DOWN(phys), bytes_order(bytes));
+}
+
 static int double_array(struct bm_machine *m, struct memblock_type *type,
 			phys_addr_t new_area_start, phys_addr_t new_area_size)
 {
@@ -158,6 +203,7 @@ static int double_array(struct bm_machine *m, struct memblock_type *type,
 	bool is_reserved = type == &s->mb.reserved;
 	phys_addr_t *array_phys = is_reserved ? &s->reserved_array_phys :
 						&s->memory_array_phys;
+	bool *in_slab = is_reserved ? &s->reserved_in_slab : &s->memory_in_slab;
 	phys_addr_t old_size, new_size, old_alloc, new_alloc, addr, old_phys;
 	struct memblock_region *new_array, *old_array;
 	const char *saved;
@@ -178,19 +224,22 @@ static int double_array(struct bm_machine *m, struct memblock_type *type,
 	old_alloc = BM_ALIGN_UP(old_size, BM_PAGE_SIZE);
 	new_alloc = BM_ALIGN_UP(new_size, BM_PAGE_SIZE);
 
-	if (!is_reserved)
-		new_area_start = new_area_size = 0;
-	addr = bm_memblock_find_in_range(m, new_area_start + new_area_size,
-					 s->mb.current_limit, new_alloc, BM_PAGE_SIZE);
-	if (!addr && new_area_size)
-		addr = bm_memblock_find_in_range(m, 0,
-						 BM_MIN(new_area_start, s->mb.current_limit),
-						 new_alloc, BM_PAGE_SIZE);
-	if (!addr) {
-		bm_log(m, BM_LOG_ERR,
-		       "memblock: Failed to double %s array from %ld to %ld entries !",
-		       type->name, (long)type->max, (long)type->max * 2);
-		return -1;
+	if (m->mm.buddy_ready) {
+		/*
+		 * slab_is_available(): the kernel kmallocs the new array. Pages
+		 * from the buddy, not memblock: memblock's free ranges are the
+		 * buddy's memory now.
+		 */
+		addr = slab_alloc_array(m, new_alloc);
+	} else {
+		if (!is_reserved)
+			new_area_start = new_area_size = 0;
+		addr = bm_memblock_find_in_range(m, new_area_start + new_area_size,
+						 s->mb.current_limit, new_alloc, BM_PAGE_SIZE);
+		if (!addr && new_area_size)
+			addr = bm_memblock_find_in_range(m, 0,
+							 BM_MIN(new_area_start, s->mb.current_limit),
+							 new_alloc, BM_PAGE_SIZE);
 	}
 	new_array = bm_phys_to_virt(m, addr);
 	if (!new_array || !bm_phys_to_virt(m, addr + new_alloc - 1)) {
@@ -215,10 +264,17 @@ static int double_array(struct bm_machine *m, struct memblock_type *type,
 	*array_phys = addr;
 
 	saved = m->caller;
-	if (!is_static_array(m, old_array)) {
+	if (*in_slab) {
+		bm_memblock_slab_free(m, old_phys, old_alloc);
+	} else if (!is_static_array(m, old_array)) {
 		m->caller = "memblock_free";
 		bm_memblock_trace_range(m, "memblock_phys_free", old_phys, old_alloc);
 		bm_memblock_remove_range(m, &s->mb.reserved, old_phys, old_alloc);
+	}
+	*in_slab = m->mm.buddy_ready;
+	if (*in_slab) {
+		m->caller = saved;
+		return 0;
 	}
 	m->caller = "memblock_double_array";
 	bm_memblock_trace_range(m, "memblock_reserve", addr, new_alloc);
@@ -341,7 +397,7 @@ int bm_memblock_add_range(struct bm_machine *m, struct memblock_type *type,
 repeat:
 	base = obase;
 	nr_new = 0;
-	for (idx = 0; idx < type->cnt; idx++) {
+	for (idx = first_ending_above(type, base); idx < type->cnt; idx++) {
 		struct memblock_region *rgn = &type->regions[idx];
 		phys_addr_t rbase = rgn->base;
 		phys_addr_t rend = rbase + rgn->size;
@@ -428,7 +484,7 @@ int bm_memblock_isolate_range(struct bm_machine *m, struct memblock_type *type,
 		if (double_array(m, type, base, size) < 0)
 			return -BM_ENOMEM;
 
-	for (idx = 0; idx < (long)type->cnt; idx++) {
+	for (idx = (long)first_ending_above(type, base); idx < (long)type->cnt; idx++) {
 		struct memblock_region *rgn = &type->regions[idx];
 		phys_addr_t rbase = rgn->base;
 		phys_addr_t rend = rbase + rgn->size;

@@ -548,6 +548,26 @@ enum memblock_flags bm_memblock_choose_flags(struct bm_machine *m)
  *
  * Context: page_alloc_init_late.
  */
+/*
+ * A doubled array goes back with kfree if it came from the slab, else with
+ * memblock_free_late (left to the memory-map layer through discard_free[]).
+ */
+static void discard_array(struct bm_machine *m, struct memblock_type *type,
+			  struct memblock_region *static_array, phys_addr_t phys, bool in_slab)
+{
+	struct bm_memblock_state *s = &m->memblock;
+	phys_addr_t size = BM_ALIGN_UP(sizeof(struct memblock_region) * type->max, BM_PAGE_SIZE);
+
+	if (type->regions == static_array)
+		return;
+	if (in_slab) {
+		bm_memblock_slab_free(m, phys, size);
+		return;
+	}
+	s->discard_free[s->nr_discard_free].base = phys;
+	s->discard_free[s->nr_discard_free++].size = size;
+}
+
 void bm_memblock_discard(struct bm_machine *m)
 {
 	struct bm_memblock_state *s = &m->memblock;
@@ -556,14 +576,8 @@ void bm_memblock_discard(struct bm_machine *m)
 	if (s->keep)
 		return;
 	s->nr_discard_free = 0;
-	if (s->mb.reserved.regions != s->reserved_init) {
-		s->discard_free[s->nr_discard_free].base = s->reserved_array_phys;
-		s->discard_free[s->nr_discard_free++].size =
-			BM_ALIGN_UP(sizeof(struct memblock_region) * s->mb.reserved.max, BM_PAGE_SIZE);
-	}
-	if (s->mb.memory.regions != s->memory_init) {
-		s->discard_free[s->nr_discard_free].base = s->memory_array_phys;
-		s->discard_free[s->nr_discard_free++].size =
-			BM_ALIGN_UP(sizeof(struct memblock_region) * s->mb.memory.max, BM_PAGE_SIZE);
-	}
+	discard_array(m, &s->mb.reserved, s->reserved_init, s->reserved_array_phys,
+		      s->reserved_in_slab);
+	discard_array(m, &s->mb.memory, s->memory_init, s->memory_array_phys,
+		      s->memory_in_slab);
 }

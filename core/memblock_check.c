@@ -74,9 +74,11 @@ static int check_type(struct bm_machine *m, const struct memblock_type *type,
 	return bad;
 }
 
-/* A doubled array must live in simulated RAM and be reserved. */
+/* A doubled array must live in simulated RAM and be reserved (unless it
+ * came from the slab, i.e. the buddy allocator, after the hand-off). */
 static int check_array(struct bm_machine *m, const struct memblock_type *type,
-		       const struct memblock_region *static_array, phys_addr_t phys)
+		       const struct memblock_region *static_array, phys_addr_t phys,
+		       bool in_slab)
 {
 	struct memblock_type *rsv = &m->memblock.mb.reserved;
 	phys_addr_t size, covered = 0;
@@ -89,7 +91,7 @@ static int check_array(struct bm_machine *m, const struct memblock_type *type,
 		return fail(m, phys, size, type->name, 0,
 			    "array at %#llx is not where regions point",
 			    (unsigned long long)phys);
-	if (m->memblock.discarded)
+	if (m->memblock.discarded || in_slab)
 		return 0;
 	for (i = 0; i < rsv->cnt; i++) {
 		phys_addr_t b = rsv->regions[i].base, e = b + rsv->regions[i].size;
@@ -128,8 +130,10 @@ int bm_memblock_check(struct bm_machine *m)
 	bad = check_type(m, &s->mb.memory, s->memory_size_stale);
 	bad += check_type(m, &s->mb.reserved, 0);
 	if (!bad) {
-		bad += check_array(m, &s->mb.memory, s->memory_init, s->memory_array_phys);
-		bad += check_array(m, &s->mb.reserved, s->reserved_init, s->reserved_array_phys);
+		bad += check_array(m, &s->mb.memory, s->memory_init, s->memory_array_phys,
+				   s->memory_in_slab);
+		bad += check_array(m, &s->mb.reserved, s->reserved_init, s->reserved_array_phys,
+				   s->reserved_in_slab);
 	}
 	return bad;
 }

@@ -72,6 +72,9 @@ struct bm_memblock_state {
 	bool mirrored_kernelcore;
 	phys_addr_t memory_array_phys;	/* where doubled arrays live, 0 if static */
 	phys_addr_t reserved_array_phys;
+	/* Doubled after the buddy hand-off: the kernel kmallocs those, and
+	 * kfrees rather than memblock-frees them (memblock_*_in_slab). */
+	bool memory_in_slab, reserved_in_slab;
 	unsigned long misuse;		/* API misuse reports so far */
 	/* system_has_some_mirror: a range was marked MIRROR (memblock_has_mirror()). */
 	bool has_some_mirror;

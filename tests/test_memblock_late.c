@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+/*
+ * memblock after the buddy hand-off: a region array doubled then comes
+ * from the page allocator (the kernel's kmalloc path), is not reserved in
+ * memblock, and goes back to the buddy at memblock_discard.
+ */
+#include "check.h"
+#include "synth.h"
+
+static void test_double_after_handoff(void)
+{
+	struct test_machine t;
+	struct bm_config cfg;
+	struct bm_machine *m;
+	unsigned long free0, free1;
+	phys_addr_t arr;
+	struct page *pg;
+
+	bm_config_default(&cfg);
+	cfg.deferred_struct_page_init = false;
+	m = synth_machine(&t, (phys_addr_t)1 << 30, &cfg);
+	bm_memblock_allow_resize(m);
+	CHECK_EQ(bm_free_area_init(m), 0);
+	bm_memblock_free_all(m);
+	free0 = bm_nr_free_pages(m);
+	/* 200 disjoint late reservations overflow the 128-entry static array. */
+	for (int i = 0; i < 200; i++)
+		bm_memblock_reserve(m, ((phys_addr_t)512 << 20) + (phys_addr_t)i * 0x2000, 0x1000);
+	CHECK_EQ(bm_memblock_check(m), 0);
+	CHECK(m->memblock.mb.reserved.max >= 256);
+	CHECK(m->memblock.reserved_in_slab);
+	arr = bm_virt_to_phys(m, m->memblock.mb.reserved.regions);
+	pg = bm_pfn_to_page(m, BM_PFN_DOWN(arr));
+	CHECK(pg && pg->refcount == 1 && !(pg->flags & (PG_reserved | PG_buddy)));
+	CHECK(!bm_memblock_is_region_reserved(m, arr, BM_PAGE_SIZE));
+	free1 = bm_nr_free_pages(m);
+	CHECK_EQ(free0 - free1, 2);	/* 256 regions x 24 bytes: one order-1 block */
+	bm_set_phase(m, BM_PHASE_PAGE_ALLOC_INIT_LATE);
+	bm_memblock_discard(m);
+	CHECK_EQ(bm_nr_free_pages(m), free0);
+	CHECK_EQ(m->violation_count[BM_V_INVARIANT], 0);
+	tm_destroy(&t);
+}
+
+int main(void)
+{
+	RUN(test_double_after_handoff);
+	return CHECK_DONE();
+}
