@@ -186,6 +186,8 @@ static int old_range(struct bm_parser *p, struct bm_sc *sc, phys_addr_t limit,
 
 	if (bm_sc_hex(p, sc, 2, &s) || bm_sc_expect(p, sc, " - ") || bm_sc_hex(p, sc, 2, &e))
 		return -1;
+	if (bm_sc_eol(sc))
+		return bm_sc_fail(p, sc, NULL);
 	if (e == s)
 		return bm_fail(p, "%s: empty range at 0x%llx", sc->what, (unsigned long long)s);
 	if (e < s)

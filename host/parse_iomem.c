@@ -66,9 +66,9 @@ static int iomem_line(struct bm_parser *p, const char *m, size_t n)
 	if (bm_sc_hex(p, &sc, 0, &en.start) || bm_sc_expect(p, &sc, "-") ||
 	    bm_sc_hex(p, &sc, 0, &en.end))
 		return -1;
-	if (bm_check_range(p, sc.what, en.start, en.end, BM_PHYS_LIMIT))
-		return -1;
 	if (bm_sc_expect(p, &sc, " : "))
+		return -1;
+	if (bm_check_range(p, sc.what, en.start, en.end, BM_PHYS_LIMIT))
 		return -1;
 	name = sc.p;
 	nl = bm_rtrim(name, (size_t)(sc.e - name));

@@ -223,6 +223,9 @@ int bm_sc_hex_range(struct bm_parser *p, struct bm_sc *sc, phys_addr_t limit,
 {
 	if (bm_sc_hex(p, sc, 1, start) || bm_sc_expect(p, sc, "-") || bm_sc_hex(p, sc, 1, end))
 		return -1;
+	/* every format has more after a range: a line ending here was cut */
+	if (bm_sc_eol(sc))
+		return bm_sc_fail(p, sc, NULL);
 	return bm_check_range(p, sc->what, *start, *end, limit);
 }
 
