@@ -139,6 +139,10 @@ static void size_nodes_and_zones(struct bm_machine *m)
 
 			z->nid = nid;
 			z->type = (enum bm_zone_type)t;
+			/* Empty lists even for empty zones: walkers need no special case. */
+			for (unsigned o = 0; o < BM_MAX_ORDER_LIMIT; o++)
+				for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+					z->free_area[o].head[mt] = BM_LIST_END;
 			zone_limits(m, (enum bm_zone_type)t, &lo, &hi);
 			lo = BM_MAX(lo, nstart);
 			hi = BM_MIN(hi, nend);
@@ -151,9 +155,6 @@ static void size_nodes_and_zones(struct bm_machine *m)
 			z->spanned_pages = (unsigned long)(hi - lo);
 			z->present_pages = memory_pages_in(m, nid, lo, hi);
 			node->node_present_pages += z->present_pages;
-			for (unsigned o = 0; o < BM_MAX_ORDER_LIMIT; o++)
-				for (int mt = 0; mt < MIGRATE_TYPES; mt++)
-					z->free_area[o].head[mt] = BM_LIST_END;
 		}
 	}
 }
