@@ -19,17 +19,13 @@
  *   allocated      no flag, refcount > 0 (0 for the tail pages of a block
  *                  allocated whole, whose head is an aligned ancestor).
  *
- * Speed: a 64 GiB machine (16M pfns) must check in well under a second.
- * The pfn space is cut into segments over which memblock attributes, node,
- * zone and the deferred frontier are constant (a few per region and
- * section), so the per-pfn work is one look at the struct page and two
- * bitmap bits; runs of uninitialised struct pages are skipped a shadow word
- * (64 pfns) at a time. Failures are coalesced: consecutive pfns failing the
- * same way make one report naming the range, so a 1 GiB problem is one
- * line, not 262144.
- *
- * Scratch bitmaps (free-block heads, pages in free blocks) come from the
- * host's instrumentation allocator, like the struct-page shadow.
+ * Speed (16M pfns well under a second): the pfn space is cut into segments
+ * over which memblock attributes, node, zone and the deferred frontier are
+ * constant, so the per-pfn work is one look at the struct page and two bits
+ * of the scratch bitmaps (host instrumentation memory, like the shadow);
+ * uninitialised runs are skipped a shadow word (64 pfns) at a time.
+ * Consecutive pfns failing the same way make one report naming the range:
+ * a 1 GiB problem is one line, not 262144.
  */
 #include "internal.h"
 
@@ -160,90 +156,88 @@ static void ck_flush(struct ck *c, enum ck_code code)
 	bm_pfn_t s = r->start, e = r->end;
 	unsigned long n = (unsigned long)(e - s);
 	unsigned long long a = r->a, b = r->b;
+	const char *nomap = a ? " or NOMAP" : "";
 
 	if (!r->open)
 		return;
 	r->open = false;
+#define R(kind, ...) ck_report(c, BM_V_##kind, s, e, __VA_ARGS__)
 	switch (code) {
 	case CK_UNINIT:
-		ck_report(c, BM_V_INVARIANT, s, e, "%lu struct pages never initialised (first_deferred_pfn %#llx)",
-			  n, a);
+		R(INVARIANT, "%lu struct pages never initialised (first_deferred_pfn %#llx)", n, a);
 		break;
 	case CK_FLAGS:
-		ck_report(c, BM_V_INVARIANT, s, e, "%lu pages with conflicting flags (first: %#llx)", n, a);
+		R(INVARIANT, "%lu pages with conflicting flags (first: %#llx)", n, a);
 		break;
 	case CK_STRAY:
-		ck_report(c, BM_V_INVARIANT, s, e, "%lu pages marked free (first: %s) in no listed free block",
-			  n, a & PG_buddy ? "PG_buddy" : "PG_bm_tail_free");
+		R(INVARIANT, "%lu pages marked free (first: %s) in no listed free block", n,
+		  a & PG_buddy ? "PG_buddy" : "PG_bm_tail_free");
 		break;
 	case CK_FREE_MARK:
-		ck_report(c, BM_V_INVARIANT, s, e, "%lu pages of listed free blocks lack PG_%s (flags %#llx)",
-			  n, r->key ? "buddy" : "bm_tail_free", a);
+		R(INVARIANT, "%lu pages of listed free blocks lack PG_%s (flags %#llx)", n,
+		  r->key ? "buddy" : "bm_tail_free", a);
 		break;
 	case CK_FREE_REF:
-		ck_report(c, BM_V_INVARIANT, s, e, "%lu free pages with refcount %lld, not 0", n,
-			  (long long)(int32_t)a);
+		R(INVARIANT, "%lu free pages with refcount %d, not 0", n, (int32_t)a);
 		break;
 	case CK_FREE_UNINIT:
-		ck_report(c, BM_V_INVARIANT, s, e, "%lu pages of listed free blocks are not initialised", n);
+		R(INVARIANT, "%lu pages of listed free blocks are not initialised", n);
 		break;
 	case CK_NEG_REF:
-		ck_report(c, BM_V_INVARIANT, s, e, "%lu pages with negative refcount %lld", n,
-			  (long long)(int32_t)a);
+		R(INVARIANT, "%lu pages with negative refcount %d", n, (int32_t)a);
 		break;
 	case CK_LOST:
-		ck_report(c, BM_V_INVARIANT, s, e, "%lu pages refcount 0, not free, in no allocated block", n);
+		R(INVARIANT, "%lu pages refcount 0, not free, in no allocated block", n);
 		break;
 	case CK_LINKS:
-		ck_report(c, BM_V_INVARIANT, s, e, "struct pages link zone %s node %llu; span says %s node %llu",
-			  bm_zone_name((enum bm_zone_type)(a >> 8)), a & 0xff,
-			  bm_zone_name((enum bm_zone_type)(b >> 8)), b & 0xff);
+		R(INVARIANT, "struct pages link zone %s node %llu; span says %s node %llu",
+		  bm_zone_name((enum bm_zone_type)(a >> 8)), a & 0xff,
+		  bm_zone_name((enum bm_zone_type)(b >> 8)), b & 0xff);
 		break;
 	case CK_UNMERGED:
-		ck_report(c, BM_V_INVARIANT, s, e, "free buddies %#llx and %#llx of order %llu not merged",
-			  (unsigned long long)s, a, b);
+		R(INVARIANT, "free buddies %#llx and %#llx of order %llu not merged",
+		  (unsigned long long)s, a, b);
 		break;
 	case CK_NO_MEMMAP:
-		ck_report(c, BM_V_MEMBLOCK_MISMATCH, s, e, "%lu pages of memblock.memory have no memory map", n);
+		R(MEMBLOCK_MISMATCH, "%lu pages of memblock.memory have no memory map", n);
 		break;
 	case CK_HOLE_UNRSV:
-		ck_report(c, BM_V_MEMBLOCK_MISMATCH, s, e, "%lu hole pages (not memory) not PG_reserved (flags %#llx)",
-			  n, a);
+		R(MEMBLOCK_MISMATCH, "%lu hole pages (not memory) not PG_reserved (flags %#llx)", n,
+		  a);
 		break;
 	case CK_HOLE_FREE:
-		ck_report(c, BM_V_MEMBLOCK_MISMATCH, s, e, "%lu hole pages (not memory) are free in the buddy", n);
+		R(MEMBLOCK_MISMATCH, "%lu hole pages (not memory) are free in the buddy", n);
 		break;
 	case CK_RSV_FREE:
-		ck_report(c, BM_V_MEMBLOCK_MISMATCH, s, e, "%lu pages in memblock.reserved%s are free in the buddy",
-			  n, a ? " or NOMAP" : "");
+		R(MEMBLOCK_MISMATCH, "%lu pages in memblock.reserved%s are free in the buddy", n,
+		  nomap);
 		break;
 	case CK_RSV_UNMARKED:
-		ck_report(c, BM_V_MEMBLOCK_MISMATCH, s, e, "%lu pages in memblock.reserved%s not PG_reserved (refcount %lld)",
-			  n, a ? " or NOMAP" : "", (long long)(int32_t)b);
+		R(MEMBLOCK_MISMATCH,
+		  "%lu pages in memblock.reserved%s not PG_reserved (refcount %d)", n, nomap,
+		  (int32_t)b);
 		break;
 	case CK_RSV_UNINIT:
-		ck_report(c, BM_V_MEMBLOCK_MISMATCH, s, e, "%lu pages in memblock.reserved have no initialised struct page",
-			  n);
+		R(MEMBLOCK_MISMATCH, "%lu pages in memblock.reserved, struct page not initialised", n);
 		break;
 	case CK_PG_RSV:
-		ck_report(c, BM_V_MEMBLOCK_MISMATCH, s, e, "%lu PG_reserved pages of memory not in memblock.reserved",
-			  n);
+		R(MEMBLOCK_MISMATCH, "%lu PG_reserved pages of memory not in memblock.reserved", n);
 		break;
 	case CK_MT_BAD:
-		ck_report(c, BM_V_MIGRATETYPE, s, e, "pageblock migratetype %llu is not valid (< %d)", a,
-			  MIGRATE_TYPES);
+		R(MIGRATETYPE, "pageblock migratetype %llu is not valid (< %d)", a, MIGRATE_TYPES);
 		break;
 	case CK_KHO:
-		ck_report(c, BM_V_MIGRATETYPE, s, e, "KHO scratch pageblock %#llx is %s, not CMA (%lu pages)",
-			  (unsigned long long)s, mt_name_upper(r->key), n);
+		R(MIGRATETYPE, "KHO scratch pageblock %#llx is %s, not CMA (%lu pages)",
+		  (unsigned long long)s, mt_name_upper(r->key), n);
 		break;
 	case CK_KHO_RSV:
-		ck_report(c, BM_V_MIGRATETYPE, s, e, "reserved pageblock-aligned page in scratch not yet CMA (%s)",
-			  mt_name_upper(r->key));
+		R(MIGRATETYPE, "reserved pageblock-aligned page in scratch not yet CMA (%s)",
+		  mt_name_upper(r->key));
 		break;
 	default:
 		break;
 	}
+#undef R
 }
 
 /* Record a failure of @code over [pfn, pfn + n), extending its run if it
@@ -258,13 +252,8 @@ static void ck_fail(struct ck *c, enum ck_code code, bm_pfn_t pfn, bm_pfn_t n, u
 		return;
 	}
 	ck_flush(c, code);
-	*r = (struct ck_run){ .open = true, .start = pfn, .end = pfn + n, .key = key, .a = a, .b = b };
-}
-
-static void ck_flush_all(struct ck *c)
-{
-	for (int i = 0; i < CK_NR; i++)
-		ck_flush(c, (enum ck_code)i);
+	*r = (struct ck_run){ .open = true, .start = pfn, .end = pfn + n, .key = key,
+			      .a = a, .b = b };
 }
 
 /* --- zone and node geometry against memblock.memory ------------------------- */
@@ -326,8 +315,8 @@ static void check_zone_geometry(struct ck *c, int nid)
 	if (node->node_spanned_pages != nspan || (nspan && node->node_start_pfn != nlo) ||
 	    node->node_present_pages != present)
 		ck_report(c, BM_V_MEMBLOCK_MISMATCH, nlo, nhi,
-			  "node %d start %#llx spanned %lu present %lu; memblock: %#llx %lu %lu", nid,
-			  (unsigned long long)node->node_start_pfn, node->node_spanned_pages,
+			  "node %d start %#llx spanned %lu present %lu; memblock: %#llx %lu %lu",
+			  nid, (unsigned long long)node->node_start_pfn, node->node_spanned_pages,
 			  node->node_present_pages, (unsigned long long)nlo, nspan, present);
 	for (int t = 0; t < BM_NR_ZONES; t++) {
 		const struct bm_zone *z = &node->zones[t];
@@ -344,7 +333,7 @@ static void check_zone_geometry(struct ck *c, int nid)
 		if (z->spanned_pages != span || (span && z->zone_start_pfn != a) ||
 		    z->present_pages != pres)
 			ck_report(c, BM_V_MEMBLOCK_MISMATCH, a, a < b ? b : a,
-				  "node %d zone %s start %#llx spanned %lu present %lu; memblock: %#llx %lu %lu",
+				  "node %d %s: start %#llx spanned %lu present %lu; memblock %#llx %lu %lu",
 				  nid, bm_zone_name((enum bm_zone_type)t),
 				  (unsigned long long)z->zone_start_pfn, z->spanned_pages,
 				  z->present_pages, (unsigned long long)(span ? a : 0), span, pres);
@@ -353,7 +342,7 @@ static void check_zone_geometry(struct ck *c, int nid)
 		    (z->managed_pages > z->present_pages || z->managed_pages < z->nr_free_pages))
 			ck_report(c, BM_V_INVARIANT, z->zone_start_pfn,
 				  z->zone_start_pfn + z->spanned_pages,
-				  "node %d zone %s managed %lu outside [free %lu, present %lu]", nid,
+				  "node %d %s: managed %lu outside [free %lu, present %lu]", nid,
 				  bm_zone_name((enum bm_zone_type)t), z->managed_pages,
 				  z->nr_free_pages, z->present_pages);
 	}
@@ -361,23 +350,29 @@ static void check_zone_geometry(struct ck *c, int nid)
 
 /* --- free lists -------------------------------------------------------------- */
 
-/* Problems of one list, reported once per list with a count. */
-struct list_faults {
-	unsigned long order, mt, prev, overlap;
-	bm_pfn_t order_pfn, mt_pfn, prev_pfn, overlap_pfn;
+/* Problems of one list, reported once per list with a count and the first. */
+enum { LF_OVERLAP, LF_ORDER, LF_MT, LF_PREV, LF_NR };
+static const char *const lf_text[LF_NR] = {
+	"blocks overlap other free blocks", "heads record another order",
+	"heads record another list", "blocks with a wrong lru_prev",
 };
 
-static void note_fault(unsigned long *count, bm_pfn_t *first, bm_pfn_t pfn)
+struct list_faults {
+	unsigned long n[LF_NR];
+	bm_pfn_t first[LF_NR];
+};
+
+static void note_fault(struct list_faults *f, int what, bm_pfn_t pfn)
 {
-	if (!(*count)++)
-		*first = pfn;
+	if (!f->n[what]++)
+		f->first[what] = pfn;
 }
 
 /*
  * Walk one list by hand (the encoding is internal.h's): every entry a
  * naturally aligned block inside the zone, not on another list; heads
- * record the list's order and type; lru_prev links
- * consistent, the first block's pointing at the last. Marks heads and
+ * record the list's order and type; lru_prev links consistent, the first
+ * block's pointing at the last. Marks heads and
  * block pages in the bitmaps. Returns blocks walked; *@complete is false if
  * the walk had to stop (the count then proves nothing).
  */
@@ -411,16 +406,16 @@ static unsigned long walk_list(struct ck *c, const struct bm_zone *z, unsigned i
 		page = bm_pfn_to_page(m, p);
 		bit_set(c->listed, p);
 		if (bits_set_range(c->freemap, p, p + nr))
-			note_fault(&f.overlap, &f.overlap_pfn, p);
+			note_fault(&f, LF_OVERLAP, p);
 		/* An uninitialised head is the pfn walk's to report (with its
 		 * range); its content is garbage, so only its link is used. */
 		if (bm_page_initialised(m, p)) {
 			if (page->order != o)
-				note_fault(&f.order, &f.order_pfn, p);
+				note_fault(&f, LF_ORDER, p);
 			if (bm_buddy_list_mt(page) != mt)
-				note_fault(&f.mt, &f.mt_pfn, p);
+				note_fault(&f, LF_MT, p);
 			if (p != first && page->lru_prev != prev)
-				note_fault(&f.prev, &f.prev_pfn, p);
+				note_fault(&f, LF_PREV, p);
 		}
 		n++;
 		prev = cur;
@@ -430,27 +425,22 @@ static unsigned long walk_list(struct ck *c, const struct bm_zone *z, unsigned i
 #define LIST_ARGS z->nid, bm_zone_name(z->type), o, bm_migratetype_name(mt)
 	if (why) {
 		*complete = false;
-		ck_report(c, BM_V_INVARIANT, cur, (bm_pfn_t)cur + nr, LIST_FMT "%s", LIST_ARGS, why);
+		ck_report(c, BM_V_INVARIANT, cur, (bm_pfn_t)cur + nr, LIST_FMT "%s", LIST_ARGS,
+			  why);
 	} else if (first != BM_LIST_END && bm_pfn_to_page(m, first)->lru_prev != prev) {
-		ck_report(c, BM_V_INVARIANT, first, first + nr, LIST_FMT "first lru_prev %#x, last is %#x",
-			  LIST_ARGS, bm_pfn_to_page(m, first)->lru_prev, prev);
+		ck_report(c, BM_V_INVARIANT, first, first + nr,
+			  LIST_FMT "first lru_prev %#x, last is %#x", LIST_ARGS,
+			  bm_pfn_to_page(m, first)->lru_prev, prev);
 	}
-	if (f.overlap)
-		ck_report(c, BM_V_INVARIANT, f.overlap_pfn, f.overlap_pfn + nr,
-			  LIST_FMT "%lu blocks overlap other free blocks", LIST_ARGS, f.overlap);
-	if (f.order)
-		ck_report(c, BM_V_INVARIANT, f.order_pfn, f.order_pfn + nr,
-			  LIST_FMT "%lu heads record another order", LIST_ARGS, f.order);
-	if (f.mt)
-		ck_report(c, BM_V_INVARIANT, f.mt_pfn, f.mt_pfn + nr,
-			  LIST_FMT "%lu heads record another list", LIST_ARGS, f.mt);
-	if (f.prev)
-		ck_report(c, BM_V_INVARIANT, f.prev_pfn, f.prev_pfn + nr,
-			  LIST_FMT "%lu blocks with a wrong lru_prev", LIST_ARGS, f.prev);
+	for (int i = 0; i < LF_NR; i++)
+		if (f.n[i])
+			ck_report(c, BM_V_INVARIANT, f.first[i], f.first[i] + nr, LIST_FMT "%lu %s",
+				  LIST_ARGS, f.n[i], lf_text[i]);
 	if (*complete && n != fa->nr_free[mt])
 		ck_report(c, BM_V_INVARIANT, first == BM_LIST_END ? zs : first,
 			  first == BM_LIST_END ? zs : first + nr,
-			  LIST_FMT "nr_free %lu but %lu blocks listed", LIST_ARGS, fa->nr_free[mt], n);
+			  LIST_FMT "nr_free %lu but %lu blocks listed", LIST_ARGS, fa->nr_free[mt],
+			  n);
 #undef LIST_FMT
 #undef LIST_ARGS
 	*pages += n << o;
@@ -471,8 +461,9 @@ static void check_zone_lists(struct ck *c, const struct bm_zone *z)
 			for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 				nr += z->free_area[o].nr_free[mt];
 		if (nr || z->nr_free_pages)
-			ck_report(c, BM_V_INVARIANT, 0, 0, "node %d empty zone %s counts %lu free pages",
-				  z->nid, bm_zone_name(z->type), z->nr_free_pages + nr);
+			ck_report(c, BM_V_INVARIANT, 0, 0,
+				  "node %d empty zone %s counts %lu free pages", z->nid,
+				  bm_zone_name(z->type), z->nr_free_pages + nr);
 		return;
 	}
 	for (unsigned int o = 0; o < BM_MAX_ORDER_LIMIT; o++) {
@@ -482,8 +473,9 @@ static void check_zone_lists(struct ck *c, const struct bm_zone *z)
 
 			if (o > bm_max_order(m)) {
 				if (fa->head[mt] != BM_LIST_END || fa->nr_free[mt]) {
-					ck_report(c, BM_V_INVARIANT, z->zone_start_pfn, z->zone_start_pfn,
-						  "node %d %s order %u above MAX_PAGE_ORDER has blocks",
+					ck_report(c, BM_V_INVARIANT, z->zone_start_pfn,
+						  z->zone_start_pfn,
+						  "node %d %s order %u > MAX_PAGE_ORDER has blocks",
 						  z->nid, bm_zone_name(z->type), o);
 					all = false;
 				}
@@ -494,7 +486,8 @@ static void check_zone_lists(struct ck *c, const struct bm_zone *z)
 		}
 	}
 	if (all && pages != z->nr_free_pages)
-		ck_report(c, BM_V_INVARIANT, z->zone_start_pfn, z->zone_start_pfn + z->spanned_pages,
+		ck_report(c, BM_V_INVARIANT, z->zone_start_pfn,
+			  z->zone_start_pfn + z->spanned_pages,
 			  "node %d %s nr_free_pages %lu but the lists hold %lu", z->nid,
 			  bm_zone_name(z->type), z->nr_free_pages, pages);
 }
@@ -601,7 +594,11 @@ static bool in_allocated_block(struct ck *c, bm_pfn_t p)
 	return false;
 }
 
-/* Unmerged free buddies: @p is a listed head of @zone. */
+/*
+ * Unmerged free buddies: @p is an initialised listed head. Only a buddy
+ * that is itself an initialised listed head counts, so deferred init still
+ * pending never makes a struct page of garbage look mergeable.
+ */
 static void check_merge(struct ck *c, const struct seg *sg, bm_pfn_t p, const struct page *page)
 {
 	struct bm_machine *m = c->m;
@@ -614,13 +611,14 @@ static void check_merge(struct ck *c, const struct seg *sg, bm_pfn_t p, const st
 	nr = (bm_pfn_t)1 << o;
 	b = p ^ nr;
 	if (b < p || b + nr > sg->zone->zone_start_pfn + sg->zone->spanned_pages ||
-	    b >= c->max_pfn || !bit_test(c->listed, b))
+	    b >= c->max_pfn || !bit_test(c->listed, b) || !bm_page_initialised(m, b))
 		return;
 	bp = bm_pfn_to_page(m, b);
 	if (!(bp->flags & PG_buddy) || bp->order != o)
 		return;
 	if (o >= bm_pageblock_order(m)) {
-		int ma = bm_get_pageblock_migratetype(m, p), mb = bm_get_pageblock_migratetype(m, b);
+		int ma = bm_get_pageblock_migratetype(m, p);
+		int mb = bm_get_pageblock_migratetype(m, b);
 
 		/* CMA, ISOLATE (and HIGHATOMIC) keep to themselves from here up. */
 		if (ma != mb && (ma >= MIGRATE_PCPTYPES || mb >= MIGRATE_PCPTYPES))
@@ -793,7 +791,8 @@ int bm_mm_check(struct bm_machine *m)
 	zones_ready = m->mm.nr_node_ids > 0 && m->phase >= BM_PHASE_FREE_AREA_INIT;
 	if (!zones_ready) {
 		check_pageblocks(&c);
-		ck_flush_all(&c);
+		for (int i = 0; i < CK_NR; i++)
+		ck_flush(&c, (enum ck_code)i);
 		return c.failures;
 	}
 	for (nid = 0; nid < BM_MAX_NUMNODES; nid++)
@@ -812,7 +811,8 @@ int bm_mm_check(struct bm_machine *m)
 		       "free lists and pfn states not checked", c.map_bytes);
 	}
 	check_pageblocks(&c);
-	ck_flush_all(&c);
+	for (int i = 0; i < CK_NR; i++)
+		ck_flush(&c, (enum ck_code)i);
 	if (c.listed)
 		m->prim->free(m->prim->ctx, c.listed, c.map_bytes);
 	if (c.freemap)

@@ -348,8 +348,10 @@ void bm_mem_init_print_info(struct bm_machine *m)
 	       "Memory: %luK/%luK available (%luK kernel code, %luK rwdata, %luK rodata, "
 	       "%luK init, %luK bss, %luK reserved, %luK cma-reserved)",
 	       pages_to_kb(global_nr_free(m)), pages_to_kb(physpages),
-	       (unsigned long)(m->cfg.kernel_code >> 10), (unsigned long)(m->cfg.kernel_rwdata >> 10),
-	       (unsigned long)(m->cfg.kernel_rodata >> 10), (unsigned long)(m->cfg.kernel_init >> 10),
+	       (unsigned long)(m->cfg.kernel_code >> 10),
+	       (unsigned long)(m->cfg.kernel_rwdata >> 10),
+	       (unsigned long)(m->cfg.kernel_rodata >> 10),
+	       (unsigned long)(m->cfg.kernel_init >> 10),
 	       (unsigned long)(m->cfg.kernel_bss >> 10),
 	       pages_to_kb(physpages - m->mm.totalram_pages - m->mm.totalcma_pages),
 	       pages_to_kb(m->mm.totalcma_pages));

@@ -400,7 +400,7 @@ static void test_geometry_and_links(void)
 	z->present_pages++;
 	from = m->nr_recorded = 0;
 	CHECK(bm_mm_check(m) >= 1);
-	CHECK(reported(m, from, BM_V_MEMBLOCK_MISMATCH, 0x1000, 0x40000, "zone DMA32"));
+	CHECK(reported(m, from, BM_V_MEMBLOCK_MISMATCH, 0x1000, 0x40000, "DMA32: start"));
 	z->present_pages--;
 	z->managed_pages = z->present_pages + 1;
 	from = expect_failures(m, 1);
@@ -436,7 +436,7 @@ static void test_uninit(void)
 	/* A reserved page in the deferred range must have been initialised. */
 	m->mm.init_bitmap[0x30000 >> 6] &= ~1ull;
 	from = expect_failures(m, 1);
-	CHECK(reported(m, from, BM_V_MEMBLOCK_MISMATCH, 0x30000, 0x30001, "no initialised"));
+	CHECK(reported(m, from, BM_V_MEMBLOCK_MISMATCH, 0x30000, 0x30001, "struct page not initialised"));
 	m->mm.init_bitmap[0x30000 >> 6] |= 1ull;
 	free_tm(t);
 
