@@ -250,6 +250,11 @@ static void test_fdt_bad(void)
 	else
 		CHECK(strstr(err.msg, "libfdt") != NULL);
 	CHECK(log_empty(&log));
+	/* found by fuzz_parse_fdt: crashed libfdt 1.6.1's fdt_check_full() */
+	CHECK_EQ(bm_bootlog_parse_file(BOOTMM_SOURCE_DIR "/tests/data/parse_fdt_corrupt.dtb", &log,
+				       &err), -1);
+	CHECK(strstr(err.msg, bm_fdt_supported() ? "corrupt device tree" : "libfdt") != NULL);
+	CHECK(log_empty(&log));
 }
 
 static void test_section_strict(void)

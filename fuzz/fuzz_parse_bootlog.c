@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+/* libFuzzer: any input through bm_bootlog_parse_buf (text or DTB). */
+#include "fuzz_parse_common.h"
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	struct bm_bootlog log;
+	struct bm_parse_error err;
+
+	if (bm_bootlog_parse_buf("fuzz", (const char *)data, size, &log, &err)) {
+		fz_check_failed(&log, &err);
+		return 0;
+	}
+	fz_check_log(&log);
+	bm_bootlog_free(&log);
+	return 0;
+}
