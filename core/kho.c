@@ -109,8 +109,13 @@ void bm_kho_release_scratch(struct bm_machine *m)
 		bm_pfn_t spfn = BM_ALIGN_DOWN(BM_PFN_DOWN(start), (bm_pfn_t)nr_pb);
 		bm_pfn_t epfn = BM_ALIGN_UP(BM_PFN_UP(end), (bm_pfn_t)nr_pb);
 
-		if (m->cfg.kho_fixed && nid >= 0 && nid < BM_MAX_NUMNODES)
-			epfn = BM_MIN(epfn, m->mm.nodes[nid].first_deferred_pfn);
+		if (m->cfg.kho_fixed) {
+			/* Only pages already initialised: the node of the memory,
+			 * whatever nid the region carries. */
+			nid = bm_pfn_nid(m, BM_PFN_DOWN(start));
+			if (nid >= 0)
+				epfn = BM_MIN(epfn, m->mm.nodes[nid].first_deferred_pfn);
+		}
 		for (bm_pfn_t pfn = spfn; pfn < epfn; pfn += nr_pb)
 			bm_set_pageblock_migratetype(m, pfn, MIGRATE_CMA);
 	}
