@@ -565,8 +565,62 @@ static void test_dtb(void)
 	}
 }
 
+static void test_inline_variants(void)
+{
+	static const char text[] =
+		"Memory: 2056172K/2096696K available (5957K kernel code, 562K rwdata, 2676K rodata, 760K init, 860K bss, 40524K reserved, 0K cma-reserved, 1187336K highmem)\n"
+		"BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff]  639 KB  System RAM\n"
+		"BIOS-e820: [mem 0x0000000000100000-0x000000003fffffff] 1023 MB  System RAM\n"
+		"Memory: 8G = 8G total\n"
+		"efi: Freeing EFI boot services memory: 1234K\n"
+		"x86/mm: Freeing unused kernel image (text/rodata gap) memory: 2040K\n"
+		"memblock_free_late: [0x0000000001000000-0x0000000001ffffff] efi_free_boot_services+0x1/0x2\n"
+		"MEMBLOCK configuration:\n"
+		" memory size = 0x0000000000000000 reserved size = 0x0000000000000000\n"
+		" memory.cnt  = 0x1\n"
+		" memory[0x0]\t[0x0000000000000000-0xffffffffffffffff], 0x0000000000000000 bytes flags: 0x0\n"
+		" reserved.cnt  = 0x1\n"
+		" reserved[0x0]\t[0x0000000000000000-0xffffffffffffffff], 0x0000000000000000 bytes flags: 0x0\n"
+		"=====MEMBLOCK_MEMORY\n"
+		"   0: 0x0000000000001000..0x000000000009efff    0 NONE\n"
+		"   1: 0x0000000000100000..0x000000003ffdefff    x HOTPLUG|MIRROR\n"
+		"=====MEMBLOCK_RESERVED\n"
+		"   0: 0x0000000000000000..0x00000000000fffff    0 NONE\n"
+		"=====END\n";
+	struct bm_bootlog log;
+
+	if (parse_str(text, &log)) {
+		CHECK(0);
+		return;
+	}
+	CHECK_EQ(log.memory.highmem_kb, 1187336);
+	CHECK_EQ(log.memory.line, 1);		/* the ARM "Memory: 8G" form is not ours */
+	CHECK(log.e820 && log.e820->n == 2);
+	CHECK_EQ(log.e820->format, BM_E820_FMT_V7);
+	CHECK_EQ(log.e820->entries[1].end, 0x3fffffff);
+	CHECK_EQ(log.n_freeing, 2);
+	CHECK_STR(log.freeing[0].what, "EFI boot services");
+	CHECK_STR(log.freeing[1].what, "unused kernel image (text/rodata gap)");
+	CHECK_EQ(log.n_events, 1);
+	CHECK_EQ(log.events[0].op, BM_MB_FREE_LATE);
+	CHECK_EQ(log.n_dumps, 1);
+	CHECK_EQ(log.dumps[0].n_memory, 1);
+	CHECK_EQ(log.dumps[0].memory[0].size, 0);
+	CHECK_EQ(log.dumps[0].event_index, 1);
+	CHECK(log.debugfs_memblock != NULL);
+	if (log.debugfs_memblock) {
+		CHECK_EQ(log.debugfs_memblock->n_memory, 2);
+		CHECK_EQ(log.debugfs_memblock->memory[1].nid, -1);
+		CHECK_EQ(log.debugfs_memblock->memory[1].flags, 0x3);
+		CHECK_EQ(log.debugfs_memblock->n_reserved, 1);
+		CHECK_EQ(log.debugfs_memblock->reserved_size, 0x100000);
+	}
+	bm_bootlog_free(&log);
+}
+
 int main(void)
 {
+	RUN(test_inline_variants);
 	RUN(test_pre35);
 	RUN(test_4x);
 	RUN(test_v7);
