@@ -57,6 +57,7 @@ struct bm_parser {
 	int efi_hdr_kind;
 	unsigned efi_hdr_line;
 	long efi_attr_cur;
+	unsigned efi_attr_hdr_line;	/* "memattr: Processing ..." seen */
 
 	/* memblock */
 	long dump_cur;			/* dump receiving region lines */

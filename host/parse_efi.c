@@ -134,6 +134,10 @@ static struct bm_efi_map *cur_map(struct bm_parser *p, enum bm_efi_map_kind kind
 			return NULL;
 		m->kind = kind;
 		m->line = (brk && p->efi_hdr_kind == (int)kind) ? p->efi_hdr_line : p->line;
+		if (kind == BM_EFI_MAP_MEMATTR && p->efi_attr_hdr_line) {
+			m->line = p->efi_attr_hdr_line;
+			p->efi_attr_hdr_line = 0;
+		}
 		*cur = (long)p->log->n_efi_maps - 1;
 		if (kind != BM_EFI_MAP_MEMATTR)
 			p->efi_break = false;
@@ -268,8 +272,13 @@ static int efi_line(struct bm_parser *p, const char *m, size_t n)
 				r++;
 				rn--;
 			}
-			if (!bm_starts(r, rn, "0x"))
+			if (!bm_starts(r, rn, "0x")) {
+				if (bm_starts(r, rn, "Processing EFI Memory Attributes table")) {
+					p->efi_attr_cur = -1;	/* a new table follows */
+					p->efi_attr_hdr_line = p->line;
+				}
 				return prefixed ? 1 : 0;	/* memattr chatter */
+			}
 		} else {
 			if (!prefixed || !rn || !bm_isspace(*r))
 				return 0;

@@ -311,7 +311,7 @@ static void test_efi_512m_map(void)
 	CHECK_EQ(log.efi_maps[2].n, 22);
 	CHECK_EQ(log.efi_maps[2].entries[0].attr, BM_EFI_RUNTIME | BM_EFI_XP);
 	CHECK_EQ(log.efi_maps[2].entries[0].start, 0x1ea8a000);
-	CHECK_EQ(log.efi_maps[2].line, 402);
+	CHECK_EQ(log.efi_maps[2].line, 401);
 	/* efi=debug keeps boot services: MemTotal lower by what the trace boot freed */
 	CHECK(bm_meminfo_get(&log, "MemTotal", &v));
 	CHECK_EQ(v, 424692);
