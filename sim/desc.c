@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bm_desc_from_log: a machine description from any parsed boot log. What
+ * the kernel printed decides everything it can: the firmware map, the
+ * kernel image's place (/proc/iomem), initrd, EFI boot services, NUMA, the
+ * command line and the configuration the kernel ran with. setup_arch is
+ * the trace replay (replay.c) when the log has a memblock=debug trace, the
+ * x86 model (x86_model.c) otherwise. docs/REPLAY.md has the assumptions.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/desc_int.h"
+
+/* Defaults when the log does not show the kernel image (CONFIG_PHYSICAL_START,
+ * no KASLR, Debian 12's 6.1 cloud kernel sizes). */
+#define DEF_PHYSICAL_START	((phys_addr_t)16 << 20)
+#define DEF_CODE_KB		14343
+#define DEF_RODATA_KB		8348
+#define DEF_RWDATA_KB		2327
+#define DEF_INIT_KB		2612
+#define DEF_BSS_KB		5436
+/* _edata .. __init_begin: BUG table, ORC tables and the vvar page of that
+ * kernel (0x1821b000 - 0x17e46000 in efi-512M-trace.log). */
+#define DEF_DATA_INIT_GAP	((phys_addr_t)0x3d5000)
+/* .data_nosave between .smp_locks and .bss: one page with CONFIG_HIBERNATION
+ * (kernel/power/hibernate.c's in_suspend is __nosavedata). */
+#define NOSAVE_BYTES		BM_PAGE_SIZE
+
+int xr_push(struct xr_list *l, phys_addr_t start, phys_addr_t end, uint32_t type)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct xr *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = (struct xr){ start, end, type };
+	return 0;
+}
+
+void xr_free(struct xr_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static void set_err(struct bm_parse_error *err, const struct bm_bootlog *log,
+		    const char *msg)
+{
+	if (!err)
+		return;
+	memset(err, 0, sizeof(*err));
+	snprintf(err->file, sizeof(err->file), "%s", log->name[0] ? log->name : "(input)");
+	snprintf(err->msg, sizeof(err->msg), "%s", msg);
+}
+
+static const struct bm_freeing *find_freeing(const struct bm_bootlog *log, const char *what)
+{
+	for (size_t i = 0; i < log->n_freeing; i++)
+		if (log->freeing[i].what && !strcmp(log->freeing[i].what, what))
+			return &log->freeing[i];
+	return NULL;
+}
+
+static const struct bm_iomem_entry *find_iomem(const struct bm_bootlog *log, const char *name)
+{
+	for (size_t i = 0; i < log->n_iomem; i++)
+		if (log->iomem[i].name && !strcmp(log->iomem[i].name, name))
+			return &log->iomem[i];
+	return NULL;
+}
+
+static uint64_t kb_or(int64_t v, uint64_t def)
+{
+	return v >= 0 ? (uint64_t)v : def;
+}
+
+/*
+ * The kernel image. /proc/iomem gives code, rodata, data and bss; the x86
+ * vmlinux.lds layout puts, between the end of data and __bss_start:
+ * (BUG/ORC tables, vvar) __init_begin .. __init_end, .smp_locks (page
+ * aligned), .data_nosave (one page), then .bss, whose last 2 MiB-aligned
+ * piece is .bss..decrypted. Sizes of init, .smp_locks and the unused
+ * decrypted part come from the Freeing lines (or the Memory: line).
+ */
+static void kernel_image(const struct bm_bootlog *log, struct bm_kernel_image *k)
+{
+	const struct bm_iomem_entry *code = find_iomem(log, "Kernel code");
+	const struct bm_iomem_entry *ro = find_iomem(log, "Kernel rodata");
+	const struct bm_iomem_entry *data = find_iomem(log, "Kernel data");
+	const struct bm_iomem_entry *bss = find_iomem(log, "Kernel bss");
+	const struct bm_memory_line *ml = &log->memory;
+	const struct bm_freeing *f;
+	uint64_t init_b, smp_b = 0, dec_b = 0;
+
+	f = find_freeing(log, "unused kernel image (initmem)");
+	init_b = f ? f->kb << 10 : (kb_or(ml->present ? ml->init_kb : -1, DEF_INIT_KB) << 10);
+	f = find_freeing(log, "SMP alternatives");
+	if (f)
+		smp_b = f->kb << 10;
+	f = find_freeing(log, "unused decrypted");
+	if (f)
+		dec_b = f->kb << 10;
+
+	memset(k, 0, sizeof(*k));
+	if (code && ro && data && bss) {
+		k->text_start = code->start;
+		k->text_end = code->end + 1;
+		k->rodata_start = ro->start;
+		k->rodata_end = ro->end + 1;
+		k->data_start = data->start;
+		k->data_end = data->end + 1;
+		k->bss_start = bss->start;
+		k->bss_end = bss->end + 1;
+	} else {
+		uint64_t code_b = kb_or(ml->present ? ml->kernel_code_kb : -1, DEF_CODE_KB) << 10;
+		uint64_t ro_b = kb_or(ml->present ? ml->rodata_kb : -1, DEF_RODATA_KB) << 10;
+		uint64_t rw_b = kb_or(ml->present ? ml->rwdata_kb : -1, DEF_RWDATA_KB) << 10;
+		uint64_t bss_b = kb_or(ml->present ? ml->bss_kb : -1, DEF_BSS_KB) << 10;
+		phys_addr_t p;
+
+		k->text_start = DEF_PHYSICAL_START;
+		k->text_end = k->text_start + code_b;
+		k->rodata_start = BM_ALIGN_UP(k->text_end, SZ_2M);
+		k->rodata_end = k->rodata_start + ro_b;
+		k->data_start = BM_ALIGN_UP(k->rodata_end, SZ_2M);
+		k->data_end = k->data_start + rw_b;
+		p = BM_ALIGN_UP(k->data_end, BM_PAGE_SIZE) + DEF_DATA_INIT_GAP;
+		p += BM_ALIGN_UP(init_b, BM_PAGE_SIZE) + BM_ALIGN_UP(smp_b, BM_PAGE_SIZE) + NOSAVE_BYTES;
+		k->bss_start = p;
+		k->bss_end = BM_ALIGN_UP(p + bss_b, BM_PAGE_SIZE);
+	}
+	/* Work back from __bss_start. */
+	k->smp_locks_end = k->bss_start - NOSAVE_BYTES;
+	k->smp_locks_start = k->smp_locks_end - BM_ALIGN_UP(smp_b, BM_PAGE_SIZE);
+	k->init_end = k->smp_locks_start;
+	k->init_start = k->init_end - BM_ALIGN_UP(init_b, BM_PAGE_SIZE);
+	if (k->init_start < BM_ALIGN_UP(k->data_end, BM_PAGE_SIZE) || k->bss_start < NOSAVE_BYTES) {
+		/* Not the expected layout: init right after data, no nosave page. */
+		k->init_start = BM_ALIGN_UP(k->data_end, BM_PAGE_SIZE);
+		k->init_end = k->init_start + BM_ALIGN_UP(init_b, BM_PAGE_SIZE);
+		k->smp_locks_start = k->init_end;
+		k->smp_locks_end = k->smp_locks_start + BM_ALIGN_UP(smp_b, BM_PAGE_SIZE);
+	}
+	if (!smp_b)
+		k->smp_locks_start = k->smp_locks_end = k->init_end;
+	if (dec_b && dec_b <= k->bss_end - k->bss_start) {
+		k->decrypted_end = k->bss_end;
+		k->decrypted_start = k->bss_end - dec_b;
+	}
+}
+
+/* Highest end of RAM any map of the log knows, rounded up to a section. */
+static phys_addr_t phys_size_of(const struct bm_bootlog *log, const struct xr_list *ram)
+{
+	phys_addr_t end = 0;
+
+	for (size_t i = 0; i < ram->n; i++)
+		if (ram->v[i].type == 1 || ram->v[i].type == 128)
+			end = BM_MAX(end, ram->v[i].end);
+	for (size_t i = 0; i < log->n_dumps; i++)
+		for (size_t j = 0; j < log->dumps[i].n_memory; j++)
+			if (log->dumps[i].memory[j].size)
+				end = BM_MAX(end, log->dumps[i].memory[j].end + 1);
+	for (size_t i = 0; i < log->n_node_ranges; i++)
+		end = BM_MAX(end, log->node_ranges[i].end + 1);
+	return BM_ALIGN_UP(end, (phys_addr_t)1 << BM_SECTION_SHIFT);
+}
+
+/* Is [s, e) entirely RAM in the e820 table? (e820__mapped_all) */
+static bool all_ram(const struct xr_list *e820, phys_addr_t s, phys_addr_t e)
+{
+	for (size_t i = 0; i < e820->n && s < e; i++) {
+		const struct xr *x = &e820->v[i];
+
+		if ((x->type != 1 && x->type != 128) || x->end <= s || x->start > s)
+			continue;
+		s = x->end;
+		i = (size_t)-1;	/* entries are sorted but may be split: rescan */
+	}
+	return s >= e;
+}
+
+/*
+ * EFI boot services the kernel will free: efi_reserve_boot_services
+ * reserves each Boot Code/Data range nobody reserved yet, and frees it
+ * later only if it is all RAM and clear of the kernel image
+ * (can_free_region). From a trace: its reserves; else the EFI map.
+ */
+static int efi_ranges(struct desc_ctx *c, const struct bm_kernel_image *k)
+{
+	const struct bm_bootlog *log = c->log;
+	struct x86_input *x = &c->x;
+	size_t n = 0;
+
+	c->efi_boot = calloc(x->efi_resv.n + 1, sizeof(*c->efi_boot));
+	if (!c->efi_boot)
+		return -1;
+	for (size_t i = 0; i < x->efi_resv.n; i++) {
+		phys_addr_t s = x->efi_resv.v[i].start, e = x->efi_resv.v[i].end;
+
+		if (s < x->image_end && e > x->image_start)
+			continue;
+		if (!all_ram(&x->e820, s, e))
+			continue;
+		c->efi_boot[n++] = (struct bm_sim_range){ s, e - s };
+	}
+	c->n_efi_boot = n;
+	(void)log;
+	(void)k;
+	return 0;
+}
+
+/* Trace reserves of efi_reserve_boot_services replace the map's guess. */
+static int efi_from_trace(struct desc_ctx *c)
+{
+	const struct bm_bootlog *log = c->log;
+
+	c->x.efi_resv.n = 0;
+	for (size_t i = 0; i < log->n_events; i++) {
+		const struct bm_mb_event *ev = &log->events[i];
+
+		if (ev->op == BM_MB_RESERVE && ev->caller &&
+		    !strcmp(ev->caller, "efi_reserve_boot_services") &&
+		    xr_push(&c->x.efi_resv, ev->start, ev->end + 1, 0))
+			return -1;
+	}
+	return 0;
+}
+
+static int version_ge(const char *v, int maj, int min)
+{
+	int a = 0, b = 0;
+
+	if (!v || sscanf(v, "%d.%d", &a, &b) != 2)
+		return -1;
+	return a > maj || (a == maj && b >= min);
+}
+
+/* The configuration the logged kernel ran with. */
+static void config_of(const struct bm_bootlog *log, const struct bm_config *cfg_in,
+		      struct bm_config *cfg)
+{
+	const struct bm_cmdline *cl = bm_bootlog_cmdline(log);
+	const struct bm_memory_line *ml = &log->memory;
+	const struct bm_freeing *efi = find_freeing(log, "EFI boot services");
+	const struct bm_freeing *smp = find_freeing(log, "SMP alternatives");
+	int ge611 = version_ge(log->version, 6, 11);
+
+	if (cfg_in)
+		*cfg = *cfg_in;
+	else
+		bm_config_default(cfg);
+	/* Every kernel in data/ and real-maps.txt is a distribution kernel with
+	 * CONFIG_DEFERRED_STRUCT_PAGE_INIT=y. */
+	cfg->deferred_struct_page_init = true;
+	cfg->memory_line_after_deferred = ge611 > 0;
+	if (ml->present && log->n_deferred)
+		cfg->memory_line_after_deferred = ml->line > log->deferred[0].line;
+	if (ml->present) {
+		cfg->kernel_code = (uint64_t)kb_or(ml->kernel_code_kb, 0) << 10;
+		cfg->kernel_rwdata = (uint64_t)kb_or(ml->rwdata_kb, 0) << 10;
+		cfg->kernel_rodata = (uint64_t)kb_or(ml->rodata_kb, 0) << 10;
+		cfg->kernel_init = (uint64_t)kb_or(ml->init_kb, 0) << 10;
+		cfg->kernel_bss = (uint64_t)kb_or(ml->bss_kb, 0) << 10;
+	}
+	if (cl) {
+		cfg->memblock_debug = cl->memblock_debug;
+		cfg->movable_node = cl->movable_node;
+		cfg->kho = cl->kho;
+	}
+	/* The 2026 EFI fix logs its total from an arch_initcall (placement
+	 * "fixed" for EFI); .smp_locks freed before deferred init is the old
+	 * place (alternative_instructions, before SMP). */
+	if (cfg_in == NULL || cfg_in->placement_efi == BM_PLACEMENT_AUTO)
+		cfg->placement_efi = efi ? BM_PLACEMENT_FIXED : BM_PLACEMENT_AUTO;
+	if ((cfg_in == NULL || cfg_in->placement == BM_PLACEMENT_AUTO) && smp)
+		cfg->placement = (!log->n_deferred || smp->line < log->deferred[0].line) ?
+				 BM_PLACEMENT_HISTORICAL : BM_PLACEMENT_FIXED;
+}
+
+static bool has_firmware_map(const struct bm_bootlog *log)
+{
+	if (log->e820 || log->efi || log->n_dumps)
+		return true;
+	for (size_t i = 0; i < log->n_e820_tables; i++)
+		if (log->e820_tables[i].n)
+			return true;
+	return false;
+}
+
+int bm_desc_from_log_opts(const struct bm_bootlog *log, const struct bm_config *cfg_in,
+			  unsigned flags, struct bm_machine_desc *d, struct bm_config *cfg_out,
+			  struct bm_parse_error *err)
+{
+	struct bm_config cfg;
+	struct desc_ctx *c;
+	const char *base;
+
+	memset(d, 0, sizeof(*d));
+	if (!log) {
+		if (err)
+			memset(err, 0, sizeof(*err));
+		return -1;
+	}
+	if (!has_firmware_map(log)) {
+		set_err(err, log, "no firmware memory map in the log (no BIOS-e820 table, "
+			"EFI memory map or MEMBLOCK configuration dump): nothing to boot");
+		return -1;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		set_err(err, log, "out of memory");
+		return -1;
+	}
+	c->log = log;
+	c->flags = flags;
+	c->use_trace = log->n_dumps > 0 && log->n_events > 0 && !(flags & BM_DESC_IGNORE_TRACE);
+	c->st.dump_used = -1;
+	base = strrchr(log->name, '/');
+	snprintf(d->name, sizeof(d->name), "%s", base ? base + 1 : log->name);
+	kernel_image(log, &d->kernel);
+	if (x86_input_from_log(log, &d->kernel, &c->x, err))
+		goto fail;
+	if (c->use_trace && efi_from_trace(c))
+		goto oom;
+	if (efi_ranges(c, &d->kernel))
+		goto oom;
+	d->efi_boot = c->efi_boot;
+	d->n_efi_boot = c->n_efi_boot;
+	d->phys_size = phys_size_of(log, &c->x.e820);
+	d->nr_cpus = c->x.nr_cpus;
+	if (log->has_ramdisk)
+		d->initrd = (struct bm_sim_range){ log->ramdisk.start,
+						   log->ramdisk.end + 1 - log->ramdisk.start };
+	d->efi_debug = bm_bootlog_cmdline(log) && bm_bootlog_cmdline(log)->efi_debug;
+	d->setup_arch = c->use_trace ? bm_replay_setup_arch : bm_x86_setup_arch;
+	d->setup_arg = c;
+	config_of(log, cfg_in, &cfg);
+	if (cfg_out)
+		*cfg_out = cfg;
+	return 0;
+oom:
+	set_err(err, log, "out of memory");
+fail:
+	x86_input_free(&c->x);
+	free(c->efi_boot);
+	free(c);
+	memset(d, 0, sizeof(*d));
+	return -1;
+}
+
+int bm_desc_from_log(const struct bm_bootlog *log, const struct bm_config *cfg_in,
+		     struct bm_machine_desc *d, struct bm_config *cfg_out,
+		     struct bm_parse_error *err)
+{
+	return bm_desc_from_log_opts(log, cfg_in, 0, d, cfg_out, err);
+}
+
+static bool is_ours(const struct bm_machine_desc *d)
+{
+	return d && d->setup_arg &&
+	       (d->setup_arch == bm_replay_setup_arch || d->setup_arch == bm_x86_setup_arch);
+}
+
+void bm_desc_free(struct bm_machine_desc *d)
+{
+	struct desc_ctx *c;
+
+	if (!is_ours(d))
+		return;
+	c = d->setup_arg;
+	x86_input_free(&c->x);
+	free(c->efi_boot);
+	free(c->st.allocs);
+	free(c);
+	memset(d, 0, sizeof(*d));
+}
+
+const struct bm_replay_stats *bm_desc_replay_stats(const struct bm_machine_desc *d)
+{
+	if (!is_ours(d))
+		return NULL;
+	return &((struct desc_ctx *)d->setup_arg)->st;
+}

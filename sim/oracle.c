@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The real kernel as an oracle: a finished simulated boot of a machine
+ * description made from a log, compared row by row with what that kernel
+ * printed. bootmm prints the kernel's own formats, so its log is parsed
+ * with the same parser as the kernel's and the two are compared item by
+ * item; the rest comes from the machine's state. A difference is
+ * "tolerated" only when it is exactly the effect of a kernel action bootmm
+ * does not model, named in the note (docs/REPLAY.md, "Tolerances").
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/desc.h"
+
+/* preallocate_vmalloc_pages (x86 mem_init, after memblock_free_all and
+ * before "Memory:"): one PUD page per PGD entry of the 32 TiB vmalloc
+ * area, 64 entries, 65 when KASLR leaves its start off a 512 GiB boundary. */
+#define VMALLOC_PREALLOC_MIN	64
+#define VMALLOC_PREALLOC_MAX	65
+
+static struct bm_oracle_row *row(struct bm_oracle_table *t, enum bm_oracle_verdict v,
+				 const char *item)
+{
+	struct bm_oracle_row *r;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct bm_oracle_row *n = realloc(t->rows, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		t->rows = n;
+		t->cap = cap;
+	}
+	r = &t->rows[t->n++];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->item, sizeof(r->item), "%s", item);
+	r->verdict = v;
+	switch (v) {
+	case BM_ORACLE_MATCH: t->n_match++; break;
+	case BM_ORACLE_TOLERATED: t->n_tolerated++; break;
+	case BM_ORACLE_MISMATCH: t->n_mismatch++; break;
+	case BM_ORACLE_INFO: t->n_info++; break;
+	}
+	return r;
+}
+
+static void add(struct bm_oracle_table *t, enum bm_oracle_verdict v, const char *item,
+		const char *kernel, const char *bootmm, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void add(struct bm_oracle_table *t, enum bm_oracle_verdict v, const char *item,
+		const char *kernel, const char *bootmm, const char *fmt, ...)
+{
+	struct bm_oracle_row *r = row(t, v, item);
+	va_list ap;
+
+	if (!r)
+		return;
+	snprintf(r->kernel, sizeof(r->kernel), "%s", kernel);
+	snprintf(r->bootmm, sizeof(r->bootmm), "%s", bootmm);
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(r->note, sizeof(r->note), fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* Equal numbers: a MATCH or MISMATCH row. */
+static void add_num(struct bm_oracle_table *t, const char *item, uint64_t k, uint64_t b,
+		    const char *unit)
+{
+	char ks[48], bs[48];
+
+	snprintf(ks, sizeof(ks), "%llu%s", (unsigned long long)k, unit);
+	snprintf(bs, sizeof(bs), "%llu%s", (unsigned long long)b, unit);
+	add(t, k == b ? BM_ORACLE_MATCH : BM_ORACLE_MISMATCH, item, ks, bs,
+	    k == b ? NULL : "differs by %lld%s", (long long)(b - k), unit);
+}
+
+static void fmt_range(char *buf, size_t n, phys_addr_t s, phys_addr_t e)
+{
+	snprintf(buf, n, "[mem %#018llx-%#018llx]", (unsigned long long)s, (unsigned long long)e);
+}
+
+static void allocations(struct bm_oracle_table *t, const struct bm_replay_stats *rs)
+{
+	char ks[96], bs[96], item[64];
+	size_t shown = 0;
+
+	if (!rs) {
+		add(t, BM_ORACLE_INFO, "allocations", "-", "-", "no replay record");
+		return;
+	}
+	if (!rs->n_allocs) {
+		add(t, BM_ORACLE_INFO, "allocations", "-", "-",
+		    rs->replayed ? "the trace holds no allocation before Memory:" :
+		    "no trace: the x86 model's placements cannot be checked");
+		return;
+	}
+	snprintf(ks, sizeof(ks), "%zu allocations", rs->n_allocs);
+	snprintf(bs, sizeof(bs), "%zu placed identically", rs->n_match);
+	add(t, rs->n_match == rs->n_allocs ? BM_ORACLE_MATCH : BM_ORACLE_MISMATCH,
+	    rs->replayed ? "allocations (trace replay)" : "allocations (x86 model)", ks, bs,
+	    "%s%zu allocator reserves not compared", rs->replayed ? "" : "model vs ignored trace; ",
+	    rs->n_uncompared);
+	for (size_t i = 0; i < rs->n_allocs; i++) {
+		const struct bm_alloc_cmp *a = &rs->allocs[i];
+
+		if (a->match)
+			continue;
+		if (shown++ >= 64) {
+			add(t, BM_ORACLE_MISMATCH, "allocation ...", "-", "-",
+			    "more mismatches not listed");
+			break;
+		}
+		snprintf(item, sizeof(item), "allocation #%u %s", a->idx, a->caller ? a->caller : "?");
+		snprintf(ks, sizeof(ks), "%#llx", (unsigned long long)a->kernel_addr);
+		snprintf(bs, sizeof(bs), "%#llx", (unsigned long long)a->bootmm_addr);
+		add(t, BM_ORACLE_MISMATCH, item, ks, bs, "line %u: %s %llu bytes align %#llx nid %d",
+		    a->line, a->fn ? a->fn : "?", (unsigned long long)a->size,
+		    (unsigned long long)a->align, a->nid);
+	}
+	if (rs->dumps_checked) {
+		snprintf(ks, sizeof(ks), "%u dumps", rs->dumps_checked);
+		snprintf(bs, sizeof(bs), "%u agree", rs->dumps_matched);
+		add(t, rs->dumps_matched == rs->dumps_checked ? BM_ORACLE_MATCH : BM_ORACLE_MISMATCH,
+		    "later MEMBLOCK dumps", ks, bs, "%s", rs->dump_note);
+	}
+}
+
+static void zone_ranges(struct bm_oracle_table *t, const struct bm_bootlog *k,
+			const struct bm_bootlog *b)
+{
+	char item[64], ks[96], bs[96];
+
+	for (size_t i = 0; i < k->n_zone_ranges; i++) {
+		const struct bm_zone_range *kz = &k->zone_ranges[i];
+		const struct bm_zone_range *bz = NULL;
+
+		for (size_t j = 0; j < b->n_zone_ranges && !bz; j++)
+			if (!strcmp(b->zone_ranges[j].zone, kz->zone))
+				bz = &b->zone_ranges[j];
+		snprintf(item, sizeof(item), "Zone ranges %s", kz->zone);
+		if (kz->empty)
+			snprintf(ks, sizeof(ks), "empty");
+		else
+			fmt_range(ks, sizeof(ks), kz->start, kz->end);
+		if (!bz)
+			snprintf(bs, sizeof(bs), "(not printed)");
+		else if (bz->empty)
+			snprintf(bs, sizeof(bs), "empty");
+		else
+			fmt_range(bs, sizeof(bs), bz->start, bz->end);
+		add(t, strcmp(ks, bs) ? BM_ORACLE_MISMATCH : BM_ORACLE_MATCH, item, ks, bs, NULL);
+	}
+}
+
+static void node_ranges(struct bm_oracle_table *t, const struct bm_bootlog *k,
+			const struct bm_bootlog *b)
+{
+	char item[64], ks[96], bs[96];
+	size_t n = BM_MAX(k->n_node_ranges, b->n_node_ranges);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct bm_node_range *kr = i < k->n_node_ranges ? &k->node_ranges[i] : NULL;
+		const struct bm_node_range *br = i < b->n_node_ranges ? &b->node_ranges[i] : NULL;
+
+		snprintf(item, sizeof(item), "node range #%zu", i);
+		if (kr)
+			snprintf(ks, sizeof(ks), "node %d: [mem %#llx-%#llx]", kr->node,
+				 (unsigned long long)kr->start, (unsigned long long)kr->end);
+		else
+			snprintf(ks, sizeof(ks), "(none)");
+		if (br)
+			snprintf(bs, sizeof(bs), "node %d: [mem %#llx-%#llx]", br->node,
+				 (unsigned long long)br->start, (unsigned long long)br->end);
+		else
+			snprintf(bs, sizeof(bs), "(none)");
+		add(t, strcmp(ks, bs) ? BM_ORACLE_MISMATCH : BM_ORACLE_MATCH, item, ks, bs,
+		    "Early memory node ranges");
+	}
+}
+
+static void unavailable(struct bm_oracle_table *t, const struct bm_bootlog *k,
+			const struct bm_bootlog *b)
+{
+	char item[64], ks[64], bs[64];
+	size_t n = BM_MAX(k->n_unavail, b->n_unavail);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct bm_unavail *ku = i < k->n_unavail ? &k->unavail[i] : NULL;
+		const struct bm_unavail *bu = i < b->n_unavail ? &b->unavail[i] : NULL;
+
+		snprintf(item, sizeof(item), "unavailable #%zu", i);
+		if (ku)
+			snprintf(ks, sizeof(ks), "node %d %s: %llu pages", ku->node, ku->zone,
+				 (unsigned long long)ku->pages);
+		else
+			snprintf(ks, sizeof(ks), "(none)");
+		if (bu)
+			snprintf(bs, sizeof(bs), "node %d %s: %llu pages", bu->node, bu->zone,
+				 (unsigned long long)bu->pages);
+		else
+			snprintf(bs, sizeof(bs), "(none)");
+		add(t, strcmp(ks, bs) ? BM_ORACLE_MISMATCH : BM_ORACLE_MATCH, item, ks, bs,
+		    "pages in unavailable ranges");
+	}
+}
+
+static void deferred(struct bm_oracle_table *t, const struct bm_bootlog *k,
+		     const struct bm_sim_run *run)
+{
+	const struct bm_machine *m = &run->m;
+	char item[64], ks[64], bs[64];
+	int nid;
+
+	for (nid = 0; nid < m->mm.nr_node_ids; nid++) {
+		const struct bm_node *node = &m->mm.nodes[nid];
+		bool kdef = false;
+
+		if (!node->online)
+			continue;
+		for (size_t i = 0; i < k->n_deferred; i++)
+			kdef |= k->deferred[i].node == nid;
+		snprintf(item, sizeof(item), "first_deferred_pfn node %d", nid);
+		snprintf(ks, sizeof(ks), "%s", kdef ? "deferred init ran" : "no deferred line");
+		if (node->first_deferred_pfn == BM_NO_PFN)
+			snprintf(bs, sizeof(bs), "none");
+		else
+			snprintf(bs, sizeof(bs), "%#llx", (unsigned long long)node->first_deferred_pfn);
+		add(t, BM_ORACLE_INFO, item, ks, bs,
+		    "not printed by the kernel; pages from it on are freed by deferred init, "
+		    "not counted in Memory: available");
+	}
+}
+
+static void memory_line(struct bm_oracle_table *t, const struct bm_bootlog *k,
+			const struct bm_bootlog *b)
+{
+	const struct bm_memory_line *km = &k->memory, *bm = &b->memory;
+	char ks[48], bs[48];
+	int64_t diff;
+
+	if (!km->present) {
+		add(t, BM_ORACLE_INFO, "Memory: line", "(not printed)", bm->present ? "printed" : "-", NULL);
+		return;
+	}
+	if (!bm->present) {
+		add(t, BM_ORACLE_MISMATCH, "Memory: line", "printed", "(not printed)", NULL);
+		return;
+	}
+	add_num(t, "Memory: total (present)", km->total_kb, bm->total_kb, "K");
+	diff = (int64_t)bm->available_kb - (int64_t)km->available_kb;
+	snprintf(ks, sizeof(ks), "%lluK", (unsigned long long)km->available_kb);
+	snprintf(bs, sizeof(bs), "%lluK", (unsigned long long)bm->available_kb);
+	if (!diff)
+		add(t, BM_ORACLE_MATCH, "Memory: available", ks, bs, NULL);
+	else if (diff >= VMALLOC_PREALLOC_MIN * 4 && diff <= VMALLOC_PREALLOC_MAX * 4 && diff % 4 == 0)
+		add(t, BM_ORACLE_TOLERATED, "Memory: available", ks, bs,
+		    "kernel lower by %lld pages: preallocate_vmalloc_pages (x86 mem_init, after "
+		    "memblock_free_all) takes one PUD page per PGD entry of the vmalloc area; "
+		    "bootmm does not model it", (long long)diff / 4);
+	else
+		add(t, BM_ORACLE_MISMATCH, "Memory: available", ks, bs, "differs by %lldK",
+		    (long long)diff);
+	if (km->reserved_kb >= 0 && bm->reserved_kb >= 0)
+		add_num(t, "Memory: reserved", (uint64_t)km->reserved_kb, (uint64_t)bm->reserved_kb, "K");
+}
+
+static const struct bm_freeing *find_free(const struct bm_bootlog *l, const char *what)
+{
+	for (size_t i = 0; i < l->n_freeing; i++)
+		if (l->freeing[i].what && !strcmp(l->freeing[i].what, what))
+			return &l->freeing[i];
+	return NULL;
+}
+
+static void freeing(struct bm_oracle_table *t, const struct bm_bootlog *k,
+		    const struct bm_bootlog *b)
+{
+	char item[64], ks[32], bs[32];
+
+	for (size_t i = 0; i < k->n_freeing; i++) {
+		const struct bm_freeing *kf = &k->freeing[i];
+		const struct bm_freeing *bf = find_free(b, kf->what);
+
+		snprintf(item, sizeof(item), "Freeing %s", kf->what);
+		snprintf(ks, sizeof(ks), "%lluK", (unsigned long long)kf->kb);
+		if (!bf) {
+			add(t, BM_ORACLE_MISMATCH, item, ks, "(not printed)",
+			    "bootmm did not free this");
+			continue;
+		}
+		snprintf(bs, sizeof(bs), "%lluK", (unsigned long long)bf->kb);
+		add(t, kf->kb == bf->kb ? BM_ORACLE_MATCH : BM_ORACLE_MISMATCH, item, ks, bs, NULL);
+	}
+}
+
+static int zone_index(const char *name)
+{
+	for (int z = 0; z < BM_NR_ZONES; z++)
+		if (!strcmp(name, bm_zone_name((enum bm_zone_type)z)))
+			return z;
+	return -1;
+}
+
+static void zoneinfo(struct bm_oracle_table *t, const struct bm_bootlog *k,
+		     const struct bm_sim_run *run)
+{
+	const struct bm_machine *m = &run->m;
+	char item[64];
+
+	for (size_t i = 0; i < k->n_zoneinfo; i++) {
+		const struct bm_zoneinfo *kz = &k->zoneinfo[i];
+		int z = zone_index(kz->zone);
+		const struct bm_zone *bz;
+		static const struct bm_zone empty;
+
+		if (z < 0 || kz->node < 0 || kz->node >= BM_MAX_NUMNODES)
+			continue;	/* Device: bootmm has no ZONE_DEVICE */
+		bz = kz->node < m->mm.nr_node_ids ? &m->mm.nodes[kz->node].zones[z] : &empty;
+		if (kz->spanned >= 0) {
+			snprintf(item, sizeof(item), "zoneinfo %d %s spanned", kz->node, kz->zone);
+			add_num(t, item, (uint64_t)kz->spanned, bz->spanned_pages, "");
+		}
+		if (kz->present >= 0) {
+			snprintf(item, sizeof(item), "zoneinfo %d %s present", kz->node, kz->zone);
+			add_num(t, item, (uint64_t)kz->present, bz->present_pages, "");
+		}
+		if (kz->managed >= 0) {
+			snprintf(item, sizeof(item), "zoneinfo %d %s managed", kz->node, kz->zone);
+			add_num(t, item, (uint64_t)kz->managed, bz->managed_pages, "");
+		}
+	}
+}
+
+static void buddyinfo(struct bm_oracle_table *t, const struct bm_bootlog *k,
+		      const struct bm_sim_run *run)
+{
+	const struct bm_machine *m = &run->m;
+	char item[64], ks[96], bs[96];
+
+	for (size_t i = 0; i < k->n_buddyinfo; i++) {
+		const struct bm_free_row *r = &k->buddyinfo[i];
+		int z = zone_index(r->zone);
+		const struct bm_zone *bz;
+		size_t kl = 0, bl = 0;
+		bool same = true;
+
+		if (z < 0 || r->node < 0 || r->node >= m->mm.nr_node_ids)
+			continue;
+		bz = &m->mm.nodes[r->node].zones[z];
+		for (unsigned o = 0; o < r->n_orders && o < BM_MAX_ORDER_LIMIT; o++) {
+			unsigned long n = 0;
+
+			for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+				n += bz->free_area[o].nr_free[mt];
+			same &= n == r->count[o];
+			kl += (size_t)snprintf(ks + kl, sizeof(ks) - BM_MIN(kl, sizeof(ks)), "%llu ",
+					       (unsigned long long)r->count[o]);
+			bl += (size_t)snprintf(bs + bl, sizeof(bs) - BM_MIN(bl, sizeof(bs)), "%lu ", n);
+			kl = BM_MIN(kl, sizeof(ks) - 1);
+			bl = BM_MIN(bl, sizeof(bs) - 1);
+		}
+		snprintf(item, sizeof(item), "buddyinfo %d %s", r->node, r->zone);
+		add(t, BM_ORACLE_INFO, item, ks, bs, same ? "identical" :
+		    "reported only: the kernel ran userspace and allocated since boot");
+	}
+}
+
+int bm_oracle_compare(const struct bm_bootlog *log, const struct bm_sim_run *run,
+		      const struct bm_replay_stats *rs, struct bm_oracle_table *t)
+{
+	struct bm_bootlog sim;
+	struct bm_parse_error perr;
+	uint64_t memtotal;
+
+	if (!log || !run || !t || !run->log)
+		return -1;
+	if (bm_bootlog_parse_buf("bootmm", run->log, run->log_len, &sim, &perr))
+		return -1;
+	allocations(t, rs);
+	zone_ranges(t, log, &sim);
+	node_ranges(t, log, &sim);
+	unavailable(t, log, &sim);
+	deferred(t, log, run);
+	memory_line(t, log, &sim);
+	freeing(t, log, &sim);
+	if (bm_meminfo_get(log, "MemTotal", &memtotal))
+		add_num(t, "MemTotal", memtotal, run->res.memtotal_kb, " kB");
+	zoneinfo(t, log, run);
+	buddyinfo(t, log, run);
+	bm_bootlog_free(&sim);
+	return t->n_mismatch ? 1 : 0;
+}
+
+static const char *verdict_word(enum bm_oracle_verdict v)
+{
+	switch (v) {
+	case BM_ORACLE_MATCH: return "ok";
+	case BM_ORACLE_TOLERATED: return "~ok";
+	case BM_ORACLE_MISMATCH: return "DIFF";
+	case BM_ORACLE_INFO: return "info";
+	}
+	return "?";
+}
+
+void bm_oracle_print(const struct bm_oracle_table *t, FILE *out)
+{
+	int wi = 4, wk = 6, wb = 6;
+
+	for (size_t i = 0; i < t->n; i++) {
+		wi = BM_MAX(wi, (int)strlen(t->rows[i].item));
+		wk = BM_MAX(wk, (int)strlen(t->rows[i].kernel));
+		wb = BM_MAX(wb, (int)strlen(t->rows[i].bootmm));
+	}
+	fprintf(out, "%-*s  %-*s  %-*s  %-5s %s\n", wi, "item", wk, "kernel", wb, "bootmm",
+		"", "note");
+	for (size_t i = 0; i < t->n; i++) {
+		const struct bm_oracle_row *r = &t->rows[i];
+
+		fprintf(out, "%-*s  %-*s  %-*s  %-5s %s\n", wi, r->item, wk, r->kernel, wb, r->bootmm,
+			verdict_word(r->verdict), r->note);
+	}
+	fprintf(out, "oracle: %zu match, %zu tolerated, %zu mismatch, %zu info\n", t->n_match,
+		t->n_tolerated, t->n_mismatch, t->n_info);
+}
+
+void bm_oracle_table_free(struct bm_oracle_table *t)
+{
+	free(t->rows);
+	memset(t, 0, sizeof(*t));
+}
+
+const struct bm_oracle_row *bm_oracle_find(const struct bm_oracle_table *t, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	for (size_t i = 0; i < t->n; i++)
+		if (!strncmp(t->rows[i].item, prefix, n))
+			return &t->rows[i];
+	return NULL;
+}
