@@ -36,6 +36,20 @@ static int push_node_range(struct bm_parser *p, struct bm_node_range **arr, size
 	return 1;
 }
 
+/* "[mem a-b]" (inclusive) or, as 2.6 printed, "a-b" with an exclusive end */
+static int any_range(struct bm_parser *p, struct bm_sc *sc, phys_addr_t *s, phys_addr_t *e)
+{
+	if (bm_sc_peek(sc, "["))
+		return bm_sc_mem_range(p, sc, BM_PHYS_LIMIT, s, e);
+	if (bm_sc_hex(p, sc, 2, s) || bm_sc_expect(p, sc, "-") || bm_sc_hex(p, sc, 2, e))
+		return -1;
+	if (*e <= *s)
+		return bm_fail(p, "%s: end 0x%llx <= start 0x%llx", sc->what,
+			       (unsigned long long)*e, (unsigned long long)*s);
+	(*e)--;
+	return bm_check_range(p, sc->what, *s, *e, BM_PHYS_LIMIT);
+}
+
 static int srat(struct bm_parser *p, struct bm_sc *sc)
 {
 	struct bm_srat_mem s = { .line = p->line }, *e;
@@ -47,7 +61,7 @@ static int srat(struct bm_parser *p, struct bm_sc *sc)
 		return bm_fail(p, "SRAT: PXM %llu out of range", (unsigned long long)pxm);
 	s.pxm = (unsigned)pxm;
 	bm_sc_ws(sc);
-	if (bm_sc_mem_range(p, sc, BM_PHYS_LIMIT, &s.start, &s.end))
+	if (any_range(p, sc, &s.start, &s.end))
 		return -1;
 	for (;;) {
 		bm_sc_ws(sc);
@@ -150,21 +164,8 @@ static int numa_line(struct bm_parser *p, const char *m, size_t n)
 	}
 	if (bm_sc_lit(&sc, "Faking a node at ")) {
 		sc.what = "fake node";
-		if (bm_sc_peek(&sc, "[")) {
-			if (bm_sc_mem_range(p, &sc, BM_PHYS_LIMIT, &s, &e))
-				return -1;
-		} else {
-			/* 2.6: "Faking a node at 0000000000000000-0000000140000000" (exclusive) */
-			if (bm_sc_hex(p, &sc, 2, &s) || bm_sc_expect(p, &sc, "-") ||
-			    bm_sc_hex(p, &sc, 2, &e))
-				return -1;
-			if (e <= s)
-				return bm_fail(p, "fake node: end 0x%llx <= start 0x%llx",
-					       (unsigned long long)e, (unsigned long long)s);
-			e--;
-			if (bm_check_range(p, sc.what, s, e, BM_PHYS_LIMIT))
-				return -1;
-		}
+		if (any_range(p, &sc, &s, &e))
+			return -1;
 		log->has_fake_node = true;
 		log->fake_node.start = s;
 		log->fake_node.end = e;
@@ -187,7 +188,7 @@ static int numa_line(struct bm_parser *p, const char *m, size_t n)
 		if (node_num(p, &sc, &node))
 			return -1;
 		bm_sc_ws(&sc);
-		if (bm_sc_mem_range(p, &sc, BM_PHYS_LIMIT, &s, &e))
+		if (any_range(p, &sc, &s, &e))
 			return -1;
 		return push_node_range(p, &log->initmem, &log->n_initmem, node, s, e);
 	}

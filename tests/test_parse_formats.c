@@ -63,6 +63,12 @@ static void test_pre35(void)
 	CHECK_EQ(log.ramdisk.start, 0x37a3e000);
 	CHECK_EQ(log.ramdisk.end, 0x37feefff);
 	CHECK(log.has_fake_node && log.fake_node.end == 0x13fffffffULL);
+	CHECK_EQ(log.n_srat, 2);
+	CHECK_EQ(log.srat[0].end, 0x9ffff);
+	CHECK_EQ(log.srat[1].start, 0x100000);
+	CHECK_EQ(log.srat[1].end, 0xbfffffff);
+	CHECK_EQ(log.n_initmem, 1);
+	CHECK_EQ(log.initmem[0].end, 0x13fffffffULL);
 	CHECK_EQ(log.memory.available_kb, 3976212);
 	CHECK_EQ(log.memory.absent_kb, 1049032);
 	CHECK_EQ(log.memory.data_kb, 1821);
