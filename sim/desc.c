@@ -283,6 +283,30 @@ static void config_of(const struct bm_bootlog *log, const struct bm_config *cfg_
 				 BM_PLACEMENT_HISTORICAL : BM_PLACEMENT_FIXED;
 }
 
+void desc_reset_stats(struct bm_replay_stats *st, size_t events_total)
+{
+	struct bm_alloc_cmp *keep = st->allocs;
+	size_t cap = st->cap_allocs;
+
+	memset(st, 0, sizeof(*st));
+	st->allocs = keep;
+	st->cap_allocs = cap;
+	st->dump_used = -1;
+	st->events_total = events_total;
+	for (int nid = 0; nid < BM_MAX_NUMNODES; nid++)
+		st->first_deferred_pfn[nid] = BM_NO_PFN;
+}
+
+/* free_area_init has run: keep each node's first_deferred_pfn for the oracle. */
+static void record_deferred(struct bm_machine *m, void *arg)
+{
+	struct desc_ctx *c = arg;
+
+	for (int nid = 0; nid < m->mm.nr_node_ids && nid < BM_MAX_NUMNODES; nid++)
+		if (m->mm.nodes[nid].online)
+			c->st.first_deferred_pfn[nid] = m->mm.nodes[nid].first_deferred_pfn;
+}
+
 static bool has_firmware_map(const struct bm_bootlog *log)
 {
 	if (log->e820 || log->efi || log->n_dumps)
@@ -322,7 +346,7 @@ int bm_desc_from_log_opts(const struct bm_bootlog *log, const struct bm_config *
 	c->use_trace = log->n_dumps > 0 && log->n_events > 0 && !(flags & BM_DESC_IGNORE_TRACE);
 	c->st.dump_used = -1;
 	base = strrchr(log->name, '/');
-	snprintf(d->name, sizeof(d->name), "%s", base ? base + 1 : log->name);
+	snprintf(d->name, sizeof(d->name), "%.127s", base ? base + 1 : log->name);
 	kernel_image(log, &d->kernel);
 	if (x86_input_from_log(log, &d->kernel, &c->x, err))
 		goto fail;
@@ -340,6 +364,10 @@ int bm_desc_from_log_opts(const struct bm_bootlog *log, const struct bm_config *
 	d->efi_debug = bm_bootlog_cmdline(log) && bm_bootlog_cmdline(log)->efi_debug;
 	d->setup_arch = c->use_trace ? bm_replay_setup_arch : bm_x86_setup_arch;
 	d->setup_arg = c;
+	c->record = (struct bm_action){ BM_PHASE_FREE_AREA_INIT, record_deferred, c,
+					"bootmm_oracle_record" };
+	d->extra_actions = &c->record;
+	d->nr_extra_actions = 1;
 	config_of(log, cfg_in, &cfg);
 	if (cfg_out)
 		*cfg_out = cfg;

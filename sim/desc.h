@@ -70,6 +70,9 @@ struct bm_replay_stats {
 	unsigned dumps_checked, dumps_matched;
 	char dump_note[160];		/* first disagreement, "" if none */
 	phys_addr_t node_memmap[BM_MAX_NUMNODES];	/* 0: none */
+	/* Each node's first_deferred_pfn as free_area_init set it (deferred init
+	 * clears it later); BM_NO_PFN: nothing deferred or no such node. */
+	bm_pfn_t first_deferred_pfn[BM_MAX_NUMNODES];
 	int error;			/* 0, or the first negative error */
 	char error_msg[160];
 };

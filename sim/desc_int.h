@@ -62,8 +62,12 @@ struct desc_ctx {
 	struct x86_input x;
 	size_t trace_cursor;		/* model vs ignored trace: next event to match */
 	struct bm_sim_range *efi_boot;	/* owned; d->efi_boot points here */
+	struct bm_action record;	/* d->extra_actions: notes first_deferred_pfn */
 	size_t n_efi_boot;
 };
+
+/* desc.c: reset the per-boot record (keeps the allocs buffer). */
+void desc_reset_stats(struct bm_replay_stats *st, size_t events_total);
 
 /* replay.c */
 int bm_replay_setup_arch(struct bm_machine *m, void *arg);

@@ -211,7 +211,7 @@ static void unavailable(struct bm_oracle_table *t, const struct bm_bootlog *k,
 }
 
 static void deferred(struct bm_oracle_table *t, const struct bm_bootlog *k,
-		     const struct bm_sim_run *run)
+		     const struct bm_sim_run *run, const struct bm_replay_stats *rs)
 {
 	const struct bm_machine *m = &run->m;
 	char item[64], ks[64], bs[64];
@@ -220,6 +220,7 @@ static void deferred(struct bm_oracle_table *t, const struct bm_bootlog *k,
 	for (nid = 0; nid < m->mm.nr_node_ids; nid++) {
 		const struct bm_node *node = &m->mm.nodes[nid];
 		bool kdef = false;
+		bm_pfn_t pfn;
 
 		if (!node->online)
 			continue;
@@ -227,10 +228,11 @@ static void deferred(struct bm_oracle_table *t, const struct bm_bootlog *k,
 			kdef |= k->deferred[i].node == nid;
 		snprintf(item, sizeof(item), "first_deferred_pfn node %d", nid);
 		snprintf(ks, sizeof(ks), "%s", kdef ? "deferred init ran" : "no deferred line");
-		if (node->first_deferred_pfn == BM_NO_PFN)
+		pfn = rs ? rs->first_deferred_pfn[nid] : node->first_deferred_pfn;
+		if (pfn == BM_NO_PFN)
 			snprintf(bs, sizeof(bs), "none");
 		else
-			snprintf(bs, sizeof(bs), "%#llx", (unsigned long long)node->first_deferred_pfn);
+			snprintf(bs, sizeof(bs), "%#llx", (unsigned long long)pfn);
 		add(t, BM_ORACLE_INFO, item, ks, bs,
 		    "not printed by the kernel; pages from it on are freed by deferred init, "
 		    "not counted in Memory: available");
@@ -386,7 +388,7 @@ int bm_oracle_compare(const struct bm_bootlog *log, const struct bm_sim_run *run
 	zone_ranges(t, log, &sim);
 	node_ranges(t, log, &sim);
 	unavailable(t, log, &sim);
-	deferred(t, log, run);
+	deferred(t, log, run, rs);
 	memory_line(t, log, &sim);
 	freeing(t, log, &sim);
 	if (bm_meminfo_get(log, "MemTotal", &memtotal))

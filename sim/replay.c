@@ -47,17 +47,6 @@ void stats_infer(struct bm_replay_stats *st, size_t event_index, const char *wha
 	st->n_inferred++;
 }
 
-static void reset_stats(struct bm_replay_stats *st)
-{
-	struct bm_alloc_cmp *keep = st->allocs;
-	size_t cap = st->cap_allocs;
-
-	memset(st, 0, sizeof(*st));
-	st->allocs = keep;
-	st->cap_allocs = cap;
-	st->dump_used = -1;
-}
-
 static bool ram_overlaps(const struct xr_list *ram, phys_addr_t s, phys_addr_t e)
 {
 	for (size_t i = 0; i < ram->n; i++)
@@ -475,10 +464,9 @@ int bm_replay_setup_arch(struct bm_machine *m, void *arg)
 	char what[96];
 	int ret;
 
-	reset_stats(&c->st);
+	desc_reset_stats(&c->st, log->n_events);
 	c->st.replayed = true;
 	c->st.dump_used = 0;
-	c->st.events_total = log->n_events;
 	if (log->memory.present)
 		for (size_t i = d0->event_index; i < log->n_events; i++)
 			if (log->events[i].line > log->memory.line) {

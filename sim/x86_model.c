@@ -492,18 +492,6 @@ void x86_input_free(struct x86_input *x)
 	xr_free(&x->post_resv);
 }
 
-static void reset_model_stats(struct desc_ctx *c)
-{
-	struct bm_alloc_cmp *keep = c->st.allocs;
-	size_t cap = c->st.cap_allocs;
-
-	memset(&c->st, 0, sizeof(c->st));
-	c->st.allocs = keep;
-	c->st.cap_allocs = cap;
-	c->st.dump_used = -1;
-	c->st.events_total = c->log->n_events;
-}
-
 /* e820__memblock_setup: exact RAM ranges, soft-reserved reserved, trim. */
 static void e820_memblock_setup(struct bm_machine *m, const struct x86_input *x)
 {
@@ -558,7 +546,8 @@ int bm_x86_setup_arch(struct bm_machine *m, void *arg)
 	uint64_t done = 0;
 	int ret;
 
-	reset_model_stats(c);
+	desc_reset_stats(&c->st, c->log->n_events);
+	c->trace_cursor = 0;
 	m->caller = "early_reserve_memory";
 	for (size_t i = 0; i < x->early.n; i++)
 		bm_memblock_reserve(m, x->early.v[i].start, x->early.v[i].end - x->early.v[i].start);
