@@ -142,7 +142,7 @@ static int boot_run_forked(double gib, bool deferred, unsigned threads, struct b
 }
 
 /* Median over @runs forked boots (by boot time); RSS is the largest seen. */
-static int boot_measure(double gib, bool deferred, unsigned threads, int runs,
+BENCH_FN int boot_measure(double gib, bool deferred, unsigned threads, int runs,
 			struct boot_result *out)
 {
 	struct boot_result rs[16];

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Run every benchmark of a build directory (`make bench` calls
+# `./tools/run-benchmarks.sh build-bench`), then the struct page benchmarks
+# again in a build with the sanitizer checks compiled in (<build>-checks),
+# so the cost of the checks is measured in the same session.
+#
+# usage: tools/run-benchmarks.sh [build-dir]        (default: build-bench)
+#
+# Environment:
+#   BENCH_RUNS=N          repetitions per figure (each benchmark has a default)
+#   BENCH_QUICK=1         small sizes only (a smoke run, about 20 s)
+#   BENCH_SKIP_CHECKS=1   do not build and run the checks-on variant
+#   BOOTMM_EXT_BUDDY=path a single-header buddy allocator with
+#                         spaskalev/buddy_alloc's API: bench_buddy is also
+#                         built against it (bench_buddy_ext) and run
+#
+# The output is also written to <build-dir>/bench-results.txt. Exit status
+# is non-zero if any benchmark failed or reported violations.
+set -u
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-build-bench}
+case $build in /*) ;; *) build=$root/$build ;; esac
+checks_build=${BENCH_CHECKS_BUILD:-$build-checks}
+jobs=$(nproc 2>/dev/null || echo 2)
+results=$build/bench-results.txt
+status=0
+
+# Arguments of each benchmark (sizes); BENCH_QUICK shrinks them.
+bench_args() {
+	if [ -n "${BENCH_QUICK:-}" ]; then
+		case $1 in
+		bench_memmap) echo 4 ;;
+		bench_deferred) echo 8 ;;
+		bench_boot) echo 4 16 ;;
+		bench_memblock) echo 128 1000 10000 ;;
+		bench_buddy) echo 2 ;;
+		esac
+	fi
+}
+
+configure() {	# dir checks
+	if [ ! -f "$1/CMakeCache.txt" ]; then
+		cmake -S "$root" -B "$1" -DCMAKE_BUILD_TYPE=Release -DBOOTMM_BENCH=ON \
+			-DBOOTMM_CHECKS="$2" >/dev/null || return 1
+	fi
+	cmake --build "$1" -j"$jobs" >/dev/null || cmake --build "$1" -j1
+}
+
+run_one() {	# binary [args...]
+	local bin=$1 name
+	shift
+	name=$(basename "$bin")
+	echo
+	echo "\$ ${bin#"$root"/} $*"
+	"$bin" "$@"
+	local rc=$?
+	if [ $rc != 0 ]; then
+		echo "!! $name failed (exit $rc)"
+		status=1
+	fi
+}
+
+main() {
+	echo "bootmm benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -srm)"
+	echo "host: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+
+	configure "$build" OFF || { echo "!! cannot build $build"; return 1; }
+	local found=0
+	for bin in "$build"/bench_*; do
+		[ -x "$bin" ] && [ -f "$bin" ] || continue
+		case $bin in *_ext) continue ;; esac
+		found=1
+		# shellcheck disable=SC2046
+		run_one "$bin" $(bench_args "$(basename "$bin")")
+	done
+	if [ $found = 0 ]; then
+		echo "!! no bench_* binaries in $build (configure with -DBOOTMM_BENCH=ON)"
+		return 1
+	fi
+
+	if [ -n "${BOOTMM_EXT_BUDDY:-}" ]; then
+		echo
+		if [ -f "$BOOTMM_EXT_BUDDY" ]; then
+			echo "# external buddy allocator: $BOOTMM_EXT_BUDDY"
+			if ${CC:-cc} -O3 -DNDEBUG -w -DBENCH_EXT_BUDDY_HEADER="\"$BOOTMM_EXT_BUDDY\"" \
+				-I "$root/include" -I "$root" "$root/bench/bench_buddy.c" \
+				"$build/libbootmm_sim.a" "$build/libbootmm_host.a" \
+				"$build/libbootmm_core.a" -lpthread -lm -o "$build/bench_buddy_ext"; then
+				# shellcheck disable=SC2046
+				run_one "$build/bench_buddy_ext" $(bench_args bench_buddy)
+			else
+				echo "!! cannot build bench_buddy against $BOOTMM_EXT_BUDDY"
+				status=1
+			fi
+		else
+			echo "!! BOOTMM_EXT_BUDDY=$BOOTMM_EXT_BUDDY: no such file"
+			status=1
+		fi
+	fi
+
+	if [ -z "${BENCH_SKIP_CHECKS:-}" ]; then
+		echo
+		echo "# the same struct page benchmarks with the sanitizer checks compiled in ($(basename "$checks_build"))"
+		if configure "$checks_build" ON; then
+			for b in bench_memmap bench_deferred bench_buddy; do
+				args=$(bench_args $b)
+				[ $b = bench_deferred ] && [ -z "$args" ] && args=16
+				# shellcheck disable=SC2086
+				[ -x "$checks_build/$b" ] && run_one "$checks_build/$b" $args
+			done
+		else
+			echo "!! cannot build $checks_build"
+			status=1
+		fi
+	fi
+	return $status
+}
+
+mkdir -p "$build"
+main 2>&1 | tee "$results"
+rc=${PIPESTATUS[0]}
+echo
+echo "results: ${results#"$root"/}"
+exit "$rc"
