@@ -255,9 +255,14 @@ static void config_of(const struct bm_bootlog *log, const struct bm_config *cfg_
 		*cfg = *cfg_in;
 	else
 		bm_config_default(cfg);
-	/* Every kernel in data/ and real-maps.txt is a distribution kernel with
-	 * CONFIG_DEFERRED_STRUCT_PAGE_INIT=y. */
+	/* Deferred struct page init: on (the Debian kernels of data/ print
+	 * "deferred pages initialised"), unless the Memory: line printed at
+	 * mm_core_init shows nothing held back: available = total - reserved,
+	 * give or take the 65 vmalloc PUD pages (the real-maps.txt kernels). */
 	cfg->deferred_struct_page_init = true;
+	if (ml->present && !log->n_deferred && ml->reserved_kb >= 0 && ge611 <= 0 &&
+	    ml->available_kb + (uint64_t)ml->reserved_kb + 65 * 4 >= ml->total_kb)
+		cfg->deferred_struct_page_init = false;
 	cfg->memory_line_after_deferred = ge611 > 0;
 	if (ml->present && log->n_deferred)
 		cfg->memory_line_after_deferred = ml->line > log->deferred[0].line;
@@ -350,7 +355,10 @@ int bm_desc_from_log_opts(const struct bm_bootlog *log, const struct bm_config *
 	kernel_image(log, &d->kernel);
 	if (x86_input_from_log(log, &d->kernel, &c->x, err))
 		goto fail;
-	if (c->use_trace && efi_from_trace(c))
+	/* Without an EFI map (efi=debug off), the trace's efi_reserve_boot_services
+	 * lines are the only record of the boot services ranges: the model uses
+	 * them too when it ignores the rest of the trace. */
+	if ((c->use_trace || !log->efi || !log->efi->n) && log->n_events && efi_from_trace(c))
 		goto oom;
 	if (efi_ranges(c, &d->kernel))
 		goto oom;

@@ -353,6 +353,17 @@ static int early_reservations(const struct bm_bootlog *log, const struct bm_kern
 	if (log->has_ramdisk &&
 	    xr_push(&x->early, log->ramdisk.start, BM_ALIGN_UP(log->ramdisk.end + 1, BM_PAGE_SIZE), 0))
 		return -1;
+	/* EFI's own tables, reserved by efi_memblock_x86_reserve_range and
+	 * efi_memattr_init: only a trace shows where they are. */
+	for (size_t i = 0; i < log->n_events; i++) {
+		const struct bm_mb_event *ev = &log->events[i];
+
+		if (ev->op == BM_MB_RESERVE && ev->caller &&
+		    (!strcmp(ev->caller, "efi_memblock_x86_reserve_range") ||
+		     !strcmp(ev->caller, "efi_memattr_init")) &&
+		    xr_push(&x->early, ev->start, ev->end + 1, 0))
+			return -1;
+	}
 	/* memblock_x86_reserve_range_setup_data: the ranges setup_data turned
 	 * into RESERVED_KERN ("usable ==> usable"). */
 	for (size_t i = 0; i < log->n_e820_edits; i++) {
