@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# qemu-oracle.sh: boot the real Debian 12 cloud kernel under QEMU and
+# capture a serial log like those of ../shared/data (BRIEF section 8): the
+# kernel's boot messages, then an initramfs that prints /proc/meminfo,
+# zoneinfo, buddyinfo, pagetypeinfo, the debugfs memblock files and
+# /proc/iomem between "=====SECTION" markers and powers off.
+#
+#   tools/qemu-oracle.sh [-m SIZE] [--numa N] [--efi|--bios] [--cmdline "..."]
+#                        [--cpus N] [-o OUT.log] [--work DIR] [--no-fetch]
+#
+#   -m SIZE       guest memory (QEMU syntax: 512M, 4G); default 512M
+#   --numa N      split memory evenly over N NUMA nodes, one CPU each
+#   --efi         boot through OVMF (default); --bios: SeaBIOS
+#   --cmdline S   extra kernel command line; memblock=debug is always added
+#                 unless --no-trace is given (then efi=debug is a good idea)
+#   -o FILE       where the log goes; default ./qemu-oracle-SIZE.log
+#   --work DIR    where packages are fetched and unpacked; default
+#                 ${XDG_CACHE_HOME:-$HOME/.cache}/bootmm-oracle
+#   --no-fetch    never run apt-get: use what --work already holds
+#
+# Needs: apt-get (Debian), dpkg-deb, cpio, gzip, qemu-system-x86_64 (from the
+# qemu-system-x86 package, fetched and unpacked if absent). Not part of the
+# default test run; tests/test_qemu_oracle.c runs it when
+# BOOTMM_QEMU_ORACLE=1. Exit: 0 log written, 1 boot failed, 2 usage or
+# missing tools.
+set -euo pipefail
+
+mem=512M
+numa=0
+efi=1
+cpus=2
+extra=""
+trace=1
+out=""
+work="${XDG_CACHE_HOME:-$HOME/.cache}/bootmm-oracle"
+fetch=1
+timeout_s=${BOOTMM_QEMU_TIMEOUT:-300}
+
+usage() { sed -n '4,28p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-m) mem="$2"; shift 2 ;;
+	--numa) numa="$2"; shift 2 ;;
+	--cpus) cpus="$2"; shift 2 ;;
+	--efi) efi=1; shift ;;
+	--bios) efi=0; shift ;;
+	--cmdline) extra="$2"; shift 2 ;;
+	--no-trace) trace=0; shift ;;
+	-o) out="$2"; shift 2 ;;
+	--work) work="$2"; shift 2 ;;
+	--no-fetch) fetch=0; shift ;;
+	-h|--help) usage 0 ;;
+	*) echo "qemu-oracle: unknown option $1" >&2; usage 2 ;;
+	esac
+done
+[ -n "$out" ] || out="$PWD/qemu-oracle-$mem.log"
+if [ "$numa" -gt 0 ] && [ "$cpus" -lt "$numa" ]; then
+	cpus="$numa"
+fi
+
+die() { echo "qemu-oracle: $*" >&2; exit 2; }
+
+mkdir -p "$work/debs" "$work/root"
+cd "$work"
+
+# Fetch a Debian package (into debs/) and unpack it under root/, once.
+get() {
+	local pkg="$1" deb
+	deb=$(ls debs/"${pkg}"_*.deb 2>/dev/null | head -n1 || true)
+	if [ -z "$deb" ]; then
+		[ "$fetch" = 1 ] || die "$pkg not in $work/debs and --no-fetch given"
+		command -v apt-get >/dev/null || die "apt-get not found: fetch $pkg by hand into $work/debs"
+		(cd debs && apt-get download "$pkg" >/dev/null) || die "apt-get download $pkg failed (try: apt-get update)"
+		deb=$(ls debs/"${pkg}"_*.deb | head -n1)
+	fi
+	if [ ! -e "root/.unpacked-$pkg" ]; then
+		dpkg-deb -x "$deb" root || die "dpkg-deb -x $deb failed"
+		touch "root/.unpacked-$pkg"
+	fi
+}
+
+command -v dpkg-deb >/dev/null || die "dpkg-deb not found"
+command -v cpio >/dev/null || die "cpio not found"
+
+# The kernel: the linux-image-cloud-amd64 metapackage names the real one.
+if ! ls root/boot/vmlinuz-* >/dev/null 2>&1; then
+	[ "$fetch" = 1 ] || die "no kernel under $work/root/boot and --no-fetch given"
+	get linux-image-cloud-amd64
+	dep=$(dpkg-deb -f debs/linux-image-cloud-amd64_*.deb Depends | tr ',' '\n' |
+	      sed -n 's/^ *\(linux-image-[0-9][^ ]*\).*/\1/p' | head -n1)
+	[ -n "$dep" ] || die "cannot tell which kernel linux-image-cloud-amd64 depends on"
+	get "$dep"
+fi
+kernel=$(ls root/boot/vmlinuz-* | head -n1)
+get busybox-static
+[ "$efi" = 1 ] && get ovmf
+
+qemu=$(command -v qemu-system-x86_64 || true)
+if [ -z "$qemu" ]; then
+	get qemu-system-x86
+	get qemu-system-data 2>/dev/null || true
+	qemu="$work/root/usr/bin/qemu-system-x86_64"
+	[ -x "$qemu" ] || die "qemu-system-x86_64 not found after unpacking qemu-system-x86"
+	export LD_LIBRARY_PATH="$work/root/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+
+# The initramfs: busybox and an /init that dumps what the oracle compares.
+rd="$work/initrd.d"
+rm -rf "$rd"
+mkdir -p "$rd/bin" "$rd/proc" "$rd/sys" "$rd/dev"
+cp root/bin/busybox "$rd/bin/busybox"
+for a in sh cat mount poweroff echo sleep; do ln -sf busybox "$rd/bin/$a"; done
+cat > "$rd/init" <<'EOF'
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+echo =====MEMINFO;          cat /proc/meminfo
+echo =====ZONEINFO;         cat /proc/zoneinfo
+echo =====BUDDYINFO;        cat /proc/buddyinfo
+echo =====PAGETYPEINFO;     cat /proc/pagetypeinfo
+echo =====MEMBLOCK_MEMORY;  cat /sys/kernel/debug/memblock/memory 2>/dev/null
+echo =====MEMBLOCK_RESERVED; cat /sys/kernel/debug/memblock/reserved 2>/dev/null
+echo =====IOMEM;            cat /proc/iomem
+echo =====FWMEMMAP
+for d in /sys/firmware/memmap/*; do
+	[ -d "$d" ] && echo "$(cat $d/start) $(cat $d/end) $(cat $d/type)"
+done
+echo =====END
+poweroff -f
+EOF
+chmod +x "$rd/init"
+(cd "$rd" && find . | cpio -o -H newc 2>/dev/null | gzip -9) > "$work/initrd.img"
+
+cmdline="console=ttyS0 panic=-1 loglevel=8 ignore_loglevel"
+[ "$trace" = 1 ] && cmdline="$cmdline memblock=debug"
+[ -n "$extra" ] && cmdline="$cmdline $extra"
+
+args=(-machine q35 -m "$mem" -smp "$cpus" -nographic -no-reboot
+      -kernel "$kernel" -initrd "$work/initrd.img" -append "$cmdline")
+if [ "$efi" = 1 ]; then
+	fw=$(ls root/usr/share/OVMF/OVMF_CODE*.fd 2>/dev/null | head -n1 || true)
+	[ -n "$fw" ] || fw=$(ls /usr/share/OVMF/OVMF_CODE*.fd 2>/dev/null | head -n1 || true)
+	[ -n "$fw" ] || die "no OVMF firmware (package ovmf)"
+	args+=(-bios "$fw")
+fi
+if [ "$numa" -gt 0 ]; then
+	# -m SIZE split evenly: QEMU wants sizes per memdev.
+	total_mb=$(echo "$mem" | awk '/[Gg]$/{print $0*1024; next} /[Mm]$/{print $0+0; next} {print int($0/1048576)}')
+	per=$((total_mb / numa))
+	for ((n = 0; n < numa; n++)); do
+		args+=(-object "memory-backend-ram,id=m$n,size=${per}M"
+		       -numa "node,nodeid=$n,cpus=$n,memdev=m$n")
+	done
+fi
+accel=()
+[ -w /dev/kvm ] && accel=(-enable-kvm)
+
+echo "qemu-oracle: $kernel, $mem, numa=$numa, efi=$efi: $cmdline" >&2
+if ! timeout "$timeout_s" "$qemu" "${accel[@]}" "${args[@]}" > "$out" 2>&1 < /dev/null; then
+	echo "qemu-oracle: QEMU failed or timed out; partial log in $out" >&2
+	exit 1
+fi
+grep -q '^=====END' "$out" || { echo "qemu-oracle: no =====END in $out" >&2; exit 1; }
+echo "qemu-oracle: wrote $out" >&2
