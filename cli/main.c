@@ -1,9 +1,61 @@
 // SPDX-License-Identifier: MIT
-/* bootmm: placeholder entry point until the CLI issue lands. */
-#include <stdio.h>
+/*
+ * bootmm: simulate Linux's boot-time physical memory pipeline and the bugs
+ * in its hand-offs. This file only dispatches to the subcommands.
+ */
+#include <string.h>
 
-int main(void)
+#include "cli/cli.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *what;
+} commands[] = {
+	{ "boot", cmd_boot, "one boot: kernel log lines, reports, every violation" },
+	{ "compare", cmd_compare, "the same machine under every release policy" },
+	{ "replay", cmd_replay, "replay a real boot log and compare with what the kernel printed" },
+	{ "fuzz", cmd_fuzz, "random machines and release timelines until a violation" },
+	{ "map", cmd_map, "an SVG picture of physical memory after boot" },
+};
+
+static void usage(FILE *f)
 {
-	puts("bootmm");
-	return 0;
+	fputs("usage: bootmm [--json]             the built-in example (512 MiB EFI machine)\n"
+	      "       bootmm COMMAND [options] ...\n\ncommands:\n", f);
+	for (size_t i = 0; i < BM_ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].what);
+	fputs("\nEvery command takes --help and --json. Exit status: 0 clean, 1 violations\n"
+	      "found (or replay mismatches), 2 bad input or usage. docs/CLI.md has the details.\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && !strcmp(argv[1], "--version")) {
+			printf("bootmm %s\n", BOOTMM_VERSION);
+			return 0;
+		}
+		return cmd_example(argc, argv);
+	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc > 2) {
+			for (size_t i = 0; i < BM_ARRAY_SIZE(commands); i++) {
+				if (!strcmp(argv[2], commands[i].name)) {
+					char *args[] = { argv[2], (char *)"--help", NULL };
+
+					return commands[i].fn(2, args);
+				}
+			}
+		}
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < BM_ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	cli_error(NULL, "unknown command '%s'", argv[1]);
+	usage(stderr);
+	return CLI_EXIT_USAGE;
 }

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bootmm boot: one boot of one machine, printed the way a kernel developer
+ * reads a boot: the kernel's own log lines, the /proc reports asked for,
+ * then a verdict naming every violation with its pfn range, phase, the
+ * function that noticed it and the caller that caused it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void sink_write(struct bm_sink *s, const char *buf, size_t len)
+{
+	fwrite(buf, 1, len, s->ctx);
+}
+
+typedef void (*report_fn)(struct bm_machine *m, struct bm_sink *out);
+
+static void memblock_memory(struct bm_machine *m, struct bm_sink *out)
+{
+	bm_memblock_debugfs_dump(m, &m->memblock.mb.memory, out);
+}
+
+static void memblock_reserved(struct bm_machine *m, struct bm_sink *out)
+{
+	bm_memblock_debugfs_dump(m, &m->memblock.mb.reserved, out);
+}
+
+static const struct {
+	unsigned bit;
+	const char *name;	/* JSON key */
+	const char *title;	/* where the kernel shows it */
+	report_fn fn;
+} reports[] = {
+	{ CLI_SHOW_MEMINFO, "meminfo", "/proc/meminfo", bm_report_meminfo },
+	{ CLI_SHOW_ZONEINFO, "zoneinfo", "/proc/zoneinfo", bm_report_zoneinfo },
+	{ CLI_SHOW_BUDDYINFO, "buddyinfo", "/proc/buddyinfo", bm_report_buddyinfo },
+	{ CLI_SHOW_PAGETYPEINFO, "pagetypeinfo", "/proc/pagetypeinfo", bm_report_pagetypeinfo },
+	{ CLI_SHOW_MEMBLOCK, "memblock_memory", "/sys/kernel/debug/memblock/memory",
+	  memblock_memory },
+	{ CLI_SHOW_MEMBLOCK, "memblock_reserved", "/sys/kernel/debug/memblock/reserved",
+	  memblock_reserved },
+};
+
+/* The kernel has no memblock debugfs files once memblock is discarded. */
+static bool memblock_gone(const struct bm_machine *m)
+{
+	return m->memblock.discarded && !m->memblock.keep;
+}
+
+/* One report into a malloc'ed string. */
+static char *report_text(struct bm_machine *m, report_fn fn, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	struct bm_sink sink = { sink_write, NULL };
+
+	if (!f)
+		return NULL;
+	sink.ctx = f;
+	fn(m, &sink);
+	fclose(f);
+	return buf;
+}
+
+static void print_reports(struct bm_sim_run *run, unsigned show)
+{
+	struct bm_sink sink = { sink_write, stdout };
+
+	for (size_t i = 0; i < BM_ARRAY_SIZE(reports); i++) {
+		if (!(show & reports[i].bit))
+			continue;
+		printf("\n== %s ==\n", reports[i].title);
+		if (reports[i].bit == CLI_SHOW_MEMBLOCK && memblock_gone(&run->m))
+			printf("(none: memblock was discarded after boot, keep_memblock=off)\n");
+		else
+			reports[i].fn(&run->m, &sink);
+	}
+}
+
+static void print_violation(const struct bm_violation *v)
+{
+	unsigned long long s = v->pfn_start, e = v->pfn_end;
+
+	printf("  %-17s", bm_violation_name(v->kind));
+	if (e > s)
+		printf(" pfn %#llx-%#llx [mem %#018llx-%#018llx] %llu page%s", s, e - 1,
+		       s << BM_PAGE_SHIFT, (e << BM_PAGE_SHIFT) - 1, e - s, e - s == 1 ? "" : "s");
+	printf("\n%20sat %s in %s, caller %s: %s\n", "", bm_phase_name(v->phase),
+	       v->func ? v->func : "?", v->cause ? v->cause : "?", v->detail);
+}
+
+/* The verdict: counts per kind, then every recorded violation. */
+static void print_verdict(const struct bm_sim_run *run)
+{
+	const struct bm_machine *m = &run->m;
+	const struct bm_sim_result *r = &run->res;
+	unsigned long total = 0;
+
+	for (int k = 0; k < BM_NR_VIOLATION_KINDS; k++)
+		total += m->violation_count[k];
+	printf("\n== verdict: policy %s, placement %s ==\n", bm_policy_name(r->policy),
+	       bm_placement_name(r->placement));
+	printf("released %lu pages, %lu reached the buddy allocator%s%s; MemTotal %llu kB, "
+	       "MemFree %llu kB\n", r->released_pages, r->freed_pages,
+	       r->usable_phase >= 0 ? " by " : "", r->usable_phase >= 0 ?
+	       bm_phase_name((enum bm_phase)r->usable_phase) : "",
+	       (unsigned long long)r->memtotal_kb, (unsigned long long)r->memfree_kb);
+	if (r->alt_leaked_pages)
+		printf("module SMP alternatives: %lu pages still allocated after smp_init "
+		       "(seed 002: freed at SMP enable only with the fix)\n", r->alt_leaked_pages);
+	if (!total && !cli_result_dirty(r)) {
+		printf("clean: no violations\n");
+		return;
+	}
+	printf("%lu violation%s", total, total == 1 ? "" : "s");
+	for (int k = 0; k < BM_NR_VIOLATION_KINDS; k++)
+		if (m->violation_count[k])
+			printf(", %s %lu", bm_violation_name((enum bm_violation_kind)k),
+			       m->violation_count[k]);
+	if (r->double_inits > m->violation_count[BM_V_DOUBLE_INIT])
+		printf(", struct pages initialised twice %lu", r->double_inits);
+	printf("\n");
+	for (unsigned long i = 0; i < m->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS; i++)
+		print_violation(&m->violations[i]);
+	if (total > m->nr_recorded)
+		printf("  (%lu more not recorded)\n", total - m->nr_recorded);
+}
+
+/* Expectations of the scenario that apply to the policy booted; returns failures. */
+static int check_expectations(const struct cli_machine *cm, const struct bm_sim_result *r,
+			      struct json *j)
+{
+	int failed = 0;
+
+	if (!cm->scn)
+		return 0;
+	if (j)
+		json_begin_array(j, "expectations");
+	for (unsigned i = 0; i < cm->scn->nr_expects; i++) {
+		const struct bm_scn_expect *e = &cm->scn->expects[i];
+		char what[96];
+		bool ok;
+
+		if (!(e->policies & (1u << r->policy)))
+			continue;
+		bm_scenario_expect_format(e, what, sizeof(what));
+		ok = bm_scenario_expect_holds(e, r);
+		failed += !ok;
+		if (j) {
+			json_begin_object(j, NULL);
+			json_uint(j, "line", e->line);
+			json_string(j, "expect", what);
+			json_int(j, "actual", bm_result_value(r, e->key));
+			json_bool(j, "ok", ok);
+			json_end_object(j);
+		} else {
+			printf("expect %s (%s:%u): %s", what, cm->scn->file, e->line,
+			       ok ? "ok" : "FAILED");
+			if (e->key == BM_RK_USABLE_PHASE)
+				printf(" (actual %s)\n", cli_phase_str(r->usable_phase));
+			else
+				printf(" (actual %lld)\n", (long long)bm_result_value(r, e->key));
+		}
+	}
+	if (j)
+		json_end_array(j);
+	return failed;
+}
+
+static void json_violations(struct json *j, const struct bm_machine *m)
+{
+	json_begin_object(j, "violation_counts");
+	for (int k = 0; k < BM_NR_VIOLATION_KINDS; k++)
+		json_uint(j, bm_violation_name((enum bm_violation_kind)k), m->violation_count[k]);
+	json_end_object(j);
+	json_begin_array(j, "violations");
+	for (unsigned long i = 0; i < m->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS; i++) {
+		const struct bm_violation *v = &m->violations[i];
+
+		json_begin_object(j, NULL);
+		json_string(j, "kind", bm_violation_name(v->kind));
+		json_uint(j, "pfn_start", v->pfn_start);
+		json_uint(j, "pfn_end", v->pfn_end);
+		json_string(j, "phase", bm_phase_name(v->phase));
+		json_string(j, "function", v->func ? v->func : "");
+		json_string(j, "cause", v->cause ? v->cause : "");
+		json_string(j, "detail", v->detail);
+		json_end_object(j);
+	}
+	json_end_array(j);
+}
+
+static void json_log(struct json *j, const char *log, size_t len)
+{
+	size_t pos = 0;
+
+	json_begin_array(j, "log");
+	while (pos < len) {
+		const char *nl = memchr(log + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (log + pos)) : len - pos;
+
+		json_stringn(j, NULL, log + pos, n);
+		pos += n + 1;
+	}
+	json_end_array(j);
+}
+
+static void json_reports(struct json *j, struct bm_sim_run *run)
+{
+	json_begin_object(j, "reports");
+	for (size_t i = 0; i < BM_ARRAY_SIZE(reports); i++) {
+		size_t len = 0;
+		char *text;
+
+		if (reports[i].bit == CLI_SHOW_MEMBLOCK && memblock_gone(&run->m)) {
+			json_null(j, reports[i].name);
+			continue;
+		}
+		text = report_text(&run->m, reports[i].fn, &len);
+		json_stringn(j, reports[i].name, text ? text : "", text ? len : 0);
+		free(text);
+	}
+	json_end_object(j);
+}
+
+static void help(FILE *f)
+{
+	fputs("usage: bootmm boot INPUT... [--show LIST] [options]\n"
+	      "\n"
+	      "Boot one machine under one release policy. Prints the kernel's log lines\n"
+	      "(Memory:, deferred init, Freeing ...), the reports asked for, and a verdict\n"
+	      "listing every violation: kind, pfn range, phase, function, caller, detail.\n"
+	      "\n"
+	      "INPUT: a boot log or firmware dump (dmesg, serial log, /proc/iomem,\n"
+	      "/sys/firmware/memmap, EFI map, device tree...), a scenario (.scn), or a log\n"
+	      "plus a scenario without a machine line, applied on top of the log.\n"
+	      "A scenario's expectations for the policy booted are checked and printed.\n"
+	      "\n"
+	      "  --show LIST        comma-separated: meminfo, zoneinfo, buddyinfo,\n"
+	      "                     pagetypeinfo, memblock (debugfs memory/reserved), log\n"
+	      "                     (every log line, memblock=debug traces included), all\n"
+	      "\n"
+	      "Exit status: 0 clean, 1 violations found or an expectation failed, 2 bad\n"
+	      "input or usage.\n\n", f);
+	cli_help_machine_options(f);
+}
+
+int cmd_boot(int argc, char **argv)
+{
+	struct cli_opts o;
+	struct cli_machine cm;
+	struct cli_facts facts;
+	struct bm_config base;
+	struct bm_sim_run *run;
+	char *log = NULL;
+	size_t log_len = 0;
+	FILE *logf;
+	int ret = cli_parse(argc, argv, CLI_OPT_MACHINE | CLI_OPT_SHOW, &o), err = 0, failed;
+
+	if (ret)
+		return ret;
+	if (o.help) {
+		help(stdout);
+		return 0;
+	}
+	bm_config_default(&base);
+	ret = cli_load(&o, &base, &cm);
+	if (ret) {
+		cli_machine_free(&cm);
+		return ret;
+	}
+	logf = open_memstream(&log, &log_len);
+	if (!logf) {
+		cli_error(o.cmd, "out of memory");
+		cli_machine_free(&cm);
+		return CLI_EXIT_USAGE;
+	}
+	run = cli_boot(&cm.desc, &cm.cfg, logf, (o.show & CLI_SHOW_LOG) ? BM_LOG_DEBUG : BM_LOG_INFO,
+		       &facts, &err);
+	fclose(logf);
+	if (!run) {
+		cli_error(o.cmd, "%s: the machine could not be booted (error %d)", cm.source, err);
+		if (log_len)
+			fputs(log, stderr);
+		free(log);
+		cli_machine_free(&cm);
+		return CLI_EXIT_USAGE;
+	}
+	if (o.json) {
+		struct json j;
+
+		json_document_begin(&j, stdout, "boot");
+		cli_json_facts(&j, cm.source, &facts);
+		cli_json_config(&j, &cm.cfg);
+		cli_json_result(&j, "result", &run->res);
+		json_violations(&j, &run->m);
+		json_log(&j, log ? log : "", log_len);
+		json_reports(&j, run);
+		failed = check_expectations(&cm, &run->res, &j);
+		json_document_end(&j);
+	} else {
+		fwrite(log ? log : "", 1, log_len, stdout);
+		print_reports(run, o.show);
+		print_verdict(run);
+		failed = check_expectations(&cm, &run->res, NULL);
+	}
+	ret = cli_result_dirty(&run->res) || failed ? CLI_EXIT_FOUND : CLI_EXIT_CLEAN;
+	free(log);
+	bm_sim_run_free(run);
+	cli_machine_free(&cm);
+	return ret;
+}

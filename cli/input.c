@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The command's inputs: one boot log (anything bm_bootlog_parse_file
+ * accepts), one scenario (.scn), or a log plus a scenario without a machine
+ * of its own, whose lines then apply on top of the log's machine.
+ *
+ * Why not merge several logs: two dumps of one machine (an e820 dump and
+ * /proc/iomem) overlap in what they describe, and guessing which wins for
+ * each range would silently change the machine. A scenario states the
+ * changes explicitly, with line numbers in every error.
+ *
+ * Configuration layers, each overriding the one before: the command's base
+ * (defaults, or keep_memblock for compare), what the log shows about the
+ * kernel that printed it, the scenario's "config" lines, the command line.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "sim/desc.h"
+
+static int load_error(const struct cli_opts *o, const struct bm_parse_error *err)
+{
+	char buf[600];
+
+	(void)o;
+	fprintf(stderr, "%s\n", bm_parse_error_format(err, buf, sizeof(buf)));
+	return CLI_EXIT_USAGE;
+}
+
+static int load_scenario(const struct cli_opts *o, const char *path, const char *log_path,
+			 const struct bm_config *base, struct cli_machine *cm)
+{
+	struct bm_parse_error err;
+	bool has_memory = false;
+
+	cm->scn = malloc(sizeof(*cm->scn));
+	if (!cm->scn) {
+		cli_error(o->cmd, "out of memory");
+		return CLI_EXIT_USAGE;
+	}
+	if (bm_scenario_parse_file(path, cm->scn, &err))
+		return load_error(o, &err);
+	for (unsigned i = 0; i < cm->scn->nr_ranges; i++)
+		has_memory |= cm->scn->ranges[i].kind == BM_SCN_MEMORY;
+	if (log_path) {
+		if (cm->scn->machine[0] || has_memory) {
+			cli_error(o->cmd, "%s describes its own machine (%s); give either it or %s",
+				  path, cm->scn->machine[0] ? "machine line" : "memory lines",
+				  log_path);
+			return CLI_EXIT_USAGE;
+		}
+		snprintf(cm->scn->machine, sizeof(cm->scn->machine), "%s", log_path);
+	}
+	if (bm_scenario_build(cm->scn, base, &cm->desc, &cm->cfg, &err))
+		return load_error(o, &err);
+	snprintf(cm->source, sizeof(cm->source), "%s", path);
+	return 0;
+}
+
+static int load_log(const struct cli_opts *o, const char *name, const char *buf, size_t len,
+		    const struct bm_config *base, struct cli_machine *cm)
+{
+	struct bm_parse_error err;
+	int ret;
+
+	cm->log = calloc(1, sizeof(*cm->log));
+	if (!cm->log) {
+		cli_error(o->cmd, "out of memory");
+		return CLI_EXIT_USAGE;
+	}
+	if (buf)
+		ret = bm_bootlog_parse_buf(name, buf, len, cm->log, &err);
+	else
+		ret = bm_bootlog_parse_file(name, cm->log, &err);
+	if (ret) {
+		free(cm->log);
+		cm->log = NULL;
+		return load_error(o, &err);
+	}
+	if (bm_desc_from_log(cm->log, base, &cm->desc, &cm->cfg, &err)) {
+		bm_bootlog_free(cm->log);
+		free(cm->log);
+		cm->log = NULL;
+		return load_error(o, &err);
+	}
+	snprintf(cm->source, sizeof(cm->source), "%s", name);
+	return 0;
+}
+
+/**
+ * cli_load - the machine the command's inputs describe
+ * @o: parsed options (inputs and configuration options)
+ * @base: configuration before the machine's and the command line's
+ * @cm: filled in; release with cli_machine_free() whatever the result
+ *
+ * Return: 0, or CLI_EXIT_USAGE after printing "FILE:LINE: what is wrong".
+ */
+int cli_load(const struct cli_opts *o, const struct bm_config *base, struct cli_machine *cm)
+{
+	const char *scn = NULL, *log = NULL;
+	int ret;
+
+	memset(cm, 0, sizeof(*cm));
+	if (!o->nr_inputs) {
+		cli_error(o->cmd, "no input: give a boot log, a firmware dump or a scenario (.scn) "
+			  "(see bootmm %s --help; bootmm alone runs the built-in example)", o->cmd);
+		return CLI_EXIT_USAGE;
+	}
+	for (unsigned i = 0; i < o->nr_inputs; i++) {
+		const char **slot = bm_scenario_is_file(o->inputs[i]) ? &scn : &log;
+
+		if (*slot) {
+			cli_error(o->cmd, "two %s (%s and %s): give one boot log and/or one scenario; "
+				  "a scenario without a machine line applies to the log",
+				  slot == &scn ? "scenarios" : "boot logs", *slot, o->inputs[i]);
+			return CLI_EXIT_USAGE;
+		}
+		*slot = o->inputs[i];
+	}
+	if (scn)
+		ret = load_scenario(o, scn, log, base, cm);
+	else
+		ret = load_log(o, log, NULL, 0, base, cm);
+	if (ret)
+		return ret;
+	return cli_apply_config(o, &cm->cfg);
+}
+
+/**
+ * cli_load_buf - cli_load() of a boot log held in memory
+ * @o: options (configuration only; inputs are ignored)
+ * @name: name for messages
+ * @buf: the log text
+ * @len: its length
+ * @base: configuration before the machine's and the command line's
+ * @cm: filled in; release with cli_machine_free()
+ *
+ * Return: 0 or CLI_EXIT_USAGE.
+ */
+int cli_load_buf(const struct cli_opts *o, const char *name, const char *buf, size_t len,
+		 const struct bm_config *base, struct cli_machine *cm)
+{
+	int ret;
+
+	memset(cm, 0, sizeof(*cm));
+	ret = load_log(o, name, buf, len, base, cm);
+	if (ret)
+		return ret;
+	return cli_apply_config(o, &cm->cfg);
+}
+
+void cli_machine_free(struct cli_machine *cm)
+{
+	if (cm->scn) {
+		bm_scenario_desc_free(&cm->desc);
+		free(cm->scn);
+	} else if (cm->log) {
+		bm_desc_free(&cm->desc);
+	}
+	if (cm->log) {
+		bm_bootlog_free(cm->log);
+		free(cm->log);
+	}
+	memset(cm, 0, sizeof(*cm));
+}

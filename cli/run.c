@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One boot for the command: bm_sim_boot plus a probe on the timeline that
+ * records what the output describes but the finished machine no longer
+ * shows (each node's first_deferred_pfn is reset once deferred init runs).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct probe_arg {
+	struct cli_facts *facts;
+	const struct bm_machine_desc *desc;
+};
+
+/* Runs at free_area_init, after the kernel's own work of that phase. */
+static void probe_free_area_init(struct bm_machine *m, void *arg)
+{
+	struct probe_arg *pa = arg;
+	struct cli_facts *f = pa->facts;
+	int nid;
+
+	for (int i = 0; i < BM_MAX_NUMNODES; i++)
+		f->first_deferred[i] = BM_NO_PFN;
+	f->nr_nodes = 0;
+	bm_for_each_online_node(m, nid) {
+		f->first_deferred[nid] = m->mm.nodes[nid].first_deferred_pfn;
+		f->nr_nodes++;
+	}
+	f->memory_bytes = bm_memblock_phys_mem_size(m);
+	f->efi_boot_bytes = 0;
+	f->efi_boot_deferred_bytes = 0;
+	for (size_t i = 0; i < pa->desc->n_efi_boot; i++) {
+		const struct bm_sim_range *r = &pa->desc->efi_boot[i];
+		bm_pfn_t s = BM_PFN_UP(r->base), e = BM_PFN_DOWN(r->base + r->size);
+
+		f->efi_boot_bytes += r->size;
+		for (bm_pfn_t pfn = s; pfn < e; pfn++)
+			if (bm_pfn_deferred(m, pfn))
+				f->efi_boot_deferred_bytes += BM_PAGE_SIZE;
+	}
+}
+
+/**
+ * cli_boot - boot a description for the command
+ * @d: the machine
+ * @cfg: configuration
+ * @log_file: where log lines at or below @level go (NULL: none)
+ * @level: BM_LOG_* threshold
+ * @facts: filled with what the probe saw (may be NULL)
+ * @err: negative error when NULL is returned
+ *
+ * Return: the finished run (bm_sim_run_free), or NULL.
+ */
+struct bm_sim_run *cli_boot(const struct bm_machine_desc *d, const struct bm_config *cfg,
+			    FILE *log_file, int level, struct cli_facts *facts, int *err)
+{
+	struct cli_facts scratch;
+	struct probe_arg pa = { facts ? facts : &scratch, d };
+	struct bm_machine_desc dd = *d;
+	struct bm_action *acts = calloc(d->nr_extra_actions + 1, sizeof(*acts));
+	struct bm_sim_run *run;
+
+	if (!acts) {
+		*err = -BM_ENOMEM;
+		return NULL;
+	}
+	memset(pa.facts, 0, sizeof(*pa.facts));
+	for (int i = 0; i < BM_MAX_NUMNODES; i++)
+		pa.facts->first_deferred[i] = BM_NO_PFN;
+	if (d->nr_extra_actions)
+		memcpy(acts, d->extra_actions, d->nr_extra_actions * sizeof(*acts));
+	acts[d->nr_extra_actions] = (struct bm_action){
+		BM_PHASE_FREE_AREA_INIT, probe_free_area_init, &pa, "bootmm_probe"
+	};
+	dd.extra_actions = acts;
+	dd.nr_extra_actions = d->nr_extra_actions + 1;
+	*err = 0;
+	run = bm_sim_boot(&dd, cfg, log_file, level, err);
+	free(acts);
+	return run;
+}
+
+bool cli_result_dirty(const struct bm_sim_result *r)
+{
+	return r->leaked_pages || r->uninit_reads || r->double_inits || r->memblock_mismatches ||
+	       r->migratetype_errors || r->warns || r->misuse || r->invariant ||
+	       r->alt_leaked_pages;
+}
+
+const char *cli_phase_str(int phase)
+{
+	return phase < 0 ? "never" : bm_phase_name((enum bm_phase)phase);
+}
