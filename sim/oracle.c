@@ -280,6 +280,13 @@ static const struct bm_freeing *find_free(const struct bm_bootlog *l, const char
 	return NULL;
 }
 
+/* The releases bootmm's callers make (sim/callers.c). */
+static const char *const modelled_freeing[] = {
+	"EFI boot services", "SMP alternatives", "initrd", "unused decrypted",
+	"unused kernel image (initmem)", "unused kernel image (text/rodata gap)",
+	"unused kernel image (rodata/data gap)",
+};
+
 static void freeing(struct bm_oracle_table *t, const struct bm_bootlog *k,
 		    const struct bm_bootlog *b)
 {
@@ -292,8 +299,12 @@ static void freeing(struct bm_oracle_table *t, const struct bm_bootlog *k,
 		snprintf(item, sizeof(item), "Freeing %s", kf->what);
 		snprintf(ks, sizeof(ks), "%lluK", (unsigned long long)kf->kb);
 		if (!bf) {
-			add(t, BM_ORACLE_MISMATCH, item, ks, "(not printed)",
-			    "bootmm did not free this");
+			bool modelled = false;
+
+			for (size_t m = 0; m < BM_ARRAY_SIZE(modelled_freeing); m++)
+				modelled |= !strcmp(kf->what, modelled_freeing[m]);
+			add(t, modelled ? BM_ORACLE_MISMATCH : BM_ORACLE_INFO, item, ks, "(not printed)",
+			    modelled ? "bootmm did not free this" : "not modelled by bootmm");
 			continue;
 		}
 		snprintf(bs, sizeof(bs), "%lluK", (unsigned long long)bf->kb);
