@@ -79,16 +79,55 @@ static void print_reports(struct bm_sim_run *run, unsigned show)
 	}
 }
 
-static void print_violation(const struct bm_violation *v)
+/*
+ * Consecutive records of one kind, phase, function and caller over
+ * touching or overlapping pfns (the core records some per page) are shown
+ * as one.
+ */
+struct vgroup {
+	const struct bm_violation *first;
+	unsigned long long start, end;
+	unsigned long records;
+};
+
+static bool same_str(const char *a, const char *b)
 {
-	unsigned long long s = v->pfn_start, e = v->pfn_end;
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* The group starting at record @i; returns the index after it. */
+static unsigned long next_group(const struct bm_machine *m, unsigned long i, struct vgroup *g)
+{
+	unsigned long n = BM_MIN(m->nr_recorded, (unsigned long)BM_MAX_RECORDED_VIOLATIONS);
+	const struct bm_violation *v = &m->violations[i];
+
+	*g = (struct vgroup){ v, v->pfn_start, v->pfn_end, 1 };
+	for (i++; i < n; i++) {
+		const struct bm_violation *w = &m->violations[i];
+
+		if (w->kind != v->kind || w->phase != v->phase || !same_str(w->func, v->func) ||
+		    !same_str(w->cause, v->cause) || w->pfn_start < g->start || w->pfn_start > g->end)
+			break;
+		g->end = BM_MAX(g->end, (unsigned long long)w->pfn_end);
+		g->records++;
+	}
+	return i;
+}
+
+static void print_group(const struct vgroup *g)
+{
+	const struct bm_violation *v = g->first;
+	unsigned long long s = g->start, e = g->end;
 
 	printf("  %-17s", bm_violation_name(v->kind));
 	if (e > s)
 		printf(" pfn %#llx-%#llx [mem %#018llx-%#018llx] %llu page%s", s, e - 1,
 		       s << BM_PAGE_SHIFT, (e << BM_PAGE_SHIFT) - 1, e - s, e - s == 1 ? "" : "s");
-	printf("\n%20sat %s in %s, caller %s: %s\n", "", bm_phase_name(v->phase),
+	printf("\n%20sat %s in %s, caller %s: %s", "", bm_phase_name(v->phase),
 	       v->func ? v->func : "?", v->cause ? v->cause : "?", v->detail);
+	if (g->records > 1)
+		printf(" (first of %lu records)", g->records);
+	printf("\n");
 }
 
 /* The verdict: counts per kind, then every recorded violation. */
@@ -122,8 +161,12 @@ static void print_verdict(const struct bm_sim_run *run)
 	if (r->double_inits > m->violation_count[BM_V_DOUBLE_INIT])
 		printf(", struct pages initialised twice %lu", r->double_inits);
 	printf("\n");
-	for (unsigned long i = 0; i < m->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS; i++)
-		print_violation(&m->violations[i]);
+	for (unsigned long i = 0; i < m->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS;) {
+		struct vgroup g;
+
+		i = next_group(m, i, &g);
+		print_group(&g);
+	}
 	if (total > m->nr_recorded)
 		printf("  (%lu more not recorded)\n", total - m->nr_recorded);
 }
@@ -156,8 +199,8 @@ static int check_expectations(const struct cli_machine *cm, const struct bm_sim_
 			json_bool(j, "ok", ok);
 			json_end_object(j);
 		} else {
-			printf("expect %s (%s:%u): %s", what, cm->scn->file, e->line,
-			       ok ? "ok" : "FAILED");
+			printf("expect %s %s (%s:%u): %s", bm_policy_name(r->policy), what,
+			       cm->scn->file, e->line, ok ? "ok" : "FAILED");
 			if (e->key == BM_RK_USABLE_PHASE)
 				printf(" (actual %s)\n", cli_phase_str(r->usable_phase));
 			else
@@ -175,14 +218,19 @@ static void json_violations(struct json *j, const struct bm_machine *m)
 	for (int k = 0; k < BM_NR_VIOLATION_KINDS; k++)
 		json_uint(j, bm_violation_name((enum bm_violation_kind)k), m->violation_count[k]);
 	json_end_object(j);
+	json_uint(j, "violations_recorded", m->nr_recorded);
 	json_begin_array(j, "violations");
-	for (unsigned long i = 0; i < m->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS; i++) {
-		const struct bm_violation *v = &m->violations[i];
+	for (unsigned long i = 0; i < m->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS;) {
+		const struct bm_violation *v;
+		struct vgroup g;
 
+		i = next_group(m, i, &g);
+		v = g.first;
 		json_begin_object(j, NULL);
 		json_string(j, "kind", bm_violation_name(v->kind));
-		json_uint(j, "pfn_start", v->pfn_start);
-		json_uint(j, "pfn_end", v->pfn_end);
+		json_uint(j, "pfn_start", g.start);
+		json_uint(j, "pfn_end", g.end);
+		json_uint(j, "records", g.records);
 		json_string(j, "phase", bm_phase_name(v->phase));
 		json_string(j, "function", v->func ? v->func : "");
 		json_string(j, "cause", v->cause ? v->cause : "");
@@ -192,19 +240,36 @@ static void json_violations(struct json *j, const struct bm_machine *m)
 	json_end_array(j);
 }
 
-static void json_log(struct json *j, const char *log, size_t len)
+/*
+ * The checker's own line for each violation ("bootmm: kind in func ...")
+ * is left out of the kernel's log unless --show log asks for every line:
+ * the verdict lists them coalesced, and one per page would bury the log.
+ */
+static bool kernel_line(const char *line, size_t n, unsigned show)
+{
+	return (show & CLI_SHOW_LOG) || n < 8 || memcmp(line, "bootmm: ", 8);
+}
+
+static void emit_log(struct json *j, const char *log, size_t len, unsigned show)
 {
 	size_t pos = 0;
 
-	json_begin_array(j, "log");
+	if (j)
+		json_begin_array(j, "log");
 	while (pos < len) {
 		const char *nl = memchr(log + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (log + pos)) : len - pos;
 
-		json_stringn(j, NULL, log + pos, n);
+		if (kernel_line(log + pos, n, show)) {
+			if (j)
+				json_stringn(j, NULL, log + pos, n);
+			else
+				printf("%.*s\n", (int)n, log + pos);
+		}
 		pos += n + 1;
 	}
-	json_end_array(j);
+	if (j)
+		json_end_array(j);
 }
 
 static void json_reports(struct json *j, struct bm_sim_run *run)
@@ -296,12 +361,12 @@ int cmd_boot(int argc, char **argv)
 		cli_json_config(&j, &cm.cfg);
 		cli_json_result(&j, "result", &run->res);
 		json_violations(&j, &run->m);
-		json_log(&j, log ? log : "", log_len);
+		emit_log(&j, log ? log : "", log_len, o.show);
 		json_reports(&j, run);
 		failed = check_expectations(&cm, &run->res, &j);
 		json_document_end(&j);
 	} else {
-		fwrite(log ? log : "", 1, log_len, stdout);
+		emit_log(NULL, log ? log : "", log_len, o.show);
 		print_reports(run, o.show);
 		print_verdict(run);
 		failed = check_expectations(&cm, &run->res, NULL);
