@@ -156,8 +156,10 @@ if [ "$numa" -gt 0 ]; then
 		       -numa "node,nodeid=$n,cpus=$n,memdev=m$n")
 	done
 fi
+# TCG by default, as the shared logs were made ("QEMU Virtual CPU version
+# 2.5+"); KVM only on request: nested KVM may fail on cmpxchg16b emulation.
 accel=()
-[ -w /dev/kvm ] && accel=(-enable-kvm)
+[ "${BOOTMM_QEMU_KVM:-0}" = 1 ] && [ -w /dev/kvm ] && accel=(-enable-kvm)
 
 echo "qemu-oracle: $kernel, $mem, numa=$numa, efi=$efi: $cmdline" >&2
 if ! timeout "$timeout_s" "$qemu" "${accel[@]}" "${args[@]}" > "$out" 2>&1 < /dev/null; then
