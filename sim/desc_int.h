@@ -47,6 +47,8 @@ struct x86_input {
 	unsigned n_blk;
 	bool numa_fake;			/* "No NUMA configuration found" / no SRAT */
 	phys_addr_t ram_end;		/* PFN_PHYS(max_pfn) */
+	phys_addr_t possible_end;	/* PFN_PHYS(max_possible_pfn): SRAT raises it */
+	uint64_t srat_nodes;		/* nodes SRAT names, with memory or not */
 	phys_addr_t image_start, image_end;	/* _text .. _end (brk included) */
 	int nr_cpus;
 	size_t cmdline_len;		/* strlen(boot_command_line) */

@@ -460,6 +460,13 @@ int x86_input_from_log(const struct bm_bootlog *log, const struct bm_kernel_imag
 	for (size_t i = 0; i < x->e820.n; i++)
 		if (x->e820.v[i].type == E820_RAM)
 			x->ram_end = BM_MAX(x->ram_end, BM_ALIGN_DOWN(x->e820.v[i].end, BM_PAGE_SIZE));
+	x->possible_end = x->ram_end;
+	for (size_t i = 0; i < log->n_srat; i++) {
+		/* acpi_numa_memory_affinity_init raises max_possible_pfn. */
+		x->possible_end = BM_MAX(x->possible_end, BM_ALIGN_UP(log->srat[i].end + 1, BM_PAGE_SIZE));
+		if (log->srat[i].node >= 0 && log->srat[i].node < 64)
+			x->srat_nodes |= 1ull << log->srat[i].node;
+	}
 	x->n_e820_late = late.n;
 	x->n_firmware = log->e820 ? log->e820->n : x->e820.n;
 	x->n_nosave = count_nosave(&late, x->ram_end);

@@ -23,6 +23,7 @@
 #define IO_TLB_DEFAULT	((phys_addr_t)64 << 20)
 #define IO_TLB_SLOT_BYTES 24u		/* sizeof(struct io_tlb_slot) */
 #define IO_TLB_SHIFT	11
+#define PGDAT_STRUCT	174208u		/* sizeof(pg_data_t) of the Debian 6.1 build */
 
 static bool trace_alloc_like(const struct bm_bootlog *log, size_t i, const char *caller,
 			     uint64_t size, phys_addr_t *kaddr, unsigned *line)
@@ -316,6 +317,12 @@ void x86_late_allocs(struct bm_machine *m, struct desc_ctx *c)
 		node_of_group[nr_groups++] = 0;
 	kpages = nr_kernel_pages(m);
 
+	/* free_area_init: a pgdat for every possible node without memory
+	 * ("Initializing node N as memoryless"). */
+	for (int nid = 0; nid < BM_MAX_NUMNODES && !x->numa_fake; nid++)
+		if ((x->srat_nodes & (1ull << nid)) && !(seen & (1ull << nid)))
+			small(m, c, "free_area_init", PGDAT_STRUCT);
+
 	/* acpi_boot_init: the HPET resource name; one IOAPIC's resources. */
 	small(m, c, "acpi_parse_hpet", 73);
 	small(m, c, "io_apic_init_mappings", 75);
@@ -342,8 +349,9 @@ void x86_late_allocs(struct bm_machine *m, struct desc_ctx *c)
 	/* Fixmap/vsyscall page tables (spp_getpage). */
 	for (int i = 0; i < 3; i++)
 		alloc(m, c, "spp_getpage", BM_PAGE_SIZE, BM_PAGE_SIZE, BM_NUMA_NO_NODE, 0, 0);
-	/* mem_init -> pci_iommu_alloc: swiotlb when RAM reaches above 4G. */
-	if (x->ram_end > SZ_4G) {
+	/* mem_init -> pci_iommu_alloc: swiotlb when max_possible_pfn is above
+	 * 4G (RAM, or SRAT's hotpluggable / memoryless ranges). */
+	if (x->possible_end > SZ_4G) {
 		uint64_t nslabs = IO_TLB_DEFAULT >> IO_TLB_SHIFT;
 
 		alloc(m, c, "swiotlb_init_remap", IO_TLB_DEFAULT, BM_PAGE_SIZE, BM_NUMA_NO_NODE, 0,
