@@ -99,9 +99,14 @@ static int load_log(const struct cli_opts *o, const char *name, const char *buf,
 int cli_load(const struct cli_opts *o, const struct bm_config *base, struct cli_machine *cm)
 {
 	const char *scn = NULL, *log = NULL;
+	struct bm_config scratch = *base;
 	int ret;
 
 	memset(cm, 0, sizeof(*cm));
+	/* A bad --config is reported before any input is read. */
+	ret = cli_apply_config(o, &scratch);
+	if (ret)
+		return ret;
 	if (!o->nr_inputs) {
 		cli_error(o->cmd, "no input: give a boot log, a firmware dump or a scenario (.scn) "
 			  "(see bootmm %s --help; bootmm alone runs the built-in example)", o->cmd);

@@ -127,8 +127,8 @@ static const char *take_value(struct cli_opts *o, const char *arg, const char *n
 	if (arg[n] == '=')
 		return arg + n + 1;
 	if (*i + 1 >= argc) {
-		cli_error(o->cmd, "option %s needs a value (see bootmm %s --help)", name,
-			  o->cmd ? o->cmd : "");
+		cli_error(o->cmd, "option %s needs a value (see bootmm %s%s--help)", name,
+			  o->cmd ? o->cmd : "", o->cmd ? " " : "");
 		return NULL;
 	}
 	return argv[++*i];
@@ -266,8 +266,8 @@ int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o)
 				return CLI_EXIT_USAGE;
 			o->svg = v;
 		} else {
-			cli_error(o->cmd, "unknown option '%s' (see bootmm %s--help)", a,
-				  o->cmd ? o->cmd : "");
+			cli_error(o->cmd, "unknown option '%s' (see bootmm %s%s--help)", a,
+				  o->cmd ? o->cmd : "", o->cmd ? " " : "");
 			return CLI_EXIT_USAGE;
 		}
 		if (ret)

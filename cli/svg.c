@@ -84,20 +84,30 @@ struct map {
 	unsigned elements;
 };
 
+/*
+ * A size or address for a label: in the largest unit that shows it exactly
+ * with at most one decimal ("1025 GiB", not "1.0 TiB", so that neighbouring
+ * ticks never print the same text).
+ */
 static void human(char *buf, size_t len, uint64_t bytes)
 {
 	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
-	double v = (double)bytes;
-	int u = 0;
 
-	while (v >= 1024 && u < 5) {
-		v /= 1024;
-		u++;
+	for (int u = 5; u >= 0; u--) {
+		uint64_t one = 1ull << (10 * u);
+
+		if (bytes < one && u)
+			continue;
+		if (bytes % one == 0) {
+			snprintf(buf, len, "%llu %s", (unsigned long long)(bytes / one), unit[u]);
+			return;
+		}
+		if ((bytes * 10) % one == 0 && bytes < (UINT64_MAX / 10)) {
+			snprintf(buf, len, "%.1f %s", (double)bytes / (double)one, unit[u]);
+			return;
+		}
 	}
-	if (v == (double)(uint64_t)v)
-		snprintf(buf, len, "%llu %s", (unsigned long long)v, unit[u]);
-	else
-		snprintf(buf, len, "%.1f %s", v, unit[u]);
+	snprintf(buf, len, "%llu B", (unsigned long long)bytes);
 }
 
 /*
@@ -454,43 +464,54 @@ static void draw_frontier(struct map *mp, const struct cli_facts *facts)
 	}
 }
 
-static void tick(struct map *mp, int x, int y, bm_pfn_t pfn, int *last)
+struct ticks {
+	int x[256];
+	int n;
+};
+
+/* A label at @x unless one is within @gap pixels. */
+static void tick(struct map *mp, struct ticks *t, int x, int y, bm_pfn_t pfn, int gap)
 {
 	char label[32];
 
-	if (x - *last < 80 || x > PLOT_X + PLOT_W + 1)
+	if (x > PLOT_X + PLOT_W + 1 || t->n == (int)BM_ARRAY_SIZE(t->x))
 		return;
+	for (int i = 0; i < t->n; i++)
+		if (abs(t->x[i] - x) < gap)
+			return;
+	t->x[t->n++] = x;
 	human(label, sizeof(label), BM_PFN_PHYS(pfn));
 	fprintf(mp->f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>"
 		"<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" class=\"s\">%s</text>\n", x,
 		y - 16, x, y - 10, x, y + 2, pfn ? label : "0");
 	mp->elements += 2;
-	*last = x;
 }
 
 /*
- * Address labels: where each segment starts (after a hole the address
- * jumps) and at round addresses inside the segments drawn to scale, at
- * least 80 pixels apart.
+ * Address labels: first where each segment starts (after a compressed
+ * hole the address jumps, so those matter most), then at round addresses
+ * inside the segments drawn to scale, 80 pixels from any other label.
  */
 static void draw_axis(struct map *mp)
 {
-	int y = lane_y(NR_LANES - 1) + LANE_H + 18, last = -1000;
+	int y = lane_y(NR_LANES - 1) + LANE_H + 18;
 	bm_pfn_t linear = 0, step = 1;
+	struct ticks t = { .n = 0 };
 
 	for (int i = 0; i < mp->nseg; i++)
 		if (!mp->seg[i].hole)
 			linear += mp->seg[i].end - mp->seg[i].start;
 	while (step < linear / 8)	/* a power of two: 8 to 16 ticks over the axis */
 		step <<= 1;
+	for (int i = 0; i < mp->nseg; i++)
+		tick(mp, &t, mp->seg[i].x, y, mp->seg[i].start, 60);
 	for (int i = 0; i < mp->nseg; i++) {
 		const struct seg *sg = &mp->seg[i];
 
-		tick(mp, sg->x, y, sg->start, &last);
 		if (sg->hole)
 			continue;
 		for (bm_pfn_t p = BM_ALIGN_UP(sg->start + 1, step); p < sg->end; p += step)
-			tick(mp, (int)(x_of(mp, p) + 0.5), y, p, &last);
+			tick(mp, &t, (int)(x_of(mp, p) + 0.5), y, p, 80);
 	}
 }
 

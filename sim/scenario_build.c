@@ -12,11 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/scenario.h"
-#if __has_include("sim/desc.h")
 #include "sim/desc.h"
-#define SCN_HAVE_DESC 1
-#endif
+#include "sim/scenario.h"
 
 struct scn_machine {
 	struct bm_scenario s;
@@ -154,7 +151,6 @@ static struct bm_sim_range *collect(const struct bm_scenario *s, enum bm_scn_ran
 
 static int load_machine(struct scn_machine *sm, struct bm_config *cfg, struct bm_parse_error *err)
 {
-#ifdef SCN_HAVE_DESC
 	struct bm_config out = *cfg;
 
 	if (bm_bootlog_parse_file(sm->s.machine, &sm->log, err))
@@ -166,11 +162,6 @@ static int load_machine(struct scn_machine *sm, struct bm_config *cfg, struct bm
 	sm->has_base = true;
 	*cfg = out;
 	return 0;
-#else
-	(void)cfg;
-	return build_fail(err, sm->s.file, sm->s.machine_line,
-			  "machine from a log needs sim/desc.h (not in this build)");
-#endif
 }
 
 /**
@@ -302,12 +293,10 @@ void bm_scenario_desc_free(struct bm_machine_desc *d)
 	}
 	sm = d->setup_arg;
 	if (sm) {
-#ifdef SCN_HAVE_DESC
 		if (sm->has_base) {
 			bm_desc_free(&sm->base);
 			bm_bootlog_free(&sm->log);
 		}
-#endif
 		free(sm->efi);
 		free(sm->kho);
 		free(sm);

@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The bootmm command's everyday use: the built-in example (under a second),
+# --help of every command, boot/compare/replay on the shared example log and
+# the scenarios in examples/, exit statuses 0/1.
+# usage: bash tests/cli_basic.sh PATH-TO-BOOTMM SOURCE-DIR
+BM=$1 SRC=$2
+pass=0 fail=0
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL $1"; }
+# run NAME WANT-EXIT CMD...: run, keep stdout/stderr in $T/out, $T/err
+run() {
+	local name=$1 want=$2 rc
+	shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then ok "$name"; else
+		ko "$name: exit $rc, want $want"; head -5 "$T/err" | sed 's/^/    /'; fi
+}
+# has NAME PATTERN [out|err]
+has() {
+	if grep -qE -- "$2" "$T/${3:-out}"; then ok "$1"; else
+		ko "$1: no /$2/ in std${3:-out}"; head -5 "$T/${3:-out}" | sed 's/^/    /'; fi
+}
+
+# The built-in example: every policy, the machine, the explanation, fast.
+start=$(date +%s%N)
+run "example exits 0 (safe is clean)" 0 "$BM"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+for p in safe skip-uninit free-early unreserve unreserve-flag discard warn; do
+	has "example row $p" "^$p +[0-9]+ "
+done
+has "example names first_deferred_pfn" "first_deferred_pfn 0x10000"
+has "example names EFI boot services" "EFI boot services: [0-9.]+ MiB"
+has "example explains seed 004" "seed 004"
+has "example explains seed 001" "seed 001"
+has "example footer keep_memblock" "keep_memblock=on"
+has "skip-uninit leaks in the example" "^skip-uninit +[1-9][0-9]* "
+has "free-early reads garbage in the example" "^free-early +0 +0\.0 +[1-9]"
+if strings "$BM" | grep -q AddressSanitizer; then
+	ok "example timing skipped under ASan (${ms} ms)"
+elif [ "$ms" -lt 1000 ]; then ok "example in ${ms} ms (< 1 s)"
+else ko "example took ${ms} ms (>= 1 s)"; fi
+
+# Help and version.
+run "--version" 0 "$BM" --version
+has "--version prints it" "^bootmm [0-9]"
+run "help" 0 "$BM" help
+has "help lists commands" "fuzz"
+run "--help" 0 "$BM" --help
+for c in boot compare replay fuzz map; do
+	run "$c --help" 0 "$BM" "$c" --help
+	has "$c --help has usage" "^usage: bootmm $c"
+	run "help $c" 0 "$BM" help "$c"
+done
+
+LOG=$SRC/examples/efi-512M-trace.log
+EX=$SRC/examples
+
+# boot: kernel lines, reports, verdict, expectations.
+run "boot 001 safe is clean" 0 "$BM" boot "$EX/001-free-late-deferred.scn"
+has "boot prints Memory:" "^Memory: [0-9]+K/[0-9]+K available"
+has "boot prints deferred init" "^node 0 deferred pages initialised in [0-9]+ms"
+has "boot prints Freeing" "^Freeing unused kernel image \(initmem\) memory: [0-9]+K"
+has "boot verdict clean" "^clean: no violations"
+has "boot checks expectations" "^expect safe leaked_pages=0 .*: ok"
+run "boot 001 skip-uninit finds the leak" 1 "$BM" boot --policy skip-uninit "$EX/001-free-late-deferred.scn"
+has "verdict names the leak" "^  leak +pfn 0x3001f-0x3021e .* 512 pages"
+has "verdict names phase and caller" "at running in .*firmware-table"
+run "boot 001 free-early reads garbage" 1 "$BM" boot --policy free-early "$EX/001-free-late-deferred.scn"
+has "uninit read recorded" "^  uninit_read +pfn 0x"
+has "uninit read at before_smp" "at before_smp in .*firmware-table"
+run "boot --show memblock without keep_memblock" 0 "$BM" boot --show memblock "$EX/001-free-late-deferred.scn"
+has "memblock discarded" "none: memblock was discarded"
+run "boot --show all" 0 "$BM" boot --show all --config keep_memblock=on "$EX/001-free-late-deferred.scn"
+has "meminfo" "^MemTotal: +[0-9]+ kB"
+has "zoneinfo" "^Node 0, zone +DMA32"
+has "buddyinfo" "^Node 0, zone +DMA32 "
+has "pagetypeinfo" "Free pages count per migrate type"
+has "memblock debugfs dump" "^ +0: 0x0000000000001000\.\.0x000000000009ffff"
+run "boot --show log keeps checker lines" 1 "$BM" boot --show log --policy free-early "$EX/001-free-late-deferred.scn"
+has "checker line in full log" "^bootmm: uninit_read"
+run "boot a log" 0 "$BM" boot --config deferred=off "$LOG"
+run "boot log with overrides scenario" 1 "$BM" boot --policy skip-uninit "$LOG" "$EX/../tests/data/cli-overlay.scn"
+has "overlay scenario released its range" "overlay-fw: [0-9]+K released but never freed"
+run "boot --deferred off --threads 2" 0 "$BM" boot --deferred off --threads 2 "$EX/001-free-late-deferred.scn"
+
+# compare and replay.
+run "compare 001 (safe clean)" 0 "$BM" compare "$EX/001-free-late-deferred.scn"
+for p in safe skip-uninit free-early unreserve unreserve-flag discard warn; do
+	has "compare row $p" "^$p +[0-9]+ "
+done
+run "compare --policy skip-uninit decides exit" 1 "$BM" compare --policy skip-uninit "$EX/001-free-late-deferred.scn"
+run "replay of the example log" 0 "$BM" replay "$LOG"
+has "replay table" "^oracle: [0-9]+ match"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
