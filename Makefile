@@ -46,3 +46,9 @@ bench: deps
 
 clean:
 	rm -rf build build-asan build-tsan build-bench
+
+# Produce a new oracle log with a real kernel under QEMU (not part of the
+# tests): make oracle ARGS="--mem 1G --numa 2 --efi"
+.PHONY: oracle
+oracle:
+	bash tools/qemu-oracle.sh $(ARGS)

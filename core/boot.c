@@ -20,6 +20,22 @@ static void run_actions(struct bm_machine *m, int phase, const struct bm_action 
 	m->caller = saved;
 }
 
+/*
+ * x86 mem_init: one page-table page per PGD entry of the vmalloc area,
+ * allocated before the "Memory:" line, so its "available" figure is lower.
+ */
+static void preallocate_vmalloc_pages(struct bm_machine *m)
+{
+	const char *saved = m->caller;
+
+	m->caller = "preallocate_vmalloc_pages";
+	for (unsigned int i = 0; i < m->cfg.vmalloc_prealloc_pages; i++)
+		if (bm_alloc_pages(m, BM_NUMA_NO_NODE, 0, BM_ZONE_NORMAL, MIGRATE_UNMOVABLE) ==
+		    BM_NO_PFN)
+			break;
+	m->caller = saved;
+}
+
 /* Enter @phase, do the kernel's own work of it, then the scheduled work. */
 static void enter(struct bm_machine *m, int phase, const struct bm_action *a, unsigned int nr)
 {
@@ -27,6 +43,7 @@ static void enter(struct bm_machine *m, int phase, const struct bm_action *a, un
 	switch (phase) {
 	case BM_PHASE_MM_CORE_INIT:
 		bm_memblock_free_all(m);
+		preallocate_vmalloc_pages(m);
 		m->boot.deferred_pages_key = m->cfg.deferred_struct_page_init;
 		if (!m->cfg.memory_line_after_deferred)
 			bm_mem_init_print_info(m);

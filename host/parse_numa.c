@@ -188,6 +188,9 @@ static int numa_line(struct bm_parser *p, const char *m, size_t n)
 		if (node_num(p, &sc, &node))
 			return -1;
 		bm_sc_ws(&sc);
+		/* 6.x: "Initmem setup node 2 as memoryless": a node without memory. */
+		if (bm_sc_lit(&sc, "as memoryless"))
+			return 1;
 		if (any_range(p, &sc, &s, &e))
 			return -1;
 		return push_node_range(p, &log->initmem, &log->n_initmem, node, s, e);

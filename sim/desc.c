@@ -273,6 +273,9 @@ static void config_of(const struct bm_bootlog *log, const struct bm_config *cfg_
 		cfg->kernel_init = (uint64_t)kb_or(ml->init_kb, 0) << 10;
 		cfg->kernel_bss = (uint64_t)kb_or(ml->bss_kb, 0) << 10;
 	}
+	/* x86-64 mem_init preallocates the vmalloc area's PUD pages: 64 PGD
+	 * entries, one more when KASLR moves its start off a PGD boundary. */
+	cfg->vmalloc_prealloc_pages = cl && cl->nokaslr ? 64 : 65;
 	if (cl) {
 		cfg->memblock_debug = cl->memblock_debug;
 		cfg->movable_node = cl->movable_node;

@@ -353,6 +353,18 @@ static void test_procfs_standalone(void)
 	}
 }
 
+/* 6.x prints memoryless nodes without a range. */
+static void test_memoryless_node(void)
+{
+	struct bm_bootlog log;
+	struct bm_parse_error err;
+
+	CHECK(!bm_bootlog_parse_file(FIX "parse_memoryless.log", &log, &err));
+	CHECK_EQ(log.n_initmem, 1);
+	CHECK_EQ(log.initmem[0].node, 0);
+	bm_bootlog_free(&log);
+}
+
 static void test_iomem(void)
 {
 	struct bm_bootlog log;
@@ -634,6 +646,7 @@ int main(void)
 	RUN(test_efi_map_file);
 	RUN(test_prefixes);
 	RUN(test_procfs_standalone);
+	RUN(test_memoryless_node);
 	RUN(test_iomem);
 	RUN(test_fwmemmap_grep);
 	RUN(test_fwmemmap_dir);

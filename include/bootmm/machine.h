@@ -83,6 +83,9 @@ struct bm_config {
 	int placement_efi;		/* EFI boot services only; AUTO: as placement */
 	/* The kernel image, for the "Memory:" line (bytes). */
 	uint64_t kernel_code, kernel_rwdata, kernel_rodata, kernel_init, kernel_bss;
+	/* x86 mem_init's preallocate_vmalloc_pages: page-table pages taken from
+	 * the buddy right after memblock_free_all (65 with KASLR, 64 without). */
+	unsigned int vmalloc_prealloc_pages;
 	/* Print "Memory:" after deferred init (>= 6.11) instead of at mm_core_init. */
 	bool memory_line_after_deferred;
 };
