@@ -153,7 +153,10 @@ void bm_log(struct bm_machine *m, int level, const char *fmt, ...)
  * @fmt: detail
  *
  * Counts every violation; keeps the first BM_MAX_RECORDED_VIOLATIONS in
- * full (phase, function, the call in progress) and logs each.
+ * full (phase, function, the call in progress) and logs each. A violation
+ * continuing the last record (same kind, function, phase and caller, on
+ * the pfns right after it) extends that record's range and is not logged
+ * again.
  */
 void bm_violation(struct bm_machine *m, enum bm_violation_kind kind,
 		  bm_pfn_t pfn_start, bm_pfn_t pfn_end, const char *func,
@@ -172,6 +175,20 @@ void bm_violation(struct bm_machine *m, enum bm_violation_kind kind,
 	while (__atomic_exchange_n(&m->report_lock, 1, __ATOMIC_ACQUIRE))
 		;
 	m->violation_count[kind]++;
+	/*
+	 * The same finding on the next pfns (a range initialised twice, page
+	 * by page) extends the last record rather than flooding the table.
+	 */
+	if (m->nr_recorded) {
+		struct bm_violation *last = &m->violations[m->nr_recorded - 1];
+
+		if (last->kind == kind && last->phase == m->phase && last->func == func &&
+		    last->cause == m->caller && pfn_start && last->pfn_end == pfn_start) {
+			last->pfn_end = pfn_end;
+			__atomic_store_n(&m->report_lock, 0, __ATOMIC_RELEASE);
+			return;
+		}
+	}
 	if (m->nr_recorded < BM_MAX_RECORDED_VIOLATIONS) {
 		v = &m->violations[m->nr_recorded++];
 		v->kind = kind;

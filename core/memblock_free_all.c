@@ -9,10 +9,12 @@
 /*
  * init_reserved_page: a reserved page in the deferred part of the memory
  * map has no struct page yet; initialise it now, as the kernel does for
- * every deferred pfn (a page some earlier code initialised is initialised
- * again, which the checker reports). Hole pages, initialised Reserved by
- * free_area_init, would be re-initialised to the same state: bootmm skips
- * them rather than report noise.
+ * every deferred pfn it visits (a page some earlier code initialised is
+ * initialised again, which the checker reports). The kernel also visits a
+ * page once per reserved region touching it (sub-page allocations share
+ * pages) and hole pages initialised Reserved by free_area_init: those are
+ * re-initialised to the state they already have, so bootmm skips any page
+ * already initialised and Reserved rather than report noise.
  */
 static void init_reserved_page(struct bm_machine *m, bm_pfn_t pfn, int nid)
 {
@@ -20,8 +22,7 @@ static void init_reserved_page(struct bm_machine *m, bm_pfn_t pfn, int nid)
 
 	if (!bm_pfn_deferred(m, pfn))
 		return;
-	if (bm_page_initialised(m, pfn) &&
-	    !bm_memblock_is_memory(m, BM_PFN_PHYS(pfn)))
+	if (bm_page_initialised(m, pfn) && (bm_pfn_to_page(m, pfn)->flags & PG_reserved))
 		return;
 	z = bm_pfn_zone(m, pfn);
 	if (!z)

@@ -377,6 +377,22 @@ unsigned long bm_free_reserved_area(struct bm_machine *m, phys_addr_t start,
 }
 
 /**
+ * bm_free_reserved_range - free_reserved_area without its "Freeing" line
+ * @m: machine after memblock_free_all
+ * @start: first byte (rounded up to a page)
+ * @end: one past the last byte (rounded down)
+ * @owner: the release record to account the pages to
+ *
+ * For callers that free many ranges and log one total (EFI boot services).
+ * Return: pages released. Context: any phase after mm_core_init.
+ */
+unsigned long bm_free_reserved_range(struct bm_machine *m, phys_addr_t start, phys_addr_t end,
+				     const char *owner)
+{
+	return release_range(m, start, end, BM_API_FREE_RESERVED_AREA, owner);
+}
+
+/**
  * bm_memblock_free_late - the kernel's memblock_free_late under the policy
  * @m: machine after memblock_free_all
  * @base: first byte

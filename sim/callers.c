@@ -51,14 +51,13 @@ static void efi_free_boot_services(struct bm_machine *m, void *arg)
 			bm_memblock_free_late(m, start, end - start, "EFI boot services");
 			pages += (unsigned long)(BM_PFN_DOWN(end) - BM_PFN_UP(start));
 		} else {
-			pages += bm_free_reserved_area(m, start, end, -1, NULL);
+			pages += bm_free_reserved_range(m, start, end, "EFI boot services");
 		}
 	}
 	/* Only the 2026 code logs the total; it appears in the oracle logs. */
 	if (!late_api && pages)
 		bm_log(m, BM_LOG_INFO, "efi: Freeing EFI boot services memory: %luK",
 		       pages << (BM_PAGE_SHIFT - 10));
-	(void)bm_release_rec(m, "EFI boot services");
 }
 
 /* alternative_instructions / free_smp_locks: free_init_pages("SMP alternatives"). */

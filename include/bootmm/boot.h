@@ -107,6 +107,9 @@ void bm_page_alloc_init_late(struct bm_machine *m);
  */
 unsigned long bm_free_reserved_area(struct bm_machine *m, phys_addr_t start,
 				    phys_addr_t end, int poison, const char *name);
+/* The same without the log line, accounted to @owner (callers logging a total). */
+unsigned long bm_free_reserved_range(struct bm_machine *m, phys_addr_t start, phys_addr_t end,
+				     const char *owner);
 /* memblock_free_late (older kernels): same, with that API's accounting. */
 void bm_memblock_free_late(struct bm_machine *m, phys_addr_t base, phys_addr_t size,
 			   const char *name);
