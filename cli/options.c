@@ -246,7 +246,7 @@ int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o)
 				return CLI_EXIT_USAGE;
 			ret = parse_stop_on(o, v);
 		} else if ((accept & CLI_OPT_FUZZ) && is_opt(a, "--max-execs")) {
-			unsigned long long n;
+			unsigned long long n = 0;
 
 			if (!(v = take_value(o, a, "--max-execs", argc, argv, &i)))
 				return CLI_EXIT_USAGE;
