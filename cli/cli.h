@@ -102,8 +102,10 @@ struct cli_facts {
 	uint64_t efi_boot_bytes;			/* EFI boot services reserved */
 	uint64_t efi_boot_deferred_bytes;		/* of it, above first_deferred_pfn */
 };
+struct progress;
 struct bm_sim_run *cli_boot(const struct bm_machine_desc *d, const struct bm_config *cfg,
-			    FILE *log_file, int level, struct cli_facts *facts, int *err);
+			    FILE *log_file, int level, struct cli_facts *facts,
+			    struct progress *progress, int *err);
 /* Any violation (leak, uninit read, ..., module alternatives kept)? */
 bool cli_result_dirty(const struct bm_sim_result *r);
 /* "never" or the phase name. */

@@ -312,6 +312,13 @@ static void help(FILE *f)
 	cli_help_machine_options(f);
 }
 
+/**
+ * cmd_boot - bootmm boot
+ * @argc: arguments, argv[0] being "boot"
+ * @argv: inputs and options
+ *
+ * Return: 0 clean, 1 violations or a failed expectation, 2 bad input or usage.
+ */
 int cmd_boot(int argc, char **argv)
 {
 	struct cli_opts o;
@@ -319,6 +326,7 @@ int cmd_boot(int argc, char **argv)
 	struct cli_facts facts;
 	struct bm_config base;
 	struct bm_sim_run *run;
+	struct progress pr;
 	char *log = NULL;
 	size_t log_len = 0;
 	FILE *logf;
@@ -342,8 +350,10 @@ int cmd_boot(int argc, char **argv)
 		cli_machine_free(&cm);
 		return CLI_EXIT_USAGE;
 	}
+	progress_init(&pr);
 	run = cli_boot(&cm.desc, &cm.cfg, logf, (o.show & CLI_SHOW_LOG) ? BM_LOG_DEBUG : BM_LOG_INFO,
-		       &facts, &err);
+		       &facts, &pr, &err);
+	progress_done(&pr);
 	fclose(logf);
 	if (!run) {
 		cli_error(o.cmd, "%s: the machine could not be booted (error %d)", cm.source, err);

@@ -30,7 +30,7 @@ int cli_compare_run(const struct cli_machine *cm, struct cli_compare *c)
 		progress_update(&pr, "booting under %s (%d/%d)", bm_policy_name(p), p + 1,
 				BM_NR_POLICIES);
 		cfg.release_policy = p;
-		run = cli_boot(&cm->desc, &cfg, NULL, 0, p ? NULL : &c->facts, &err);
+		run = cli_boot(&cm->desc, &cfg, NULL, 0, p ? NULL : &c->facts, NULL, &err);
 		if (!run) {
 			progress_done(&pr);
 			return err ? err : -BM_EINVAL;
@@ -70,7 +70,12 @@ void cli_compare_print_table(const struct cli_compare *c, FILE *f)
 	}
 }
 
-/* The per-policy object of docs/JSON.md. */
+/**
+ * cli_json_result - the per-policy result object of docs/JSON.md
+ * @j: writer
+ * @key: member name, or NULL inside an array
+ * @r: the result
+ */
 void cli_json_result(struct json *j, const char *key, const struct bm_sim_result *r)
 {
 	json_begin_object(j, key);
@@ -98,7 +103,11 @@ void cli_json_result(struct json *j, const char *key, const struct bm_sim_result
 	json_end_object(j);
 }
 
-/* Every configuration key with its typed value. */
+/**
+ * cli_json_config - the "config" object: every key with its typed value
+ * @j: writer
+ * @cfg: configuration
+ */
 void cli_json_config(struct json *j, const struct bm_config *cfg)
 {
 	char buf[64];
@@ -124,6 +133,12 @@ void cli_json_config(struct json *j, const struct bm_config *cfg)
 	json_end_object(j);
 }
 
+/**
+ * cli_json_facts - the "machine" object of docs/JSON.md
+ * @j: writer
+ * @source: the input's name
+ * @f: what the probe recorded at boot
+ */
 void cli_json_facts(struct json *j, const char *source, const struct cli_facts *f)
 {
 	json_begin_object(j, "machine");
@@ -170,6 +185,13 @@ static void help(FILE *f)
 	cli_help_machine_options(f);
 }
 
+/**
+ * cmd_compare - bootmm compare
+ * @argc: arguments, argv[0] being "compare"
+ * @argv: inputs and options
+ *
+ * Return: the exit status (0 the verdict policy is clean, 1 not, 2 usage).
+ */
 int cmd_compare(int argc, char **argv)
 {
 	struct cli_opts o;

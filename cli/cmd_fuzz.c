@@ -90,6 +90,13 @@ static void help(FILE *f)
 	      "2 bad usage.\n", f);
 }
 
+/**
+ * cmd_fuzz - bootmm fuzz
+ * @argc: arguments, argv[0] being "fuzz"
+ * @argv: options
+ *
+ * Return: 0 nothing found, 1 a case found and written, 2 usage.
+ */
 int cmd_fuzz(int argc, char **argv)
 {
 	struct cli_opts o;

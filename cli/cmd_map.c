@@ -25,6 +25,13 @@ static void help(FILE *f)
 	cli_help_machine_options(f);
 }
 
+/**
+ * cmd_map - bootmm map
+ * @argc: arguments, argv[0] being "map"
+ * @argv: inputs, --svg FILE and options
+ *
+ * Return: 0 clean, 1 violations (the picture shows them), 2 bad input or usage.
+ */
 int cmd_map(int argc, char **argv)
 {
 	struct cli_opts o;
@@ -33,6 +40,7 @@ int cmd_map(int argc, char **argv)
 	struct bm_config base;
 	struct bm_sim_run *run;
 	struct svg_stats st = { 0 };
+	struct progress pr;
 	char title[768];
 	FILE *f;
 	int ret = cli_parse(argc, argv, CLI_OPT_MACHINE | CLI_OPT_SVG, &o), err = 0;
@@ -54,7 +62,9 @@ int cmd_map(int argc, char **argv)
 		cli_machine_free(&cm);
 		return ret;
 	}
-	run = cli_boot(&cm.desc, &cm.cfg, NULL, 0, &facts, &err);
+	progress_init(&pr);
+	run = cli_boot(&cm.desc, &cm.cfg, NULL, 0, &facts, &pr, &err);
+	progress_done(&pr);
 	if (!run) {
 		cli_error(o.cmd, "%s: the machine could not be booted (error %d)", cm.source, err);
 		cli_machine_free(&cm);

@@ -103,6 +103,13 @@ static void help(FILE *f)
 	cli_help_machine_options(f);
 }
 
+/**
+ * cmd_replay - bootmm replay
+ * @argc: arguments, argv[0] being "replay"
+ * @argv: one boot log and options
+ *
+ * Return: 0 every oracle row matches, 1 mismatches, 2 unreadable input or usage.
+ */
 int cmd_replay(int argc, char **argv)
 {
 	struct cli_opts o;
@@ -110,6 +117,7 @@ int cmd_replay(int argc, char **argv)
 	struct bm_config base;
 	struct bm_oracle_table t;
 	struct bm_sim_run *run;
+	struct progress pr;
 	int ret = cli_parse(argc, argv, CLI_OPT_MACHINE, &o), err = 0, cmp;
 
 	if (ret)
@@ -129,7 +137,9 @@ int cmd_replay(int argc, char **argv)
 		cli_machine_free(&cm);
 		return ret;
 	}
-	run = cli_boot(&cm.desc, &cm.cfg, NULL, 0, NULL, &err);
+	progress_init(&pr);
+	run = cli_boot(&cm.desc, &cm.cfg, NULL, 0, NULL, &pr, &err);
+	progress_done(&pr);
 	if (!run) {
 		cli_error(o.cmd, "%s: the machine could not be booted (error %d)", cm.source, err);
 		cli_machine_free(&cm);

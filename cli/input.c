@@ -155,6 +155,10 @@ int cli_load_buf(const struct cli_opts *o, const char *name, const char *buf, si
 	return cli_apply_config(o, &cm->cfg);
 }
 
+/**
+ * cli_machine_free - release what cli_load() or cli_load_buf() built
+ * @cm: the machine (zeroed afterwards; safe on a failed load)
+ */
 void cli_machine_free(struct cli_machine *cm)
 {
 	if (cm->scn) {

@@ -12,6 +12,12 @@
 
 #define JSON_SCHEMA_VERSION 1
 
+/**
+ * json_init - a writer on @f; the json_* calls then emit members (with a
+ * key) inside objects and elements (key NULL) inside arrays
+ * @j: writer
+ * @f: output
+ */
 void json_init(struct json *j, FILE *f)
 {
 	memset(j, 0, sizeof(*j));
@@ -154,6 +160,7 @@ void json_document_begin(struct json *j, FILE *f, const char *command)
 	json_string(j, "command", command);
 }
 
+/* Close the document opened by json_document_begin() and flush it. */
 void json_document_end(struct json *j)
 {
 	json_end_object(j);

@@ -312,6 +312,13 @@ int cli_apply_config(const struct cli_opts *o, struct bm_config *cfg)
 	return 0;
 }
 
+/**
+ * cli_help_machine_options - the machine options' part of --help
+ * @f: output
+ *
+ * Shared by every command that boots a machine, and generated from
+ * bm_config_keys[] so that a new key shows up here by itself.
+ */
 void cli_help_machine_options(FILE *f)
 {
 	fputs("Machine options:\n"

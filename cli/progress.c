@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 
+/* Monotonic seconds, for budgets and rates. */
 double cli_now(void)
 {
 	struct timespec ts;
@@ -19,6 +20,10 @@ double cli_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/**
+ * progress_init - start timing a piece of work
+ * @p: indicator; shows nothing unless stderr is a terminal
+ */
 void progress_init(struct progress *p)
 {
 	p->tty = isatty(STDERR_FILENO) == 1;
@@ -51,6 +56,10 @@ void progress_update(struct progress *p, const char *fmt, ...)
 	fflush(stderr);
 }
 
+/**
+ * progress_done - erase the indicator's line, if one was shown
+ * @p: indicator
+ */
 void progress_done(struct progress *p)
 {
 	if (p->shown) {

@@ -42,6 +42,7 @@ static const char *const placement_names[] = {
 	[BM_PLACEMENT_INITMEM] = "initmem",
 };
 
+/* Name of a placement ("historical"), NULL if out of range. */
 const char *bm_placement_name(int placement)
 {
 	if (placement < 0 || placement >= (int)BM_ARRAY_SIZE(placement_names))
@@ -49,6 +50,7 @@ const char *bm_placement_name(int placement)
 	return placement_names[placement];
 }
 
+/* A placement by name, -1 if unknown. */
 int bm_placement_from_name(const char *name)
 {
 	for (int i = 0; i < (int)BM_ARRAY_SIZE(placement_names); i++)
@@ -57,6 +59,7 @@ int bm_placement_from_name(const char *name)
 	return -1;
 }
 
+/* A phase by its bm_phase_name(), -1 if unknown. */
 int bm_phase_from_name(const char *name)
 {
 	for (int p = 0; p < BM_NR_PHASES; p++)
@@ -101,7 +104,13 @@ static int parse_bool(const char *v, bool *out)
 	return -1;
 }
 
-/* Unsigned number: decimal or 0x hex, optional K/M/G/T (binary) suffix. */
+/**
+ * bm_parse_size - an unsigned number as scenarios and options write them
+ * @v: decimal or 0x hex, optional K/M/G/T binary suffix (KiB/MB tolerated)
+ * @out: the value
+ *
+ * Return: 0, or -1 for anything else (sign, junk, overflow).
+ */
 int bm_parse_size(const char *v, uint64_t *out)
 {
 	char *end;
@@ -282,6 +291,15 @@ int bm_config_assign(struct bm_config *cfg, const char *assignment, char *why, s
 	return bm_config_set(cfg, key, eq + 1, why, len);
 }
 
+/**
+ * bm_config_check - rules between configuration keys
+ * @cfg: configuration
+ * @why: reason on failure
+ * @len: size of @why
+ *
+ * Checked once all assignments are in, so their order does not matter.
+ * Return: 0, or -1 with @why set.
+ */
 int bm_config_check(const struct bm_config *cfg, char *why, size_t len)
 {
 	if (cfg->pageblock_order > cfg->max_page_order) {
@@ -376,11 +394,13 @@ static const char *const result_keys[BM_NR_RESULT_KEYS] = {
 	[BM_RK_ALT_LEAKED_PAGES] = "alt_leaked_pages",
 };
 
+/* Name of a result field ("leaked_pages"), as expect lines and JSON spell it. */
 const char *bm_result_key_name(int key)
 {
 	return key >= 0 && key < BM_NR_RESULT_KEYS ? result_keys[key] : "?";
 }
 
+/* A result field by name, -1 if unknown. */
 int bm_result_key_from_name(const char *name)
 {
 	for (int k = 0; k < BM_NR_RESULT_KEYS; k++)
@@ -389,6 +409,13 @@ int bm_result_key_from_name(const char *name)
 	return -1;
 }
 
+/**
+ * bm_result_value - one field of a result, by key
+ * @r: result
+ * @key: enum bm_result_key
+ *
+ * Return: the value; usable_phase is the phase number, -1 for never.
+ */
 int64_t bm_result_value(const struct bm_sim_result *r, int key)
 {
 	switch (key) {

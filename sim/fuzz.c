@@ -607,6 +607,7 @@ int bm_fuzz_run(const struct bm_fuzz_config *fc, struct bm_fuzz_report *rep)
 	return 0;
 }
 
+/* Release the minimised scenario a report holds. */
 void bm_fuzz_report_free(struct bm_fuzz_report *rep)
 {
 	free(rep->minimised);

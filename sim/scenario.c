@@ -44,6 +44,7 @@ static int fail(struct scn_parser *p, const char *fmt, ...)
 	return -1;
 }
 
+/* Is @path a scenario? By its ".scn" suffix, as the command decides. */
 bool bm_scenario_is_file(const char *path)
 {
 	size_t n = strlen(path);
@@ -613,6 +614,14 @@ int bm_scenario_parse_buf(const char *name, const char *buf, size_t len,
 	return check_scenario(&p);
 }
 
+/**
+ * bm_scenario_parse_file - bm_scenario_parse_buf() of a file
+ * @path: the file ("machine" paths are relative to its directory)
+ * @s: filled in
+ * @err: the first problem, or why the file could not be read
+ *
+ * Return: 0 or -1.
+ */
 int bm_scenario_parse_file(const char *path, struct bm_scenario *s, struct bm_parse_error *err)
 {
 	FILE *f = fopen(path, "rb");
@@ -693,6 +702,13 @@ int bm_scenario_apply_config(const struct bm_scenario *s, struct bm_config *cfg,
 	return 0;
 }
 
+/**
+ * bm_scenario_expect_holds - does a result meet an expectation?
+ * @e: expectation (its policies are not looked at)
+ * @r: result of a boot
+ *
+ * Return: true if the field compares as the expectation says.
+ */
 bool bm_scenario_expect_holds(const struct bm_scn_expect *e, const struct bm_sim_result *r)
 {
 	int64_t v = bm_result_value(r, e->key);
