@@ -20,11 +20,13 @@ static void print_header(const struct cli_machine *cm, const struct cli_compare 
 
 	printf("bootmm: the built-in example, %s\n", cm->source);
 	printf("  a real boot log: Debian 6.1 cloud kernel, QEMU q35 + OVMF, memblock=debug\n");
-	printf("  machine: %.0f MiB of RAM in %d node%s", mib(f->memory_bytes), f->nr_nodes,
-	       f->nr_nodes == 1 ? "" : "s");
+	/* The VM was given 512 MiB; firmware keeps some: show both. */
+	printf("  machine: %.0f MiB EFI VM, %.1f MiB of RAM in memblock, %d node%s",
+	       mib(BM_ALIGN_UP(f->memory_bytes, (uint64_t)64 << 20)), mib(f->memory_bytes),
+	       f->nr_nodes, f->nr_nodes == 1 ? "" : "s");
 	for (int nid = 0; nid < BM_MAX_NUMNODES; nid++)
 		if (f->first_deferred[nid] != BM_NO_PFN)
-			printf(", node %d first_deferred_pfn %#llx (%.0f MiB)", nid,
+			printf("\n  node %d first_deferred_pfn %#llx (%.0f MiB)", nid,
 			       (unsigned long long)f->first_deferred[nid],
 			       mib(BM_PFN_PHYS(f->first_deferred[nid])));
 	printf("\n  EFI boot services: %.1f MiB reserved at setup_arch, %.1f MiB of it above "
