@@ -32,13 +32,26 @@ static void collect_line(void *arg, int level, const char *line)
 	run->log[run->log_len] = '\0';
 }
 
-static int max_usable_phase(const struct bm_machine *m)
+/*
+ * When the memory the seeds' callers release (EFI boot services,
+ * .smp_locks: before SMP or in arch_initcall) became usable: the phase its
+ * last page reached the buddy, or -1 ("never") if any of it leaked.
+ * initrd and initmem go later, when every policy frees at once.
+ */
+static int early_usable_phase(const struct bm_machine *m)
 {
 	int phase = -1;
 
-	for (unsigned int i = 0; i < m->boot.nr_rel; i++)
-		if (m->boot.rel[i].pages_freed && m->boot.rel[i].phase_usable > phase)
-			phase = m->boot.rel[i].phase_usable;
+	for (unsigned int i = 0; i < m->boot.nr_rel; i++) {
+		const struct bm_release_rec *r = &m->boot.rel[i];
+
+		if (r->phase_released > BM_PHASE_ARCH_INITCALL || !r->pages_released)
+			continue;
+		if (r->pages_freed < r->pages_released)
+			return -1;
+		if (r->phase_usable > phase)
+			phase = r->phase_usable;
+	}
 	return phase;
 }
 
@@ -65,7 +78,7 @@ static void fill_result(struct bm_sim_run *run)
 		r->released_pages += m->boot.rel[i].pages_released;
 		r->freed_pages += m->boot.rel[i].pages_freed;
 	}
-	r->usable_phase = max_usable_phase(m);
+	r->usable_phase = early_usable_phase(m);
 	for (unsigned int i = 0; i < run->nr_alt; i++)
 		alt += 1ul << (run->alt_pfns[i] & 0xff);
 	r->alt_leaked_pages = alt;

@@ -72,7 +72,9 @@ struct bm_sim_result {
 	uint64_t memfree_kb;
 	unsigned long released_pages;	/* pages owners gave back */
 	unsigned long freed_pages;	/* of those, pages that reached the buddy */
-	int usable_phase;		/* phase the last released page became free, -1 */
+	/* Phase at which the memory the seeds' callers release (up to
+	 * arch_initcall) was all free; -1 if some never was. */
+	int usable_phase;
 	unsigned long alt_leaked_pages;	/* seed 002: module alternatives never freed */
 };
 
