@@ -40,6 +40,8 @@ static void preallocate_vmalloc_pages(struct bm_machine *m)
 static void enter(struct bm_machine *m, int phase, const struct bm_action *a, unsigned int nr)
 {
 	bm_set_phase(m, (enum bm_phase)phase);
+	/* The kernel's own work of the phase is what any finding is "via". */
+	m->caller = bm_phase_name((enum bm_phase)phase);
 	switch (phase) {
 	case BM_PHASE_MM_CORE_INIT:
 		bm_memblock_free_all(m);
@@ -83,6 +85,7 @@ int bm_boot(struct bm_machine *m, const struct bm_action *actions, unsigned int 
 		return -BM_EINVAL;
 	}
 	run_actions(m, BM_PHASE_SETUP_ARCH, actions, nr);
+	m->caller = "free_area_init";
 	ret = bm_free_area_init(m);
 	if (ret)
 		return ret;
