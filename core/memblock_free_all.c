@@ -85,10 +85,12 @@ static void free_pages_memory(struct bm_machine *m, bm_pfn_t start, bm_pfn_t end
 	unsigned int max_order = bm_max_order(m);
 
 	while (start < end) {
-		unsigned int order = start ? (unsigned int)__builtin_ctzll(start) : max_order;
+		unsigned int order = 0;
 
-		if (order > max_order)
-			order = max_order;
+		/* __ffs(start), capped: a loop, not __builtin_ctzll, which needs
+		 * libgcc on targets without a count-zeros instruction. */
+		while (order < max_order && !(start & ((bm_pfn_t)1 << order)))
+			order++;
 		while (start + ((bm_pfn_t)1 << order) > end)
 			order--;
 		if (!bm_pfn_deferred(m, start))
@@ -124,6 +126,9 @@ void bm_memblock_free_all(struct bm_machine *m)
 	uint64_t i;
 
 	bm_set_phase(m, BM_PHASE_MM_CORE_INIT);
+	/* Hotpluggable memory is just memory from here on (it sits in
+	 * ZONE_MOVABLE already), and the free-range walks must see it. */
+	bm_memblock_clear_hotplug(m, 0, BM_PHYS_ADDR_MAX);
 	bm_kho_release_scratch(m);
 	reset_managed_pages(m);
 	memmap_init_reserved_pages(m);

@@ -335,20 +335,39 @@ int bm_sparse_init_at(struct bm_machine *m, const phys_addr_t *node_memmap)
 							    MEMBLOCK_ALLOC_ACCESSIBLE, nid);
 			base = p ? bm_virt_to_phys(m, p) : 0;
 		}
-		if (!base || !bm_phys_to_virt(m, base + nr_present * SECTION_MAP_SIZE - 1)) {
-			bm_violation(m, BM_V_MISUSE, 0, 0, __func__,
-				     "node %d: no room for the memory map of %lu sections",
-				     nid, nr_present);
-			ret = -BM_ENOMEM;
-			break;
-		}
 		for (unsigned long s = 0; s < mm->nr_sections; s++) {
+			phys_addr_t at = base + k * SECTION_MAP_SIZE;
+
 			if (!mm->sections[s].present || mm->sections[s].nid != nid)
 				continue;
-			mm->sections[s].map_phys = base + k * SECTION_MAP_SIZE;
-			mm->sections[s].map = bm_phys_to_virt(m, mm->sections[s].map_phys);
+			/*
+			 * No node-local buffer (e.g. all of the node hotpluggable
+			 * under movable_node): vmemmap_populate takes each 2 MiB
+			 * block wherever memblock has room, any node.
+			 */
+			if (!base) {
+				void *p;
+
+				m->caller = "vmemmap_alloc_block";
+				p = bm_memblock_alloc_try_nid_raw(m, SECTION_MAP_SIZE, SECTION_MAP_SIZE,
+								  MAX_DMA_PHYS,
+								  MEMBLOCK_ALLOC_ACCESSIBLE, nid);
+				at = p ? bm_virt_to_phys(m, p) : 0;
+			}
+			if (!at || !bm_phys_to_virt(m, at + SECTION_MAP_SIZE - 1)) {
+				bm_violation(m, BM_V_MISUSE, s * BM_PAGES_PER_SECTION,
+					     (s + 1) * BM_PAGES_PER_SECTION, __func__,
+					     "node %d: no room for the memory map of section %lu",
+					     nid, s);
+				ret = -BM_ENOMEM;
+				break;
+			}
+			mm->sections[s].map_phys = at;
+			mm->sections[s].map = bm_phys_to_virt(m, at);
 			k++;
 		}
+		if (ret)
+			break;
 		if (!node_memmap)
 			alloc_vmemmap_tables(m, nid, &vt);
 	}

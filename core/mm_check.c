@@ -264,7 +264,7 @@ static void zone_bounds(struct bm_machine *m, int t, bm_pfn_t *lo, bm_pfn_t *hi)
 	bm_pfn_t dma = m->cfg.zone_dma_end_pfn;
 	bm_pfn_t dma32 = BM_MAX(m->cfg.zone_dma_end_pfn, m->cfg.zone_dma32_end_pfn);
 
-	*lo = *hi = 0;	/* Movable: only with kernelcore=/movablecore= */
+	*lo = *hi = 0;	/* Movable: see zone_movable_pfn in check_zone_geometry */
 	if (t == BM_ZONE_DMA)
 		*hi = dma;
 	else if (t == BM_ZONE_DMA32)
@@ -324,6 +324,16 @@ static void check_zone_geometry(struct ck *c, int nid)
 		bm_pfn_t a, b, dummy_lo, dummy_hi;
 
 		zone_bounds(m, t, &lo, &hi);
+		/* ZONE_MOVABLE (movable_node) takes the node from its start up:
+		 * where it starts is the node's record, hotplug flags are gone. */
+		if (node->zone_movable_pfn) {
+			if (t == BM_ZONE_MOVABLE)
+				lo = node->zone_movable_pfn, hi = BM_NO_PFN;
+			else if (lo < node->zone_movable_pfn && hi > node->zone_movable_pfn)
+				hi = node->zone_movable_pfn;
+			else if (lo >= node->zone_movable_pfn)
+				lo = hi;
+		}
 		a = BM_MAX(lo, nlo);
 		b = BM_MIN(hi, nhi);
 		if (a < b) {

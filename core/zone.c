@@ -109,6 +109,44 @@ static unsigned long memory_pages_in(struct bm_machine *m, int nid, bm_pfn_t lo,
 	return n;
 }
 
+/*
+ * find_zone_movable_pfns_for_nodes, movable_node flavour: a node's
+ * ZONE_MOVABLE starts at its lowest hotpluggable memory, rounded up to
+ * MAX_ORDER; 0 when there is none (or it starts past the node's end).
+ */
+static bm_pfn_t zone_movable_pfn(struct bm_machine *m, int nid)
+{
+	bm_pfn_t start = 0, mo = (bm_pfn_t)1 << bm_max_order(m);
+	struct bm_node *node = &m->mm.nodes[nid];
+	struct memblock_region *r;
+
+	if (!m->cfg.movable_node)
+		return 0;
+	bm_for_each_mem_region(m, r) {
+		if (!(r->flags & MEMBLOCK_HOTPLUG) || region_nid(r->nid) != nid)
+			continue;
+		if (!start || BM_PFN_DOWN(r->base) < start)
+			start = BM_PFN_DOWN(r->base);
+	}
+	start = BM_ALIGN_UP(start, mo);
+	return start >= node->node_start_pfn + node->node_spanned_pages ? 0 : start;
+}
+
+/* adjust_zone_range_for_zone_movable: ZONE_MOVABLE takes the node's top. */
+static void adjust_for_movable(bm_pfn_t movable, int t, bm_pfn_t nend, bm_pfn_t *lo, bm_pfn_t *hi)
+{
+	if (!movable)
+		return;
+	if (t == BM_ZONE_MOVABLE) {
+		*lo = movable;
+		*hi = nend;
+	} else if (*lo < movable && *hi > movable) {
+		*hi = movable;
+	} else if (*lo >= movable) {
+		*lo = *hi;
+	}
+}
+
 static void size_nodes_and_zones(struct bm_machine *m)
 {
 	struct bm_mm *mm = &m->mm;
@@ -131,8 +169,10 @@ static void size_nodes_and_zones(struct bm_machine *m)
 		struct bm_node *node = &mm->nodes[nid];
 		bm_pfn_t nstart = node->node_start_pfn;
 		bm_pfn_t nend = nstart + node->node_spanned_pages;
+		bm_pfn_t movable = zone_movable_pfn(m, nid);
 
 		node->node_present_pages = 0;
+		node->zone_movable_pfn = movable;
 		for (int t = 0; t < BM_NR_ZONES; t++) {
 			struct bm_zone *z = &node->zones[t];
 			bm_pfn_t lo, hi;
@@ -144,6 +184,7 @@ static void size_nodes_and_zones(struct bm_machine *m)
 				for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 					z->free_area[o].head[mt] = BM_LIST_END;
 			zone_limits(m, (enum bm_zone_type)t, &lo, &hi);
+			adjust_for_movable(movable, t, nend, &lo, &hi);
 			lo = BM_MAX(lo, nstart);
 			hi = BM_MIN(hi, nend);
 			if (lo >= hi) {
@@ -305,6 +346,10 @@ static void log_zone_ranges(struct bm_machine *m)
 	}
 	bm_log(m, BM_LOG_INFO, "  %-8s empty", "Device");
 	bm_log(m, BM_LOG_INFO, "Movable zone start for each node");
+	bm_for_each_online_node(m, nid)
+		if (m->mm.nodes[nid].zone_movable_pfn)
+			bm_log(m, BM_LOG_INFO, "  Node %d: %#018llx", nid,
+			       (unsigned long long)BM_PFN_PHYS(m->mm.nodes[nid].zone_movable_pfn));
 	bm_log(m, BM_LOG_INFO, "Early memory node ranges");
 	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &s, &e, &nid)
 		bm_log(m, BM_LOG_INFO, "  node %3d: [mem %#018llx-%#018llx]", region_nid(nid),

@@ -344,6 +344,19 @@ int bm_desc_from_log_opts(const struct bm_bootlog *log, const struct bm_config *
 			"EFI memory map or MEMBLOCK configuration dump): nothing to boot");
 		return -1;
 	}
+	/*
+	 * A trace that stops before the "Memory:" line is a log cut during
+	 * setup_arch: replaying it would boot a machine whose memory map and
+	 * reservations were never made. Say so rather than boot garbage.
+	 */
+	if (log->n_dumps > 0 && log->n_events > 0 && !(flags & BM_DESC_IGNORE_TRACE) &&
+	    !log->memory.present) {
+		set_err(err, log, "the memblock=debug trace ends before the \"Memory:\" line: "
+			"the log is truncated during setup_arch (nothing to replay past it)");
+		if (err)
+			err->line = log->n_lines;
+		return -1;
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		set_err(err, log, "out of memory");

@@ -93,7 +93,8 @@ struct bm_node {
 	bm_pfn_t first_deferred_pfn;	/* BM_NO_PFN if nothing deferred */
 	bool deferred_pending;		/* deferred init not yet run for this node */
 	unsigned long deferred_ms;
-	phys_addr_t pgdat_phys;		/* NODE_DATA, set by the arch model (0: unknown) */	/* "node N deferred pages initialised in Mms" */
+	phys_addr_t pgdat_phys;		/* NODE_DATA, set by the arch model (0: unknown) */
+	bm_pfn_t zone_movable_pfn;	/* start of ZONE_MOVABLE (movable_node), 0: none */	/* "node N deferred pages initialised in Mms" */
 	struct bm_zone zones[BM_NR_ZONES];
 };
 
