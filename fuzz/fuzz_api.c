@@ -96,6 +96,8 @@ struct fz_state {
 	unsigned long inv;		/* BM_V_INVARIANT count seen so far */
 	unsigned int op_index;
 	int last_op;
+	char inv_lines[4][200];		/* the last invariant reports, for fz_fail */
+	unsigned int nr_inv_lines;
 };
 
 /*
@@ -161,20 +163,26 @@ static int fz_nid(struct fz_in *in)
 	return v < 240 ? (int)(v % 4) : special[v % 4];
 }
 
+/* Keep the last invariant reports: the violation record holds only the first 256. */
+static void fz_log_hook(struct bm_machine *m, int level, const char *line)
+{
+	struct fz_state *s = m->user;
+
+	if (level <= BM_LOG_ERR && strstr(line, "bootmm: invariant")) {
+		snprintf(s->inv_lines[s->nr_inv_lines % 4], sizeof(s->inv_lines[0]), "%s", line);
+		s->nr_inv_lines++;
+	}
+}
+
 static void fz_fail(struct fz_state *s, const char *what)
 {
 	struct bm_machine *m = &s->m;
+	unsigned int n = s->nr_inv_lines < 4 ? s->nr_inv_lines : 4;
 
 	fprintf(stderr, "fuzz_api: %s after operation %u (opcode %d), stage %d, phase %s\n", what,
 		s->op_index, s->last_op, s->stage, bm_phase_name(m->phase));
-	for (unsigned long i = 0; i < m->nr_recorded; i++) {
-		const struct bm_violation *v = &m->violations[i];
-
-		if (v->kind == BM_V_INVARIANT)
-			fprintf(stderr, "  invariant in %s (pfn %#llx-%#llx, via %s): %s\n", v->func,
-				(unsigned long long)v->pfn_start, (unsigned long long)v->pfn_end,
-				v->cause ? v->cause : "?", v->detail);
-	}
+	for (unsigned int i = s->nr_inv_lines - n; i < s->nr_inv_lines; i++)
+		fprintf(stderr, "  %s\n", s->inv_lines[i % 4]);
 	abort();
 }
 
@@ -601,6 +609,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	s->m.caller = "fuzz_api";
+	s->m.user = s;
+	s->m.log_hook = fz_log_hook;
 	bm_set_phase(&s->m, BM_PHASE_SETUP_ARCH);
 	if (!(hdr2 & 1))
 		fz_setup_preset(s);

@@ -41,12 +41,23 @@ bench_args() {
 	fi
 }
 
+# Configure (once) and build only the benchmarks and what they link; the
+# build log is kept in the build directory and shown only on failure.
 configure() {	# dir checks
+	local targets=() src
+	for src in "$root"/bench/bench_*.c; do
+		[ -f "$src" ] && targets+=("$(basename "$src" .c)")
+	done
 	if [ ! -f "$1/CMakeCache.txt" ]; then
 		cmake -S "$root" -B "$1" -DCMAKE_BUILD_TYPE=Release -DBOOTMM_BENCH=ON \
-			-DBOOTMM_CHECKS="$2" >/dev/null || return 1
+			-DBOOTMM_CHECKS="$2" >"$1.configure.log" 2>&1 || { cat "$1.configure.log"; return 1; }
+		rm -f "$1.configure.log"
 	fi
-	cmake --build "$1" -j"$jobs" >/dev/null || cmake --build "$1" -j1
+	mkdir -p "$1"
+	if ! cmake --build "$1" -j"$jobs" --target "${targets[@]}" >"$1/bench-build.log" 2>&1; then
+		tail -40 "$1/bench-build.log"
+		return 1
+	fi
 }
 
 run_one() {	# binary [args...]
@@ -71,7 +82,9 @@ main() {
 	configure "$build" OFF || { echo "!! cannot build $build"; return 1; }
 	local found=0
 	for bin in "$build"/bench_*; do
-		[ -x "$bin" ] && [ -f "$bin" ] || continue
+		if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then
+			continue
+		fi
 		case $bin in *_ext) continue ;; esac
 		found=1
 		# shellcheck disable=SC2046
