@@ -133,6 +133,12 @@ static bool free_page_now(struct bm_machine *m, bm_pfn_t pfn, enum bm_release_ap
 			     "released pfn %#llx has no memory map", (unsigned long long)pfn);
 		return false;
 	}
+	/* A hole's struct page is Reserved too, but there is no RAM behind it. */
+	if (!bm_memblock_is_memory(m, BM_PFN_PHYS(pfn))) {
+		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, __func__,
+			     "released pfn %#llx is not memory", (unsigned long long)pfn);
+		return false;
+	}
 	if (!bm_page_initialised(m, pfn) || !(page->flags & PG_reserved)) {
 		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, __func__,
 			     "released pfn %#llx is not a reserved page (flags %#x)",

@@ -156,6 +156,27 @@ static void test_safe(void)
 	CHECK_EQ(o.memtotal, ref.memtotal);
 }
 
+/* Releasing a hole (no RAM behind its Reserved struct pages) is misuse:
+ * nothing reaches the buddy, managed pages stay within present pages. */
+static void test_release_hole_is_misuse(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = synth_machine(&t, SIZE, NULL);
+	unsigned long free0;
+	phys_addr_t hole = 1536 * SZ_1M;
+
+	CHECK_EQ(bm_free_area_init(m), 0);
+	bm_memblock_free_all(m);
+	bm_set_phase(m, BM_PHASE_SMP_INIT);
+	bm_page_alloc_init_late(m);
+	free0 = bm_nr_free_pages(m);
+	bm_free_reserved_area(m, hole, hole + 4 * SZ_1M, -1, "hole");
+	CHECK_EQ(m->violation_count[BM_V_MISUSE], 1024);
+	CHECK_EQ(bm_nr_free_pages(m), free0);
+	CHECK_EQ(bm_mm_check(m), 0);
+	tm_destroy(&t);
+}
+
 int main(void)
 {
 	RUN(test_reference_without_deferral);
@@ -166,5 +187,6 @@ int main(void)
 	RUN(test_discard_frees_late);
 	RUN(test_warn_policy);
 	RUN(test_safe);
+	RUN(test_release_hole_is_misuse);
 	return CHECK_DONE();
 }
