@@ -80,12 +80,19 @@ main() {
 	echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 
 	configure "$build" OFF || { echo "!! cannot build $build"; return 1; }
-	local found=0
+	# The struct page benchmarks first, bench_boot last: tearing down a
+	# 1 TiB machine leaves the host kernel busy for a while afterwards.
+	local found=0 order=() b
+	for b in bench_memmap bench_deferred bench_buddy bench_memblock; do
+		[ -x "$build/$b" ] && order+=("$build/$b")
+	done
 	for bin in "$build"/bench_*; do
-		if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then
-			continue
-		fi
-		case $bin in *_ext) continue ;; esac
+		case " ${order[*]} " in *" $bin "*) continue ;; esac
+		case $bin in *_ext | */bench_boot) continue ;; esac
+		[ -f "$bin" ] && [ -x "$bin" ] && order+=("$bin")
+	done
+	[ -x "$build/bench_boot" ] && order+=("$build/bench_boot")
+	for bin in "${order[@]}"; do
 		found=1
 		# shellcheck disable=SC2046
 		run_one "$bin" $(bench_args "$(basename "$bin")")
