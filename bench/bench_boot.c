@@ -8,7 +8,8 @@
  *  - setup: backing the address space and populating memblock;
  *  - first allocation: from bm_boot's start to the end of mm_core_init
  *    (memblock_free_all), where bm_alloc_pages first works (an order-0
- *    allocation is made and freed there to prove it);
+ *    allocation is made and freed there to prove it); of which "area" is
+ *    sparse_init + free_area_init, the rest memblock_free_all;
  *  - deferred: page_alloc_init_late;
  *  - boot: bm_boot's start to running.
  *
@@ -27,6 +28,7 @@ struct boot_result {
 	bool deferred;
 	bool ok;			/* booted, first allocation succeeded */
 	double setup_ms, first_alloc_ms, deferred_ms, boot_ms;
+	double area_ms;			/* of first_alloc_ms: sparse_init + free_area_init */
 	long maxrss_kb;			/* of the process that booted it */
 	unsigned long violations;
 	unsigned long nr_free;		/* free pages once running */
@@ -34,7 +36,7 @@ struct boot_result {
 };
 
 struct boot_marks {
-	uint64_t first_alloc, smp, late;
+	uint64_t area, first_alloc, smp, late;
 	bool alloc_ok;
 };
 
@@ -49,6 +51,11 @@ static void boot_act_first_alloc(struct bm_machine *m, void *arg)
 	k->alloc_ok = pfn != BM_NO_PFN;
 	if (k->alloc_ok)
 		bm_free_pages(m, pfn, 0);
+}
+
+static void boot_act_area(struct bm_machine *m, void *arg)
+{
+	((struct boot_marks *)arg)->area = bench_now_ns();
 }
 
 static void boot_act_smp(struct bm_machine *m, void *arg)
@@ -66,6 +73,7 @@ static int boot_run(double gib, bool deferred, unsigned threads, struct boot_res
 {
 	struct boot_marks k = { 0 };
 	const struct bm_action acts[] = {
+		{ BM_PHASE_FREE_AREA_INIT, boot_act_area, &k, "bench_mark" },
 		{ BM_PHASE_MM_CORE_INIT, boot_act_first_alloc, &k, "bench_first_alloc" },
 		{ BM_PHASE_SMP_INIT, boot_act_smp, &k, "bench_mark" },
 		{ BM_PHASE_PAGE_ALLOC_INIT_LATE, boot_act_late, &k, "bench_mark" },
@@ -92,6 +100,7 @@ static int boot_run(double gib, bool deferred, unsigned threads, struct boot_res
 	r->setup_ms = (t1 - t0) / 1e6;
 	r->boot_ms = (t2 - t1) / 1e6;
 	r->first_alloc_ms = k.first_alloc ? (k.first_alloc - t1) / 1e6 : 0;
+	r->area_ms = k.area ? (k.area - t1) / 1e6 : 0;
 	r->deferred_ms = k.late && k.smp ? (k.late - k.smp) / 1e6 : 0;
 	r->violations = bench_violations(&b->m);
 	r->nr_free = bm_nr_free_pages(&b->m);
@@ -180,8 +189,8 @@ int main(int argc, char **argv)
 	bench_banner("bench_boot", "whole boots, deferred struct page init on and off");
 	printf("   threads for deferred init: %u; each boot in its own process; boots of <= 64 GiB: median of %d\n",
 	       threads, bench_runs(3));
-	printf("   %8s %5s %9s %11s %10s %10s %10s %9s %8s\n", "RAM", "defer", "setup ms",
-	       "1st alloc", "deferred", "boot ms", "total ms", "RSS MiB", "MiB/GiB");
+	printf("   %8s %5s %9s %8s %11s %10s %10s %10s %9s %8s\n", "RAM", "defer", "setup ms",
+	       "area ms", "1st alloc", "deferred", "boot ms", "total ms", "RSS MiB", "MiB/GiB");
 	for (int i = 0; i < nsizes; i++) {
 		double gib = argc > 1 ? atof(argv[i + 1]) : def_sizes[i];
 		int runs = gib <= 64 ? bench_runs(3) : 1;
@@ -191,8 +200,8 @@ int main(int argc, char **argv)
 				fprintf(stderr, "bench_boot: %.0f GiB boot failed\n", gib);
 				return 1;
 			}
-			printf("   %5.0f GiB %5s %9.1f %11.1f %10.1f %10.1f %10.1f %9.1f %8.2f%s\n",
-			       gib, d ? "on" : "off", r[d].setup_ms, r[d].first_alloc_ms,
+			printf("   %5.0f GiB %5s %9.1f %8.1f %11.1f %10.1f %10.1f %10.1f %9.1f %8.2f%s\n",
+			       gib, d ? "on" : "off", r[d].setup_ms, r[d].area_ms, r[d].first_alloc_ms,
 			       r[d].deferred_ms, r[d].boot_ms, r[d].setup_ms + r[d].boot_ms,
 			       r[d].maxrss_kb / 1024.0, r[d].maxrss_kb / 1024.0 / gib,
 			       r[d].ok && !r[d].violations ? "" : "  FAILED/violations");

@@ -88,6 +88,7 @@ static void test_boot_workload(void)
 	CHECK_EQ(on.violations, 0);
 	CHECK_EQ(off.violations, 0);
 	CHECK(sane(on.first_alloc_ms) && on.first_alloc_ms <= on.boot_ms);
+	CHECK(sane(on.area_ms) && on.area_ms <= on.first_alloc_ms);
 	CHECK(sane(on.deferred_ms));
 	CHECK(on.maxrss_kb > 0 && off.maxrss_kb > 0);
 	/* Deferral changes when memory arrives, not how much. */
