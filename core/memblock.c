@@ -639,6 +639,34 @@ static phys_addr_t reserved_bytes_in(struct memblock_type *type, phys_addr_t bas
  *
  * Return: 0 or -BM_ENOMEM. Context: setup; traced as memblock_phys_free.
  */
+/*
+ * memblock's own doubled arrays live in reserved memory; a free that would
+ * unreserve them hands the region table to the next allocation. The kernel
+ * trusts its callers; bootmm reports the call and refuses it whole.
+ */
+static bool frees_own_array(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
+{
+	struct bm_memblock_state *s = &m->memblock;
+	const struct memblock_type *types[2] = { &s->mb.memory, &s->mb.reserved };
+	const phys_addr_t at[2] = { s->memory_array_phys, s->reserved_array_phys };
+	const bool slab[2] = { s->memory_in_slab, s->reserved_in_slab };
+
+	for (int i = 0; i < 2; i++) {
+		phys_addr_t len = BM_ALIGN_UP(types[i]->max * RGN_BYTES, BM_PAGE_SIZE);
+
+		if (is_static_array(m, types[i]->regions) || slab[i] || s->discarded)
+			continue;
+		if (base < at[i] + len && at[i] < base + size) {
+			s->misuse++;
+			bm_misuse(m, base, size, "free [%#llx-%#llx] would unreserve memblock's %s array",
+				  (unsigned long long)base, (unsigned long long)(base + size - 1),
+				  types[i]->name);
+			return true;
+		}
+	}
+	return false;
+}
+
 int bm_memblock_phys_free(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
 	struct memblock_type *rsv = &m->memblock.mb.reserved;
@@ -649,6 +677,8 @@ int bm_memblock_phys_free(struct bm_machine *m, phys_addr_t base, phys_addr_t si
 		return 0;
 	check_wrap(m, "memblock_phys_free", base, size);
 	bm_cap_size(base, &size);
+	if (frees_own_array(m, base, size))
+		return -BM_EINVAL;
 	covered = reserved_bytes_in(rsv, base, base + size);
 	if (covered != size) {
 		m->memblock.misuse++;

@@ -284,7 +284,12 @@ static void test_checker_catches_corruption(void)
 	for (int i = 0; i <= INIT_MEMBLOCK_REGIONS; i++)
 		bm_memblock_reserve(m, 16 * SZ_1M + (phys_addr_t)i * SZ_8K, SZ_4K);
 	OK(m);
-	bm_memblock_phys_free(m, m->memblock.reserved_array_phys, SZ_4K);
+	/* Through the API it is refused as misuse, state unchanged ... */
+	CHECK_EQ(bm_memblock_phys_free(m, m->memblock.reserved_array_phys, SZ_4K), -BM_EINVAL);
+	CHECK(last_is(m, BM_V_MISUSE, "would unreserve memblock's reserved array"));
+	OK(m);
+	/* ... so corrupt it underneath the API. */
+	bm_memblock_remove_range(m, &m->memblock.mb.reserved, m->memblock.reserved_array_phys, SZ_4K);
 	CHECK(bm_memblock_check(m) > 0);
 	CHECK(last_is(m, BM_V_INVARIANT, "reserved only 0x1000"));
 	tm_destroy(&t);
