@@ -12,12 +12,23 @@
  */
 #include "internal.h"
 
-/* A free range of the zone, clipped to one unit, in pfns. */
+/* A piece of a free range inside one MAX_ORDER block, in pfns. */
 struct pfn_range {
 	bm_pfn_t start, end;
 };
 
-#define MAX_UNIT_RANGES 64
+/* Free pieces of one MAX_ORDER block: at most one per two pages. */
+#define MAX_BLOCK_PIECES (1u << (BM_MAX_ORDER_LIMIT - 1))
+
+/* The MAX_ORDER block being gathered: initialise all of it, then free it. */
+struct block_batch {
+	struct bm_machine *m;
+	struct bm_zone *zone;
+	bm_pfn_t block;			/* its first pfn, BM_NO_PFN when empty */
+	unsigned int n;
+	unsigned long nr_init;
+	struct pfn_range piece[MAX_BLOCK_PIECES];
+};
 
 struct deferred_job {
 	struct bm_machine *m;
@@ -27,35 +38,6 @@ struct deferred_job {
 	unsigned long nr_units;
 	unsigned long *pages;	/* per unit: pages initialised, NULL if unused */
 };
-
-/*
- * Free ranges (memory minus reserved, NOMAP excluded: the kernel's
- * for_each_free_mem_pfn_range_in_zone) of @nid within [lo, hi).
- * memblock is only read here, so units may run concurrently.
- */
-static unsigned int collect_free_ranges(struct bm_machine *m, int nid, bm_pfn_t lo, bm_pfn_t hi,
-					struct pfn_range *out, unsigned int max)
-{
-	phys_addr_t start, end;
-	unsigned int n = 0;
-	uint64_t i;
-
-	bm_for_each_free_mem_range(m, i, nid, MEMBLOCK_NONE, &start, &end, NULL) {
-		bm_pfn_t s = BM_MAX(BM_PFN_UP(start), lo), e = BM_MIN(BM_PFN_DOWN(end), hi);
-
-		if (BM_PFN_UP(start) >= hi)
-			break;
-		if (s >= e)
-			continue;
-		if (n == max) {
-			bm_violation(m, BM_V_INVARIANT, s, e, __func__,
-				     "more than %u free ranges in one section", max);
-			break;
-		}
-		out[n++] = (struct pfn_range){ s, e };
-	}
-	return n;
-}
 
 /* unreserve-flag (seed 001 option 2): memory whose memmap is already live. */
 static bool memmap_flagged(struct bm_machine *m, bm_pfn_t pfn)
@@ -92,42 +74,85 @@ static void deferred_free_pages(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t end
 	}
 }
 
+/* Initialise every free page of the gathered block, then free them. */
+static void flush_block(struct block_batch *bb)
+{
+	struct bm_machine *m = bb->m;
+	bool flag_policy = m->cfg.release_policy == BM_POLICY_UNRESERVE_FLAG;
+
+	for (unsigned int i = 0; i < bb->n; i++) {
+		struct pfn_range *r = &bb->piece[i];
+
+		if (!flag_policy) {
+			bm_init_pages_range(m, r->start, r->end, bb->zone->type, bb->zone->nid,
+					    "deferred_init_pages");
+			bb->nr_init += (unsigned long)(r->end - r->start);
+			continue;
+		}
+		for (bm_pfn_t p = r->start; p < r->end; p++) {
+			if (bm_page_initialised(m, p) && memmap_flagged(m, p))
+				continue;
+			bm_init_single_page(m, p, bb->zone->type, bb->zone->nid,
+					    "deferred_init_pages");
+			bb->nr_init++;
+		}
+	}
+	for (unsigned int i = 0; i < bb->n; i++)
+		deferred_free_pages(m, bb->piece[i].start, bb->piece[i].end);
+	bb->n = 0;
+	bb->block = BM_NO_PFN;
+}
+
+/* Queue [s, e), all inside one MAX_ORDER block; a new block flushes the last. */
+static void queue_piece(struct block_batch *bb, bm_pfn_t s, bm_pfn_t e, bm_pfn_t block)
+{
+	if (bb->block != block && bb->n)
+		flush_block(bb);
+	bb->block = block;
+	bb->piece[bb->n++] = (struct pfn_range){ s, e };
+}
+
 /*
- * deferred_init_memmap_chunk for one unit [spfn, epfn): MAX_ORDER block by
- * block, initialise every free page, then free them. Returns pages
- * initialised.
+ * deferred_init_memmap_chunk for one unit [spfn, epfn): the free ranges
+ * (memory minus reserved, NOMAP excluded) of the zone's node, streamed in
+ * address order and cut at MAX_ORDER boundaries; each block is initialised
+ * whole before any of it is freed. memblock is only read, so units run
+ * concurrently. Returns pages initialised.
  */
 static unsigned long deferred_init_unit(struct bm_machine *m, struct bm_zone *zone,
 					bm_pfn_t spfn, bm_pfn_t epfn)
 {
-	struct pfn_range r[MAX_UNIT_RANGES];
+	struct block_batch *bb;
 	bm_pfn_t mo = (bm_pfn_t)1 << bm_max_order(m);
-	bool flag_policy = m->cfg.release_policy == BM_POLICY_UNRESERVE_FLAG;
-	unsigned long nr_init = 0;
-	unsigned int n, i = 0;
+	phys_addr_t start, end;
+	unsigned long nr;
+	uint64_t i;
 
-	n = collect_free_ranges(m, zone->nid, spfn, epfn, r, MAX_UNIT_RANGES);
-	while (i < n) {
-		bm_pfn_t block_end = BM_ALIGN_DOWN(r[i].start, mo) + mo;
-		unsigned int j;
-
-		for (j = i; j < n && r[j].start < block_end; j++) {
-			for (bm_pfn_t p = r[j].start; p < BM_MIN(r[j].end, block_end); p++) {
-				if (flag_policy && bm_page_initialised(m, p) && memmap_flagged(m, p))
-					continue;
-				bm_init_single_page(m, p, zone->type, zone->nid, "deferred_init_pages");
-				nr_init++;
-			}
-		}
-		for (j = i; j < n && r[j].start < block_end; j++)
-			deferred_free_pages(m, r[j].start, BM_MIN(r[j].end, block_end));
-		/* Advance: ranges wholly inside the block are done; trim the last. */
-		while (i < n && r[i].end <= block_end)
-			i++;
-		if (i < n && r[i].start < block_end)
-			r[i].start = block_end;
+	bb = m->prim->zalloc(m->prim->ctx, sizeof(*bb));
+	if (!bb) {
+		bm_violation(m, BM_V_INVARIANT, spfn, epfn, __func__, "no host memory for a batch");
+		return 0;
 	}
-	return nr_init;
+	bb->m = m;
+	bb->zone = zone;
+	bb->block = BM_NO_PFN;
+	bm_for_each_free_mem_range(m, i, zone->nid, MEMBLOCK_NONE, &start, &end, NULL) {
+		bm_pfn_t s = BM_MAX(BM_PFN_UP(start), spfn), e = BM_MIN(BM_PFN_DOWN(end), epfn);
+
+		if (BM_PFN_UP(start) >= epfn)
+			break;
+		while (s < e) {
+			bm_pfn_t block = BM_ALIGN_DOWN(s, mo), piece_end = BM_MIN(e, block + mo);
+
+			queue_piece(bb, s, piece_end, block);
+			s = piece_end;
+		}
+	}
+	if (bb->n)
+		flush_block(bb);
+	nr = bb->nr_init;
+	m->prim->free(m->prim->ctx, bb, sizeof(*bb));
+	return nr;
 }
 
 static void deferred_work(void *arg, unsigned long idx)

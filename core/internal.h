@@ -95,6 +95,9 @@ bool bm_deferred_grow_zone(struct bm_machine *m, struct bm_zone *zone, unsigned 
 /* memblock.c: kfree of an array doubled after the buddy hand-off. */
 void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t bytes);
 
+/* memmap.c */
+bool bm_range_holds_memmap(struct bm_machine *m, phys_addr_t start, phys_addr_t end);
+
 /* release.c */
 bool bm_maxorder_block_initialised(struct bm_machine *m, bm_pfn_t pfn);
 void bm_release_settle(struct bm_machine *m, bool discard_time);

@@ -613,7 +613,7 @@ static phys_addr_t reserved_bytes_in(struct memblock_type *type, phys_addr_t bas
 	phys_addr_t sum = 0;
 	unsigned long i;
 
-	for (i = 0; i < type->cnt; i++) {
+	for (i = first_ending_above(type, base); i < type->cnt; i++) {
 		phys_addr_t rb = type->regions[i].base;
 		phys_addr_t re = rb + type->regions[i].size;
 
@@ -735,6 +735,18 @@ int bm_memblock_reserve_nid(struct bm_machine *m, phys_addr_t base, phys_addr_t 
 	if (!nid_in_range(nid)) {
 		m->memblock.misuse++;
 		bm_misuse(m, base, 0, "memblock_reserve: nid %d out of range", nid);
+		return -BM_EINVAL;
+	}
+	/*
+	 * After memblock_free_all the free pages belong to the buddy allocator:
+	 * a reservation would not take them out of it, and in the deferred
+	 * range it would hide them from deferred init, their struct pages
+	 * never initialised. Report the call and refuse it.
+	 */
+	if (size && m->mm.buddy_ready) {
+		m->memblock.misuse++;
+		bm_misuse(m, base, size, "memblock_reserve [%#llx-%#llx] after the buddy hand-off",
+			  (unsigned long long)base, (unsigned long long)(base + size - 1));
 		return -BM_EINVAL;
 	}
 	if (size)

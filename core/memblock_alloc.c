@@ -160,7 +160,9 @@ static int reserve_found(struct bm_machine *m, phys_addr_t found, phys_addr_t si
  * In a KHO boot before memblock_free_all only scratch memory is used.
  *
  * Return: the physical address, 0 on failure. Context: setup; after slab
- * is up the kernel would use kzalloc: bootmm warns and still uses memblock.
+ * is up the kernel would use kzalloc: bootmm warns and still uses memblock,
+ * and after the buddy hand-off it refuses (misuse: the memory is the
+ * page allocator's).
  */
 phys_addr_t bm_memblock_alloc_range_nid(struct bm_machine *m, phys_addr_t size,
 					phys_addr_t align, phys_addr_t start,
@@ -169,6 +171,14 @@ phys_addr_t bm_memblock_alloc_range_nid(struct bm_machine *m, phys_addr_t size,
 	enum memblock_flags flags = bm_memblock_choose_flags(m);
 	phys_addr_t found;
 
+	/* The free ranges are the buddy allocator's now: refuse, as misuse. */
+	if (m->mm.buddy_ready) {
+		m->memblock.misuse++;
+		bm_violation(m, BM_V_MISUSE, 0, 0, __func__,
+			     "memblock allocation of %#llx bytes after the buddy hand-off",
+			     (unsigned long long)size);
+		return 0;
+	}
 	if (m->phase > BM_PHASE_MM_CORE_INIT)
 		bm_violation(m, BM_V_WARN, 0, 0, __func__,
 			     "memblock allocation of %#llx bytes after slab is up",

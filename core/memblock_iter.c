@@ -557,7 +557,9 @@ void bm_memblock_trim_memory(struct bm_machine *m, phys_addr_t align)
 			i++;
 			continue;
 		}
-		if (start < end) {
+		/* Rounding a base within @align of the top up wraps to 0: such a
+		 * region holds no aligned block (the kernel would corrupt the array). */
+		if (start < end && start >= orig_start) {
 			/* The kernel leaves total_size as it was: so does bootmm. */
 			m->memblock.memory_size_stale += r->size - (end - start);
 			r->base = start;

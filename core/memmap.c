@@ -146,6 +146,94 @@ void bm_init_single_page(struct bm_machine *m, bm_pfn_t pfn, enum bm_zone_type z
 	*word |= (uint64_t)1 << (pfn & 63);
 }
 
+/**
+ * bm_init_pages_range - bm_init_single_page() over [@spfn, @epfn)
+ * @m: machine
+ * @spfn: first pfn
+ * @epfn: one past the last
+ * @zone: zone of every page
+ * @nid: node of every page
+ * @func: initialiser, for the reports
+ *
+ * The same result as bm_init_single_page() on each pfn, in one pass per
+ * section: the section is looked up once, each struct page is stored from
+ * a template, and the shadow is tested and set a 64-bit word (64 pages) at
+ * a time rather than read-modify-written once per page.
+ * Context: as bm_init_single_page(); concurrent callers own whole sections.
+ */
+void bm_init_pages_range(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
+			 enum bm_zone_type zone, int nid, const char *func)
+{
+	const struct page tmpl = {
+		.flags = ((uint32_t)zone << PG_ZONE_SHIFT) |
+			 (((uint32_t)nid << PG_NODE_SHIFT) & PG_NODE_MASK),
+		.refcount = 1,
+		.mapcount = -1,
+		.order = 0,
+		.lru_next = BM_LIST_END,
+		.lru_prev = BM_LIST_END,
+	};
+
+	while (spfn < epfn) {
+		bm_pfn_t sec_end = BM_ALIGN_DOWN(spfn, BM_PAGES_PER_SECTION) + BM_PAGES_PER_SECTION;
+		bm_pfn_t e = BM_MIN(epfn, sec_end);
+		struct page *page = bm_pfn_to_page(m, spfn);
+
+		if (!page) {
+			bm_violation(m, BM_V_MISUSE, spfn, e, func,
+				     "no memory map for pfn %#llx", (unsigned long long)spfn);
+			spfn = e;
+			continue;
+		}
+		while (spfn < e) {
+			bm_pfn_t we = BM_MIN(e, BM_ALIGN_DOWN(spfn, 64) + 64);
+			unsigned int lo = (unsigned int)(spfn & 63), n = (unsigned int)(we - spfn);
+			uint64_t mask = (n == 64 ? ~0ull : ((1ull << n) - 1)) << lo;
+			uint64_t *word = &m->mm.init_bitmap[spfn >> 6];
+
+			if (__builtin_expect(*word & mask, 0)) {
+				for (unsigned int i = 0; i < n; i++) {
+					if (!((*word >> (lo + i)) & 1))
+						continue;
+					__atomic_fetch_add(&m->mm.nr_double_inits, 1, __ATOMIC_RELAXED);
+#if BOOTMM_CHECKS
+					bm_violation(m, BM_V_DOUBLE_INIT, spfn + i, spfn + i + 1, func,
+						     "struct page of pfn %#llx initialised again (flags %#x refcount %d)",
+						     (unsigned long long)(spfn + i), page[i].flags,
+						     page[i].refcount);
+#endif
+				}
+			}
+			for (unsigned int i = 0; i < n; i++)
+				page[i] = tmpl;
+			*word |= mask;
+			page += n;
+			spfn = we;
+		}
+	}
+}
+
+/**
+ * bm_range_holds_memmap - does [@start, @end) hold part of the memory map?
+ * @m: machine
+ * @start: first byte
+ * @end: one past the last byte
+ *
+ * Return: true if it overlaps the 2 MiB block of any present section's
+ * struct pages (releasing it would hand live struct pages to the buddy).
+ * Context: any; linear in sections.
+ */
+bool bm_range_holds_memmap(struct bm_machine *m, phys_addr_t start, phys_addr_t end)
+{
+	for (unsigned long s = 0; s < m->mm.nr_sections; s++) {
+		const struct bm_section *sec = &m->mm.sections[s];
+
+		if (sec->map && start < sec->map_phys + SECTION_MAP_SIZE && sec->map_phys < end)
+			return true;
+	}
+	return false;
+}
+
 /* Zone of a struct page, from its flags (page_zonenum). */
 enum bm_zone_type bm_page_zonenum(const struct page *page)
 {

@@ -315,6 +315,12 @@ static unsigned long release_range(struct bm_machine *m, phys_addr_t start, phys
 			     name ? name : "memory");
 		return 0;
 	}
+	if (bm_range_holds_memmap(m, BM_PFN_PHYS(spfn), BM_PFN_PHYS(epfn))) {
+		bm_violation(m, BM_V_MISUSE, spfn, epfn, __func__,
+			     "%s: the range holds the memory map itself: refused",
+			     name ? name : "release");
+		return 0;
+	}
 	if (c.rec) {
 		c.rec->pages_released += n;
 		c.rec->phase_released = m->phase;

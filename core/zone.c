@@ -275,11 +275,13 @@ static void memmap_init_range(struct bm_machine *m, bm_pfn_t start, bm_pfn_t end
 {
 	bm_pfn_t stop = BM_MIN(end, m->mm.nodes[nid].first_deferred_pfn);
 
-	for (bm_pfn_t pfn = start; pfn < stop; pfn++) {
-		bm_init_single_page(m, pfn, zone, nid, "memmap_init_range");
-		if (BM_IS_ALIGNED(pfn, (bm_pfn_t)bm_pageblock_nr_pages(m)))
-			bm_init_pageblock_migratetype(m, pfn, BM_PB_INIT_EARLY);
-	}
+	bm_pfn_t pb = (bm_pfn_t)bm_pageblock_nr_pages(m);
+
+	if (start >= stop)
+		return;
+	bm_init_pages_range(m, start, stop, zone, nid, "memmap_init_range");
+	for (bm_pfn_t pfn = BM_ALIGN_UP(start, pb); pfn < stop; pfn += pb)
+		bm_init_pageblock_migratetype(m, pfn, BM_PB_INIT_EARLY);
 }
 
 /* memmap_init: every memory range, zone by zone, holes in between. */

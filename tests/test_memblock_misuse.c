@@ -295,8 +295,25 @@ static void test_checker_catches_corruption(void)
 	tm_destroy(&t);
 }
 
+/* A region within @align of the top of the address space: rounding its
+ * base up wraps to 0. It holds no aligned block, so trim drops it. */
+static void test_trim_at_the_top(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = tm_init(&t, 0, NULL);
+
+	bm_memblock_add(m, 0x100000, 0x100000);
+	bm_memblock_add(m, BM_PHYS_ADDR_MAX - 0x800, 0x400);
+	bm_memblock_trim_memory(m, BM_PAGE_SIZE);
+	CHECK_EQ(bm_memblock_check(m), 0);
+	CHECK_EQ(m->memblock.mb.memory.cnt, 1);
+	CHECK_EQ(m->memblock.mb.memory.regions[0].base, 0x100000);
+	tm_destroy(&t);
+}
+
 int main(void)
 {
+	RUN(test_trim_at_the_top);
 	RUN(test_free_unreserved);
 	RUN(test_wrapping_ranges);
 	RUN(test_resize_before_allowed);

@@ -177,6 +177,26 @@ static void test_release_hole_is_misuse(void)
 	tm_destroy(&t);
 }
 
+/* Releasing the memory map's own memory is refused: no live struct page
+ * reaches the buddy. */
+static void test_release_memmap_is_misuse(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = synth_machine(&t, SIZE, NULL);
+	unsigned long free0;
+	phys_addr_t map;
+
+	CHECK_EQ(bm_free_area_init(m), 0);
+	bm_memblock_free_all(m);
+	map = m->mm.sections[0].map_phys;
+	free0 = bm_nr_free_pages(m);
+	CHECK_EQ(bm_free_reserved_area(m, map, map + SZ_1M, -1, "memmap"), 0);
+	CHECK_EQ(m->violation_count[BM_V_MISUSE], 1);
+	CHECK_EQ(bm_nr_free_pages(m), free0);
+	CHECK_EQ(bm_mm_check(m), 0);
+	tm_destroy(&t);
+}
+
 int main(void)
 {
 	RUN(test_reference_without_deferral);
@@ -188,5 +208,6 @@ int main(void)
 	RUN(test_warn_policy);
 	RUN(test_safe);
 	RUN(test_release_hole_is_misuse);
+	RUN(test_release_memmap_is_misuse);
 	return CHECK_DONE();
 }

@@ -143,6 +143,9 @@ struct page *bm_page_read(struct bm_machine *m, bm_pfn_t pfn, const char *func);
  * @allow_reinit (the unreserve policy counts, rather than reports, them). */
 void bm_init_single_page(struct bm_machine *m, bm_pfn_t pfn, enum bm_zone_type zone,
 			 int nid, const char *func);
+/* bm_init_single_page over [spfn, epfn), a section and a shadow word at a time. */
+void bm_init_pages_range(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
+			 enum bm_zone_type zone, int nid, const char *func);
 /* sparse_init: allocate the memory map of every present section from memblock. */
 int bm_sparse_init(struct bm_machine *m);
 /* The same with each node's memory map already reserved at node_memmap[nid]
