@@ -241,6 +241,12 @@ static int double_array(struct bm_machine *m, struct memblock_type *type,
 							 BM_MIN(new_area_start, s->mb.current_limit),
 							 new_alloc, BM_PAGE_SIZE);
 	}
+	if (!addr) {
+		bm_log(m, BM_LOG_ERR,
+		       "memblock: Failed to double %s array from %ld to %ld entries !",
+		       type->name, (long)type->max, (long)type->max * 2);
+		return -1;
+	}
 	new_array = bm_phys_to_virt(m, addr);
 	if (!new_array || !bm_phys_to_virt(m, addr + new_alloc - 1)) {
 		s->misuse++;

@@ -35,6 +35,10 @@ static phys_addr_t find_bottom_up(struct bm_machine *m, phys_addr_t start,
 		this_start = k_clamp(this_start, start, end);
 		this_end = k_clamp(this_end, start, end);
 		cand = k_round_up(this_start, align);
+		/* Rounding up a start near the top wraps to 0 (a bug the kernel
+		 * shares in theory): that is no candidate. */
+		if (cand < this_start)
+			continue;
 		if (cand < this_end && this_end - cand >= size)
 			return cand;
 	}

@@ -47,8 +47,31 @@ static void test_double_after_handoff(void)
 	tm_destroy(&t);
 }
 
+/* Doubling with nowhere to put the new array fails cleanly: -ENOMEM, the
+ * state as it was (the page at 0 is never a valid answer). */
+static void test_double_nowhere(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = tm_init(&t, (phys_addr_t)64 << 20, NULL);
+	phys_addr_t total;
+
+	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+	bm_memblock_allow_resize(m);
+	for (int i = 0; i < INIT_MEMBLOCK_REGIONS; i++)
+		CHECK_EQ(bm_memblock_add(m, (phys_addr_t)(i + 1) * 0x2000, 0x1000), 0);
+	total = m->memblock.mb.memory.total_size;
+	CHECK_EQ(bm_memblock_add(m, (phys_addr_t)(INIT_MEMBLOCK_REGIONS + 1) * 0x2000, 0x1000),
+		 -BM_ENOMEM);
+	CHECK_EQ(m->memblock.mb.memory.cnt, INIT_MEMBLOCK_REGIONS);
+	CHECK_EQ(m->memblock.mb.memory.total_size, total);
+	CHECK_EQ(m->memblock.memory_array_phys, 0);
+	CHECK_EQ(bm_memblock_check(m), 0);
+	tm_destroy(&t);
+}
+
 int main(void)
 {
+	RUN(test_double_nowhere);
 	RUN(test_double_after_handoff);
 	return CHECK_DONE();
 }
