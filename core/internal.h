@@ -92,6 +92,7 @@ void bm_reserve_bootmem_region(struct bm_machine *m, phys_addr_t start, phys_add
  */
 bool bm_deferred_grow_zone(struct bm_machine *m, struct bm_zone *zone, unsigned int order);
 
+bool bm_memblock_frees_own_array(struct bm_machine *m, phys_addr_t base, phys_addr_t size);
 /* memblock.c: kfree of an array doubled after the buddy hand-off. */
 void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t bytes);
 

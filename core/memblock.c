@@ -645,12 +645,20 @@ static phys_addr_t reserved_bytes_in(struct memblock_type *type, phys_addr_t bas
  *
  * Return: 0 or -BM_ENOMEM. Context: setup; traced as memblock_phys_free.
  */
-/*
- * memblock's own doubled arrays live in reserved memory; a free that would
- * unreserve them hands the region table to the next allocation. The kernel
- * trusts its callers; bootmm reports the call and refuses it whole.
+/**
+ * bm_memblock_frees_own_array - would unreserving a range take memblock's
+ * own doubled arrays with it?
+ * @m: machine
+ * @base: start of the range
+ * @size: its size
+ *
+ * memblock's doubled arrays live in reserved memory; a free (or a memory
+ * limit) that unreserved them would hand the region table to the next
+ * allocation. The kernel trusts its callers; bootmm reports the call as
+ * misuse (true) so the caller can refuse it whole.
+ * Return: true if the range overlaps a doubled, memblock-allocated array.
  */
-static bool frees_own_array(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
+bool bm_memblock_frees_own_array(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
 	struct bm_memblock_state *s = &m->memblock;
 	const struct memblock_type *types[2] = { &s->mb.memory, &s->mb.reserved };
@@ -683,7 +691,7 @@ int bm_memblock_phys_free(struct bm_machine *m, phys_addr_t base, phys_addr_t si
 		return 0;
 	check_wrap(m, "memblock_phys_free", base, size);
 	bm_cap_size(base, &size);
-	if (frees_own_array(m, base, size))
+	if (bm_memblock_frees_own_array(m, base, size))
 		return -BM_EINVAL;
 	covered = reserved_bytes_in(rsv, base, base + size);
 	if (covered != size) {

@@ -469,6 +469,8 @@ void bm_memblock_enforce_memory_limit(struct bm_machine *m, phys_addr_t limit)
 	max_addr = find_max_addr(m, limit);
 	if (max_addr == BM_PHYS_ADDR_MAX)
 		return;
+	if (bm_memblock_frees_own_array(m, max_addr, BM_PHYS_ADDR_MAX - max_addr))
+		return;
 	bm_memblock_remove_range(m, &m->memblock.mb.memory, max_addr, BM_PHYS_ADDR_MAX);
 	bm_memblock_remove_range(m, &m->memblock.mb.reserved, max_addr, BM_PHYS_ADDR_MAX);
 }
@@ -494,6 +496,10 @@ void bm_memblock_cap_memory_range(struct bm_machine *m, phys_addr_t base, phys_a
 		bm_log(m, BM_LOG_WARN, "memblock_cap_memory_range: No memory registered yet");
 		return;
 	}
+	bm_cap_size(base, &size);
+	if ((base && bm_memblock_frees_own_array(m, 0, base)) ||
+	    bm_memblock_frees_own_array(m, base + size, BM_PHYS_ADDR_MAX - (base + size)))
+		return;
 	if (bm_memblock_isolate_range(m, mem, base, size, &start_rgn, &end_rgn))
 		return;
 	for (i = (int)mem->cnt - 1; i >= end_rgn; i--)
