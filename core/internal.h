@@ -93,6 +93,25 @@ void bm_reserve_bootmem_region(struct bm_machine *m, phys_addr_t start, phys_add
 bool bm_deferred_grow_zone(struct bm_machine *m, struct bm_zone *zone, unsigned int order);
 
 bool bm_memblock_frees_own_array(struct bm_machine *m, phys_addr_t base, phys_addr_t size);
+/*
+ * memblock.memory is fixed once the buddy allocator owns the free memory:
+ * adding, removing, re-noding or re-flagging memory then would change zones
+ * and the memory map under the allocator (the kernel hot-adds memory
+ * through add_memory, not memblock). Report @fn as misuse and tell the
+ * caller to refuse.
+ */
+static inline bool bm_memblock_memory_sealed(struct bm_machine *m, const char *fn,
+					     phys_addr_t base, phys_addr_t size)
+{
+	if (!m->mm.buddy_ready || !size)
+		return false;
+	m->memblock.misuse++;
+	bm_violation(m, BM_V_MISUSE, BM_PFN_DOWN(base), BM_PFN_UP(base + size), fn,
+		     "%s [%#llx-%#llx] after the buddy hand-off", fn,
+		     (unsigned long long)base, (unsigned long long)(base + size - 1));
+	return true;
+}
+
 /* memblock.c: kfree of an array doubled after the buddy hand-off. */
 void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t bytes);
 

@@ -556,6 +556,8 @@ int bm_memblock_remove_range(struct bm_machine *m, struct memblock_type *type,
 int bm_memblock_add_node(struct bm_machine *m, phys_addr_t base,
 			 phys_addr_t size, int nid, enum memblock_flags flags)
 {
+	if (bm_memblock_memory_sealed(m, "memblock_add_node", base, size))
+		return -BM_EINVAL;
 	if (m->cfg.memblock_debug)
 		bm_log(m, BM_LOG_DEBUG, "memblock_add_node: [0x%016llx-0x%016llx] nid=%d flags=%x %s",
 		       (unsigned long long)base, (unsigned long long)(base + size - 1),
@@ -581,6 +583,8 @@ int bm_memblock_add_node(struct bm_machine *m, phys_addr_t base,
  */
 int bm_memblock_add(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
+	if (bm_memblock_memory_sealed(m, "memblock_add", base, size))
+		return -BM_EINVAL;
 	bm_memblock_trace_range(m, "memblock_add", base, size);
 	return bm_memblock_add_range(m, &m->memblock.mb.memory, base, size,
 				     BM_MAX_NUMNODES, MEMBLOCK_NONE);
@@ -596,6 +600,8 @@ int bm_memblock_add(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
  */
 int bm_memblock_remove(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
+	if (bm_memblock_memory_sealed(m, "memblock_remove", base, size))
+		return -BM_EINVAL;
 	bm_memblock_trace_range(m, "memblock_remove", base, size);
 	return bm_memblock_remove_range(m, &m->memblock.mb.memory, base, size);
 }
@@ -693,6 +699,13 @@ int bm_memblock_phys_free(struct bm_machine *m, phys_addr_t base, phys_addr_t si
 	bm_cap_size(base, &size);
 	if (bm_memblock_frees_own_array(m, base, size))
 		return -BM_EINVAL;
+	/* Unreserved, the memory map's pages would be "free" to deferred init. */
+	if (m->mm.memmap_ready && bm_range_holds_memmap(m, base, base + size)) {
+		m->memblock.misuse++;
+		bm_misuse(m, base, size, "free [%#llx-%#llx] would unreserve the memory map",
+			  (unsigned long long)base, (unsigned long long)(base + size - 1));
+		return -BM_EINVAL;
+	}
 	covered = reserved_bytes_in(rsv, base, base + size);
 	if (covered != size) {
 		m->memblock.misuse++;

@@ -620,6 +620,8 @@ int bm_memblock_setclr_flag(struct bm_machine *m, bool reserved, phys_addr_t bas
  */
 int bm_memblock_mark_hotplug(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
+	if (bm_memblock_memory_sealed(m, "memblock_mark_hotplug", base, size))
+		return -BM_EINVAL;
 	return bm_memblock_setclr_flag(m, false, base, size, 1, MEMBLOCK_HOTPLUG);
 }
 
@@ -649,6 +651,8 @@ int bm_memblock_clear_hotplug(struct bm_machine *m, phys_addr_t base, phys_addr_
  */
 int bm_memblock_mark_mirror(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
+	if (bm_memblock_memory_sealed(m, "memblock_mark_mirror", base, size))
+		return -BM_EINVAL;
 	if (!m->memblock.mirrored_kernelcore)
 		return 0;
 	m->memblock.has_some_mirror = true;
@@ -665,6 +669,8 @@ int bm_memblock_mark_mirror(struct bm_machine *m, phys_addr_t base, phys_addr_t 
  */
 int bm_memblock_mark_nomap(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
+	if (bm_memblock_memory_sealed(m, "memblock_mark_nomap", base, size))
+		return -BM_EINVAL;
 	return bm_memblock_setclr_flag(m, false, base, size, 1, MEMBLOCK_NOMAP);
 }
 
@@ -678,6 +684,8 @@ int bm_memblock_mark_nomap(struct bm_machine *m, phys_addr_t base, phys_addr_t s
  */
 int bm_memblock_clear_nomap(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
+	if (bm_memblock_memory_sealed(m, "memblock_clear_nomap", base, size))
+		return -BM_EINVAL;
 	return bm_memblock_setclr_flag(m, false, base, size, 0, MEMBLOCK_NOMAP);
 }
 
@@ -691,6 +699,8 @@ int bm_memblock_clear_nomap(struct bm_machine *m, phys_addr_t base, phys_addr_t 
  */
 int bm_memblock_mark_driver_managed(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
+	if (bm_memblock_memory_sealed(m, "memblock_mark_driver_managed", base, size))
+		return -BM_EINVAL;
 	return bm_memblock_setclr_flag(m, false, base, size, 1, MEMBLOCK_DRIVER_MANAGED);
 }
 
@@ -717,6 +727,8 @@ int bm_memblock_reserved_mark_noinit(struct bm_machine *m, phys_addr_t base, phy
  */
 int bm_memblock_mark_kho_scratch(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
+	if (bm_memblock_memory_sealed(m, "memblock_mark_kho_scratch", base, size))
+		return -BM_EINVAL;
 	return bm_memblock_setclr_flag(m, false, base, size, 1, MEMBLOCK_KHO_SCRATCH);
 }
 
@@ -730,6 +742,8 @@ int bm_memblock_mark_kho_scratch(struct bm_machine *m, phys_addr_t base, phys_ad
  */
 int bm_memblock_clear_kho_scratch(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
+	if (bm_memblock_memory_sealed(m, "memblock_clear_kho_scratch", base, size))
+		return -BM_EINVAL;
 	return bm_memblock_setclr_flag(m, false, base, size, 0, MEMBLOCK_KHO_SCRATCH);
 }
 
@@ -747,6 +761,8 @@ int bm_memblock_clear_kho_scratch(struct bm_machine *m, phys_addr_t base, phys_a
 int bm_memblock_set_node(struct bm_machine *m, phys_addr_t base, phys_addr_t size,
 			 bool reserved, int nid)
 {
+	if (bm_memblock_memory_sealed(m, "memblock_set_node", base, size))
+		return -BM_EINVAL;
 	struct memblock_type *type = reserved ? &m->memblock.mb.reserved :
 						&m->memblock.mb.memory;
 	int i, ret, start_rgn, end_rgn;
