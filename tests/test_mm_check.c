@@ -186,7 +186,7 @@ static void test_buddy_flag_flips(void)
 {
 	struct test_machine *t = new_tm();
 	struct bm_machine *m = build(t, false, false);
-	int mt;
+	int mt = MIGRATE_MOVABLE;
 	bm_pfn_t head = free_head(m, 3, &mt), p;
 	unsigned long from;
 
@@ -245,7 +245,7 @@ static void test_list_corruption(void)
 	struct test_machine *t = new_tm();
 	struct bm_machine *m = build(t, false, false);
 	struct bm_zone *z = &m->mm.nodes[0].zones[BM_ZONE_DMA32];
-	int mt;
+	int mt = MIGRATE_MOVABLE;
 	bm_pfn_t head = free_head(m, 10, &mt);
 	struct page *hp = bm_pfn_to_page(m, head);
 	uint32_t saved;
@@ -308,7 +308,7 @@ static void test_unmerged(void)
 	struct test_machine *t = new_tm();
 	struct bm_machine *m = build(t, false, false);
 	struct bm_zone *z = &m->mm.nodes[0].zones[BM_ZONE_DMA32];
-	int mt;
+	int mt = MIGRATE_MOVABLE;
 	bm_pfn_t head = free_head(m, 10, &mt);
 	unsigned long from;
 

@@ -67,7 +67,7 @@ static int split_lines(char *text, char **lines, int max)
 static int real_section(const char *log, const char *name, char **lines, int max)
 {
 	static char text[4][1 << 16];
-	static int slot;
+	static unsigned int slot;
 	char path[512], line[512], marker[64];
 	char *out = text[slot++ % 4];
 	size_t len = 0;
