@@ -156,19 +156,14 @@ void bm_log(struct bm_machine *m, int level, const char *fmt, ...)
  * full (phase, function, the call in progress) and logs each. A violation
  * continuing the last record (same kind, function, phase and caller, on
  * the pfns right after it) extends that record's range and is not logged
- * again.
+ * again; past the record only the count grows.
  */
 void bm_violation(struct bm_machine *m, enum bm_violation_kind kind,
 		  bm_pfn_t pfn_start, bm_pfn_t pfn_end, const char *func,
 		  const char *fmt, ...)
 {
-	struct bm_violation *v = NULL;
-	char detail[sizeof(v->detail)];
+	struct bm_violation *v;
 	va_list ap;
-
-	va_start(ap, fmt);
-	bm_vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
 
 	if ((unsigned)kind >= BM_NR_VIOLATION_KINDS)
 		kind = BM_V_INVARIANT;
@@ -177,7 +172,9 @@ void bm_violation(struct bm_machine *m, enum bm_violation_kind kind,
 	m->violation_count[kind]++;
 	/*
 	 * The same finding on the next pfns (a range initialised twice, page
-	 * by page) extends the last record rather than flooding the table.
+	 * by page) extends the last record rather than flooding the table;
+	 * past the table only counts are kept. Neither is formatted or
+	 * logged: a misused 1 TiB release must not print 268M lines.
 	 */
 	if (m->nr_recorded) {
 		struct bm_violation *last = &m->violations[m->nr_recorded - 1];
@@ -189,20 +186,26 @@ void bm_violation(struct bm_machine *m, enum bm_violation_kind kind,
 			return;
 		}
 	}
-	if (m->nr_recorded < BM_MAX_RECORDED_VIOLATIONS) {
-		v = &m->violations[m->nr_recorded++];
-		v->kind = kind;
-		v->phase = m->phase;
-		v->pfn_start = pfn_start;
-		v->pfn_end = pfn_end;
-		v->func = func;
-		v->cause = m->caller;
-		memcpy(v->detail, detail, sizeof(detail));
+	if (m->nr_recorded == BM_MAX_RECORDED_VIOLATIONS) {
+		__atomic_store_n(&m->report_lock, 0, __ATOMIC_RELEASE);
+		return;
 	}
+	v = &m->violations[m->nr_recorded++];
+	v->kind = kind;
+	v->phase = m->phase;
+	v->pfn_start = pfn_start;
+	v->pfn_end = pfn_end;
+	v->func = func;
+	v->cause = m->caller;
+	va_start(ap, fmt);
+	bm_vsnprintf(v->detail, sizeof(v->detail), fmt, ap);
+	va_end(ap);
 	__atomic_store_n(&m->report_lock, 0, __ATOMIC_RELEASE);
 	bm_log(m, kind == BM_V_WARN ? BM_LOG_WARN : BM_LOG_ERR,
-	       "bootmm: %s in %s at %s (pfn %#llx-%#llx, via %s): %s",
-	       bm_violation_name(kind), func, bm_phase_name(m->phase),
+	       "bootmm: %s in %s at %s (pfn %#llx-%#llx, via %s): %s%s",
+	       bm_violation_name(kind), func, bm_phase_name(v->phase),
 	       (unsigned long long)pfn_start, (unsigned long long)pfn_end,
-	       m->caller ? m->caller : "?", detail);
+	       v->cause ? v->cause : "?", v->detail,
+	       m->nr_recorded == BM_MAX_RECORDED_VIOLATIONS ?
+	       " (record full: further violations are counted only)" : "");
 }

@@ -315,6 +315,13 @@ static unsigned long release_range(struct bm_machine *m, phys_addr_t start, phys
 			     name ? name : "memory");
 		return 0;
 	}
+	if (epfn > m->mm.max_pfn) {
+		bm_violation(m, BM_V_MISUSE, spfn, epfn, __func__,
+			     "%s: [%#llx-%#llx) reaches past the end of memory (pfn %#llx): refused",
+			     name ? name : "release", (unsigned long long)start,
+			     (unsigned long long)end, (unsigned long long)m->mm.max_pfn);
+		return 0;
+	}
 	if (bm_range_holds_memmap(m, BM_PFN_PHYS(spfn), BM_PFN_PHYS(epfn))) {
 		bm_violation(m, BM_V_MISUSE, spfn, epfn, __func__,
 			     "%s: the range holds the memory map itself: refused",
