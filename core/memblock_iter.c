@@ -610,6 +610,15 @@ int bm_memblock_setclr_flag(struct bm_machine *m, bool reserved, phys_addr_t bas
 	return 0;
 }
 
+/* The public mark/clear calls on memory: refused once the buddy owns it. */
+static int setclr_memory(struct bm_machine *m, const char *fn, phys_addr_t base,
+			 phys_addr_t size, int set, enum memblock_flags flag)
+{
+	if (bm_memblock_memory_sealed(m, fn, base, size))
+		return -BM_EINVAL;
+	return bm_memblock_setclr_flag(m, false, base, size, set, flag);
+}
+
 /**
  * bm_memblock_mark_hotplug - flag memory HOTPLUG
  * @m: machine
@@ -620,9 +629,7 @@ int bm_memblock_setclr_flag(struct bm_machine *m, bool reserved, phys_addr_t bas
  */
 int bm_memblock_mark_hotplug(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
-	if (bm_memblock_memory_sealed(m, "memblock_mark_hotplug", base, size))
-		return -BM_EINVAL;
-	return bm_memblock_setclr_flag(m, false, base, size, 1, MEMBLOCK_HOTPLUG);
+	return setclr_memory(m, "memblock_mark_hotplug", base, size, 1, MEMBLOCK_HOTPLUG);
 }
 
 /**
@@ -669,9 +676,7 @@ int bm_memblock_mark_mirror(struct bm_machine *m, phys_addr_t base, phys_addr_t 
  */
 int bm_memblock_mark_nomap(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
-	if (bm_memblock_memory_sealed(m, "memblock_mark_nomap", base, size))
-		return -BM_EINVAL;
-	return bm_memblock_setclr_flag(m, false, base, size, 1, MEMBLOCK_NOMAP);
+	return setclr_memory(m, "memblock_mark_nomap", base, size, 1, MEMBLOCK_NOMAP);
 }
 
 /**
@@ -684,9 +689,7 @@ int bm_memblock_mark_nomap(struct bm_machine *m, phys_addr_t base, phys_addr_t s
  */
 int bm_memblock_clear_nomap(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
-	if (bm_memblock_memory_sealed(m, "memblock_clear_nomap", base, size))
-		return -BM_EINVAL;
-	return bm_memblock_setclr_flag(m, false, base, size, 0, MEMBLOCK_NOMAP);
+	return setclr_memory(m, "memblock_clear_nomap", base, size, 0, MEMBLOCK_NOMAP);
 }
 
 /**
@@ -699,9 +702,7 @@ int bm_memblock_clear_nomap(struct bm_machine *m, phys_addr_t base, phys_addr_t 
  */
 int bm_memblock_mark_driver_managed(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
-	if (bm_memblock_memory_sealed(m, "memblock_mark_driver_managed", base, size))
-		return -BM_EINVAL;
-	return bm_memblock_setclr_flag(m, false, base, size, 1, MEMBLOCK_DRIVER_MANAGED);
+	return setclr_memory(m, "memblock_mark_driver_managed", base, size, 1, MEMBLOCK_DRIVER_MANAGED);
 }
 
 /**
@@ -727,9 +728,7 @@ int bm_memblock_reserved_mark_noinit(struct bm_machine *m, phys_addr_t base, phy
  */
 int bm_memblock_mark_kho_scratch(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
-	if (bm_memblock_memory_sealed(m, "memblock_mark_kho_scratch", base, size))
-		return -BM_EINVAL;
-	return bm_memblock_setclr_flag(m, false, base, size, 1, MEMBLOCK_KHO_SCRATCH);
+	return setclr_memory(m, "memblock_mark_kho_scratch", base, size, 1, MEMBLOCK_KHO_SCRATCH);
 }
 
 /**
@@ -742,9 +741,7 @@ int bm_memblock_mark_kho_scratch(struct bm_machine *m, phys_addr_t base, phys_ad
  */
 int bm_memblock_clear_kho_scratch(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
-	if (bm_memblock_memory_sealed(m, "memblock_clear_kho_scratch", base, size))
-		return -BM_EINVAL;
-	return bm_memblock_setclr_flag(m, false, base, size, 0, MEMBLOCK_KHO_SCRATCH);
+	return setclr_memory(m, "memblock_clear_kho_scratch", base, size, 0, MEMBLOCK_KHO_SCRATCH);
 }
 
 /**
