@@ -181,7 +181,7 @@ int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o)
 			o->help = true;
 		} else if (!strcmp(a, "--json")) {
 			o->json = true;
-		} else if ((accept & CLI_OPT_MACHINE) && is_opt(a, "--policy")) {
+		} else if ((accept & (CLI_OPT_MACHINE | CLI_OPT_FUZZ)) && is_opt(a, "--policy")) {
 			if (!(v = take_value(o, a, "--policy", argc, argv, &i)))
 				return CLI_EXIT_USAGE;
 			o->policy = bm_policy_from_name(v);
@@ -252,15 +252,6 @@ int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o)
 				return CLI_EXIT_USAGE;
 			ret = parse_u64(o, "--max-execs", v, &n);
 			o->max_execs = (unsigned long)n;
-		} else if ((accept & CLI_OPT_FUZZ) && is_opt(a, "--policy")) {
-			if (!(v = take_value(o, a, "--policy", argc, argv, &i)))
-				return CLI_EXIT_USAGE;
-			o->policy = bm_policy_from_name(v);
-			if (o->policy < 0) {
-				cli_error(o->cmd, "unknown policy '%s' (safe, skip-uninit, free-early, "
-					  "unreserve, unreserve-flag, discard, warn)", v);
-				return CLI_EXIT_USAGE;
-			}
 		} else if ((accept & CLI_OPT_SVG) && is_opt(a, "--svg")) {
 			if (!(v = take_value(o, a, "--svg", argc, argv, &i)))
 				return CLI_EXIT_USAGE;
