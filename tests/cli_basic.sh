@@ -4,27 +4,8 @@
 # --help of every command, boot/compare/replay on the shared example log and
 # the scenarios in examples/, exit statuses 0/1.
 # usage: bash tests/cli_basic.sh PATH-TO-BOOTMM SOURCE-DIR
-BM=$1 SRC=$2
-pass=0 fail=0
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$2/tests/lib_cli.sh"
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; }
-# run NAME WANT-EXIT CMD...: run, keep stdout/stderr in $T/out, $T/err
-run() {
-	local name=$1 want=$2 rc
-	shift 2
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	if [ "$rc" -eq "$want" ]; then ok "$name"; else
-		ko "$name: exit $rc, want $want"; head -5 "$T/err" | sed 's/^/    /'; fi
-}
-# has NAME PATTERN [out|err]
-has() {
-	if grep -qE -- "$2" "$T/${3:-out}"; then ok "$1"; else
-		ko "$1: no /$2/ in std${3:-out}"; head -5 "$T/${3:-out}" | sed 's/^/    /'; fi
-}
 
 # The built-in example: every policy, the machine, the explanation, fast.
 start=$(date +%s%N)
@@ -97,5 +78,4 @@ run "compare --policy skip-uninit decides exit" 1 "$BM" compare --policy skip-un
 run "replay of the example log" 0 "$BM" replay "$LOG"
 has "replay table" "^oracle: [0-9]+ match"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

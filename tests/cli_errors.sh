@@ -4,13 +4,8 @@
 # is wrong, and never a crash: missing files, binary junk, truncated and
 # empty inputs, bad scenarios, unknown commands and options, bad --config.
 # usage: bash tests/cli_errors.sh PATH-TO-BOOTMM SOURCE-DIR
-BM=$1 SRC=$2
-pass=0 fail=0
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$2/tests/lib_cli.sh"
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; }
 # bad NAME STDERR-PATTERN CMD...: exit 2, the pattern on stderr, nothing on stdout
 bad() {
 	local name=$1 pat=$2 rc
@@ -87,5 +82,4 @@ bad "fuzz bad --seed" "bad value 'x' for --seed" "$BM" fuzz --seed x
 bad "fuzz takes no input" "unexpected argument" "$BM" fuzz "$LOG"
 bad "fuzz bad --config" "unknown config key" "$BM" fuzz --config nope=1
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -5,26 +5,9 @@
 # seed, and finds nothing under safe (a short run here; see docs/CLI.md for
 # the 60 s figures).
 # usage: bash tests/cli_fuzz.sh PATH-TO-BOOTMM SOURCE-DIR
-BM=$1 SRC=$2
-pass=0 fail=0
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$2/tests/lib_cli.sh"
 SAFE_SECONDS=${BOOTMM_FUZZ_SAFE_SECONDS:-5}
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; }
-run() {
-	local name=$1 want=$2 rc
-	shift 2
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	if [ "$rc" -eq "$want" ]; then ok "$name"; else
-		ko "$name: exit $rc, want $want"; head -5 "$T/out" "$T/err" | sed 's/^/    /'; fi
-}
-has() {
-	if grep -qE -- "$2" "$T/${3:-out}"; then ok "$1"; else
-		ko "$1: no /$2/"; head -5 "$T/${3:-out}" | sed 's/^/    /'; fi
-}
 
 # find NAME KIND EXPECT-KEY ARGS...: fuzz until KIND, then reproduce it
 find_class() {
@@ -57,5 +40,4 @@ has "safe: nothing found" "^nothing found"
 run "safe with kho and keep_memblock finds nothing" 0 "$BM" fuzz --seed 8 --seconds 2 \
 	--config keep_memblock=on --out "$T/safe2.scn"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,13 +4,8 @@
 # (tools/validate-json.py, standard library only), and carries the numbers
 # the text output shows.
 # usage: bash tests/cli_json.sh PATH-TO-BOOTMM SOURCE-DIR
-BM=$1 SRC=$2
-pass=0 fail=0
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$2/tests/lib_cli.sh"
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; }
 # valid NAME WANT-EXIT CMD...: the command's stdout is a valid document
 valid() {
 	local name=$1 want=$2 rc
@@ -70,5 +65,4 @@ field "fuzz: found a leak" "d['found']['kind'] == 'leak' and d['found']['result'
 valid "map --json" 0 "$BM" map --json "$EX/001-free-late-deferred.scn" --svg "$T/m.svg"
 field "map: elements" "0 < d['elements'] < 5000"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -5,21 +5,8 @@
 # frontier and the problems, and renders to a non-blank picture in headless
 # Chromium (when /usr/bin/chromium exists; CI installs it).
 # usage: bash tests/cli_map.sh PATH-TO-BOOTMM SOURCE-DIR
-BM=$1 SRC=$2
-pass=0 fail=0
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$2/tests/lib_cli.sh"
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; }
-run() {
-	local name=$1 want=$2 rc
-	shift 2
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	if [ "$rc" -eq "$want" ]; then ok "$name"; else
-		ko "$name: exit $rc, want $want"; head -5 "$T/err" | sed 's/^/    /'; fi
-}
 # svg_ok NAME FILE: well-formed XML with fewer than 5000 elements
 svg_ok() {
 	if python3 - "$2" <<'PY'
@@ -125,5 +112,4 @@ else
 	ok "chromium check skipped"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
