@@ -119,6 +119,9 @@ struct cli_compare {
 };
 int cli_compare_run(const struct cli_machine *cm, struct cli_compare *c);
 void cli_compare_print_table(const struct cli_compare *c, FILE *f);
+/* The compare/example JSON document (docs/JSON.md) on stdout. */
+void cli_compare_json(const char *command, const char *source, const struct cli_compare *c,
+		      int verdict_policy);
 struct json;
 void cli_json_result(struct json *j, const char *key, const struct bm_sim_result *r);
 void cli_json_config(struct json *j, const struct bm_config *cfg);

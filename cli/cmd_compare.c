@@ -52,6 +52,29 @@ static double mib(uint64_t bytes)
  * @c: results
  * @f: output
  */
+/**
+ * cli_compare_json - the per-policy comparison as a JSON document
+ * @command: "compare" or "example"
+ * @source: the input's name
+ * @c: the comparison
+ * @verdict_policy: the policy whose verdict sets the exit status
+ */
+void cli_compare_json(const char *command, const char *source, const struct cli_compare *c,
+		      int verdict_policy)
+{
+	struct json j;
+
+	json_document_begin(&j, stdout, command);
+	cli_json_facts(&j, source, &c->facts);
+	cli_json_config(&j, &c->cfg);
+	json_begin_array(&j, "policies");
+	for (int p = 0; p < BM_NR_POLICIES; p++)
+		cli_json_result(&j, NULL, &c->res[p]);
+	json_end_array(&j);
+	json_string(&j, "verdict_policy", bm_policy_name(verdict_policy));
+	json_document_end(&j);
+}
+
 void cli_compare_print_table(const struct cli_compare *c, FILE *f)
 {
 	fprintf(f, "%-15s %9s %8s %7s %7s %9s %6s %10s %10s  %s\n", "policy", "leaked", "",
@@ -220,17 +243,7 @@ int cmd_compare(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	if (o.json) {
-		struct json j;
-
-		json_document_begin(&j, stdout, "compare");
-		cli_json_facts(&j, cm.source, &c.facts);
-		cli_json_config(&j, &c.cfg);
-		json_begin_array(&j, "policies");
-		for (int p = 0; p < BM_NR_POLICIES; p++)
-			cli_json_result(&j, NULL, &c.res[p]);
-		json_end_array(&j);
-		json_string(&j, "verdict_policy", bm_policy_name(verdict_policy(&o)));
-		json_document_end(&j);
+		cli_compare_json("compare", cm.source, &c, verdict_policy(&o));
 	} else {
 		printf("%s: %.1f MiB of memory, %d node%s\n", cm.source, mib(c.facts.memory_bytes),
 		       c.facts.nr_nodes, c.facts.nr_nodes == 1 ? "" : "s");

@@ -130,17 +130,7 @@ int cmd_example(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	if (o.json) {
-		struct json j;
-
-		json_document_begin(&j, stdout, "example");
-		cli_json_facts(&j, cm.source, &c.facts);
-		cli_json_config(&j, &c.cfg);
-		json_begin_array(&j, "policies");
-		for (int p = 0; p < BM_NR_POLICIES; p++)
-			cli_json_result(&j, NULL, &c.res[p]);
-		json_end_array(&j);
-		json_string(&j, "verdict_policy", bm_policy_name(BM_POLICY_SAFE));
-		json_document_end(&j);
+		cli_compare_json("example", cm.source, &c, BM_POLICY_SAFE);
 	} else {
 		print_header(&cm, &c);
 		cli_compare_print_table(&c, stdout);

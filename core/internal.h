@@ -14,7 +14,6 @@ void *memcpy(void *d, const void *s, size_t n);
 void *memmove(void *d, const void *s, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 
-size_t bm_strlen(const char *s);
 int bm_strcmp(const char *a, const char *b);
 
 /*
