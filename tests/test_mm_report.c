@@ -74,7 +74,7 @@ static int real_section(const char *log, const char *name, char **lines, int max
 	bool in = false;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/data/%s", BOOTMM_SHARED_DIR, log);
+	snprintf(path, sizeof(path), "%s/%s", BOOTMM_DATA_DIR, log);
 	snprintf(marker, sizeof(marker), "=====%s", name);
 	f = fopen(path, "r");
 	if (!f) {

@@ -6,7 +6,7 @@
 #include "check.h"
 #include "host/bootlog.h"
 
-#define DATA BOOTMM_SHARED_DIR "/data/"
+#define DATA BOOTMM_DATA_DIR "/"
 
 static int parse(const char *path, struct bm_bootlog *log)
 {

@@ -7,7 +7,7 @@
 #include "check.h"
 #include "host/bootlog.h"
 
-#define REALMAPS BOOTMM_SHARED_DIR "/data/real-maps.txt"
+#define REALMAPS BOOTMM_DATA_DIR "/real-maps.txt"
 
 static bool block_has(const struct bm_realmap *m, const char *needle)
 {

@@ -18,8 +18,8 @@
 #include "check.h"
 #include "sim/desc.h"
 
-#ifndef BOOTMM_SHARED_DIR
-#define BOOTMM_SHARED_DIR "../shared"
+#ifndef BOOTMM_DATA_DIR
+#define BOOTMM_DATA_DIR "tests/data/logs"
 #endif
 
 struct expect {
@@ -57,7 +57,7 @@ static int boot_log(const char *file, unsigned flags, struct booted *b)
 	int e = 0;
 
 	memset(b, 0, sizeof(*b));
-	snprintf(path, sizeof(path), "%s/data/%s", BOOTMM_SHARED_DIR, file);
+	snprintf(path, sizeof(path), "%s/%s", BOOTMM_DATA_DIR, file);
 	if (bm_bootlog_parse_file(path, &b->log, &err)) {
 		char buf[600];
 

@@ -5,7 +5,7 @@
  * "warn" (v7.1 with the callers moved) and "safe" (no caller moved).
  *
  * 004 and 001 run on the real 512 MiB EFI machine of
- * ../shared/data/efi-512M-trace.log (its memblock=debug trace replayed);
+ * tests/data/logs/efi-512M-trace.log (its memblock=debug trace replayed);
  * 000, 002 and 003 need layouts that machine does not have, so they use
  * synthetic machines built here.
  */
@@ -13,7 +13,7 @@
 #include "synth.h"
 #include "sim/desc.h"
 
-#define LOG BOOTMM_SHARED_DIR "/data/efi-512M-trace.log"
+#define LOG BOOTMM_DATA_DIR "/efi-512M-trace.log"
 #define SZ_1G ((phys_addr_t)1 << 30)
 
 static struct bm_bootlog log512;

@@ -16,8 +16,8 @@
 #include "check.h"
 #include "sim/desc.h"
 
-#ifndef BOOTMM_SHARED_DIR
-#define BOOTMM_SHARED_DIR "../shared"
+#ifndef BOOTMM_DATA_DIR
+#define BOOTMM_DATA_DIR "tests/data/logs"
 #endif
 
 static int boot(const struct bm_bootlog *log, unsigned flags, struct bm_machine_desc *d,
@@ -71,7 +71,7 @@ static void test_real_maps(void)
 	struct bm_parse_error err;
 	unsigned machines = 0;
 
-	snprintf(path, sizeof(path), "%s/data/real-maps.txt", BOOTMM_SHARED_DIR);
+	snprintf(path, sizeof(path), "%s/real-maps.txt", BOOTMM_DATA_DIR);
 	if (bm_realmaps_load(path, &rm, &err)) {
 		CHECK(!"real-maps.txt loads");
 		return;
@@ -134,7 +134,7 @@ static void model_of(const char *file)
 	struct bm_oracle_table t;
 	const struct bm_replay_stats *rs;
 
-	snprintf(path, sizeof(path), "%s/data/%s", BOOTMM_SHARED_DIR, file);
+	snprintf(path, sizeof(path), "%s/%s", BOOTMM_DATA_DIR, file);
 	if (bm_bootlog_parse_file(path, &log, &err)) {
 		CHECK(!"log parses");
 		return;
