@@ -208,7 +208,9 @@ static inline int memblock_phys_free(phys_addr_t base, phys_addr_t size)
 	return bm_memblock_phys_free(__BM_CUR, base, size);
 }
 
-/* @ptr is a pointer into the simulated RAM, as memblock_alloc() returns. */
+/* @ptr is a pointer as memblock_alloc() returns: into the simulated RAM, or
+ * on a phys == virt machine (bm_machine_init_identity) the physical address
+ * itself, as the kernel's suite passes it. */
 static inline void memblock_free(void *ptr, size_t size)
 {
 	bm_memblock_free(__BM_CUR, ptr, size);
