@@ -17,7 +17,7 @@
 
 #include "sim/scenario.h"
 
-#define BOOTMM_VERSION		"0.1"
+#include "bootmm/version.h"
 #define CLI_EXIT_CLEAN		0
 #define CLI_EXIT_FOUND		1
 #define CLI_EXIT_USAGE		2
