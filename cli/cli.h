@@ -40,11 +40,12 @@ enum {
 	CLI_OPT_SHOW = 1 << 1,
 	CLI_OPT_FUZZ = 1 << 2,		/* --seconds --seed --out --stop-on --max-execs */
 	CLI_OPT_SVG = 1 << 3,
+	CLI_OPT_TOP = 1 << 4,		/* no subcommand: -V/--version; "bootmm:" in messages */
 };
 
 struct cli_opts {
 	const char *cmd;		/* "boot", "compare", ... for messages */
-	bool json, help;
+	bool json, help, version;
 	int policy;			/* -1: not given */
 	int deferred;			/* -1: not given, else 0/1 */
 	unsigned threads;		/* 0: not given */
@@ -64,6 +65,9 @@ struct cli_opts {
 	/* map */
 	const char *svg;
 };
+
+/* main.c: "usage: ..." and the subcommands, one line each (--help, help) */
+void cli_usage(FILE *f);
 
 /* options.c */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

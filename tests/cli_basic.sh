@@ -26,12 +26,23 @@ if strings "$BM" | grep -q AddressSanitizer; then
 elif [ "$ms" -lt 1000 ]; then ok "example in ${ms} ms (< 1 s)"
 else ko "example took ${ms} ms (>= 1 s)"; fi
 
-# Help and version.
-run "--version" 0 "$BM" --version
-has "--version prints it" "^bootmm [0-9]"
-run "help" 0 "$BM" help
-has "help lists commands" "fuzz"
-run "--help" 0 "$BM" --help
+# Help and version: the version is include/bootmm/version.h's.
+ver=$(sed -n 's/^#define BOOTMM_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' \
+	"$SRC/include/bootmm/version.h" | paste -sd.)
+for v in --version -V "--json --version"; do
+	# shellcheck disable=SC2086
+	run "$v" 0 "$BM" $v
+	has "$v prints version.h's $ver" "^bootmm ${ver//./\\.}\$"
+	[ "$(wc -l <"$T/out")" -eq 1 ] && [ ! -s "$T/err" ] && ok "$v: one line, nothing else" ||
+		ko "$v: more than the version line"
+done
+for h in help --help -h; do
+	run "$h" 0 "$BM" $h
+	for c in boot compare replay fuzz map help; do
+		has "$h lists $c" "^  $c +[a-z]"
+	done
+	has "$h mentions --version" "--version"
+done
 for c in boot compare replay fuzz map; do
 	run "$c --help" 0 "$BM" "$c" --help
 	has "$c --help has usage" "^usage: bootmm $c"
