@@ -110,8 +110,9 @@ struct progress;
 struct bm_sim_run *cli_boot(const struct bm_machine_desc *d, const struct bm_config *cfg,
 			    FILE *log_file, int level, struct cli_facts *facts,
 			    struct progress *progress, int *err);
-/* Any violation (leak, uninit read, ..., module alternatives kept)? */
-bool cli_result_dirty(const struct bm_sim_result *r);
+/* Every policy, through bm_sim_compare; @facts from the probe. */
+int cli_boot_policies(const struct bm_machine_desc *d, const struct bm_config *cfg,
+		      struct bm_sim_result res[BM_NR_POLICIES], struct cli_facts *facts);
 /* "never" or the phase name. */
 const char *cli_phase_str(int phase);
 

@@ -139,7 +139,7 @@ int cmd_example(int argc, char **argv)
 		print_explanation(&c);
 		print_footer(&c.cfg);
 	}
-	ret = cli_result_dirty(&c.res[BM_POLICY_SAFE]) ? CLI_EXIT_FOUND : CLI_EXIT_CLEAN;
+	ret = bm_sim_clean(&c.res[BM_POLICY_SAFE]) ? CLI_EXIT_CLEAN : CLI_EXIT_FOUND;
 	cli_machine_free(&cm);
 	return ret;
 }
