@@ -40,8 +40,6 @@ for h in "$stage"/include/bootmm/*.h; do
 	echo "#include <bootmm/$(basename "$h")>" | gcc -std=c11 -Wall -Wextra -Wno-unused-parameter -Werror \
 		-I"$stage/include" -x c -c -o /dev/null - || fail "$(basename "$h") is not self-contained"
 done
-echo '#include <linux/memblock.h>' | gcc -std=c11 -Wall -Werror -I"$stage/include" \
-	-I"$stage/include/bootmm/compat" -x c -c -o /dev/null - || fail "linux/memblock.h does not compile"
 
 # run LABEL BINARY: boots, prints the version and a clean checker.
 check_run() {
@@ -59,6 +57,11 @@ check_run() {
 # pkg-config
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 [ "$(pkg-config --modversion bootmm)" = "$want_ver" ] || fail "pkg-config version"
+# Kernel-style code finds <linux/memblock.h> through compat_includedir.
+# shellcheck disable=SC2046
+echo '#include <linux/memblock.h>' | gcc -std=c11 -Wall -Werror $(pkg-config --cflags bootmm) \
+	-I"$(pkg-config --variable=compat_includedir bootmm)" -x c -c -o /dev/null - ||
+	fail "linux/memblock.h does not compile from compat_includedir"
 # shellcheck disable=SC2046
 gcc -std=c11 -Wall -Wextra -Wno-unused-parameter -Werror "$top/tests/consumer/main.c" -o "$work/pc_core" \
 	$(pkg-config --cflags --libs bootmm)
