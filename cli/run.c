@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * One boot for the command: bm_sim_boot plus a probe on the timeline that
- * records what the output describes but the finished machine no longer
- * shows (each node's first_deferred_pfn is reset once deferred init runs),
- * and the progress of long boots.
+ * Boots for the command: bm_sim_boot (one policy) or bm_sim_compare (every
+ * policy) of the machine with a probe on its timeline that records what the
+ * output describes but the finished machine no longer shows (each node's
+ * first_deferred_pfn is reset once deferred init runs), and the progress of
+ * long boots.
  */
 #include <stdlib.h>
 #include <string.h>
