@@ -115,6 +115,41 @@ static unsigned long stress(struct bm_machine *m, unsigned long *allocs, unsigne
 	return bad;
 }
 
+static void memblock_memory(struct bm_machine *m, struct bm_sink *out)
+{
+	bm_memblock_debugfs_dump(m, &m->memblock.mb.memory, out);
+}
+
+static void memblock_reserved(struct bm_machine *m, struct bm_sink *out)
+{
+	bm_memblock_debugfs_dump(m, &m->memblock.mb.reserved, out);
+}
+
+/*
+ * The core's reports under the titles `bootmm boot --show` gives them, so
+ * the test compares the two outputs section by section.
+ */
+static void print_reports(struct bm_machine *m)
+{
+	static const struct {
+		const char *title;
+		void (*fn)(struct bm_machine *m, struct bm_sink *out);
+	} reports[] = {
+		{ "/proc/meminfo", bm_report_meminfo },
+		{ "/proc/zoneinfo", bm_report_zoneinfo },
+		{ "/proc/buddyinfo", bm_report_buddyinfo },
+		{ "/proc/pagetypeinfo", bm_report_pagetypeinfo },
+		{ "/sys/kernel/debug/memblock/memory", memblock_memory },
+		{ "/sys/kernel/debug/memblock/reserved", memblock_reserved },
+	};
+
+	for (size_t i = 0; i < BM_ARRAY_SIZE(reports); i++) {
+		kprintf("\n== %s ==\n", reports[i].title);
+		reports[i].fn(m, &serial_sink);
+	}
+	kprintf("\n");
+}
+
 void poweroff(int pass)
 {
 	/* isa-debug-exit (iobase 0xf4): QEMU exits with (value << 1) | 1. */
@@ -146,7 +181,7 @@ void kmain(uint32_t start_info)
 	bool pass;
 
 	serial_init();
-	kprintf("bootmm-kernel: bootmm's core as a physical memory manager, x86-64, PVH boot\n");
+	kprintf("\nbootmm-kernel: bootmm's core as a physical memory manager, x86-64, PVH boot\n");
 	tsc_calibrate();
 
 	/* An x86-64 distribution kernel's configuration, this image's sizes,
@@ -173,12 +208,7 @@ void kmain(uint32_t start_info)
 	}
 	/* From here on __init memory belongs to the buddy allocator. */
 
-	kprintf("bootmm-kernel: /proc/zoneinfo\n");
-	bm_report_zoneinfo(m, &serial_sink);
-	kprintf("bootmm-kernel: /proc/meminfo\n");
-	bm_report_meminfo(m, &serial_sink);
-	kprintf("bootmm-kernel: /sys/kernel/debug/memblock\n");
-	bm_memblock_dump(m, &serial_sink);
+	print_reports(m);
 
 	free_before = bm_nr_free_pages(m);
 	bad = stress(m, &allocs, &fails);
