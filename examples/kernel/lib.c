@@ -6,20 +6,29 @@
  */
 #include "kernel.h"
 
-/* rep stosb/movsb: one instruction per call, fast under TCG too. */
+/*
+ * rep stosq/movsq for the 8-byte words, stosb/movsb for the rest: under
+ * TCG each iteration of a string instruction costs about the same, so the
+ * word forms are eight times faster on the memory map and page fills.
+ */
 void *memset(void *s, int c, size_t n)
 {
+	uint64_t v = 0x0101010101010101ull * (unsigned char)c;
+	size_t words = n / 8, bytes = n % 8;
 	void *p = s;
 
-	__asm__ volatile("rep stosb" : "+D"(p), "+c"(n) : "a"(c) : "memory");
+	__asm__ volatile("rep stosq" : "+D"(p), "+c"(words) : "a"(v) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(p), "+c"(bytes) : "a"(v) : "memory");
 	return s;
 }
 
 void *memcpy(void *d, const void *s, size_t n)
 {
+	size_t words = n / 8, bytes = n % 8;
 	void *dp = d;
 
-	__asm__ volatile("rep movsb" : "+D"(dp), "+S"(s), "+c"(n) : : "memory");
+	__asm__ volatile("rep movsq" : "+D"(dp), "+S"(s), "+c"(words) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(dp), "+S"(s), "+c"(bytes) : : "memory");
 	return d;
 }
 

@@ -198,6 +198,26 @@ static __init phys_addr_t firmware_map(uint32_t start_info_phys)
 	return ram_end;
 }
 
+/*
+ * Fill @base..@end minus the reserved [0, 1M) and the image with garbage.
+ * QEMU hands the guest zeroed RAM, real firmware does not: the memory
+ * manager must not rely on what its memory held before it wrote it (the
+ * simulator's phys_map reads as zero), so this kernel makes sure it cannot.
+ */
+static __init void poison(phys_addr_t base, phys_addr_t end, phys_addr_t img, phys_addr_t img_end)
+{
+	const phys_addr_t cuts[][2] = { { 0, SZ_1M }, { img, img_end } };
+
+	for (unsigned int i = 0; i <= BM_ARRAY_SIZE(cuts) && base < end; i++) {
+		phys_addr_t stop = i < BM_ARRAY_SIZE(cuts) ? BM_MIN(end, cuts[i][0]) : end;
+
+		if (stop > base)
+			memset(phys(base), 0xa5, (size_t)(stop - base));
+		if (i < BM_ARRAY_SIZE(cuts))
+			base = BM_MAX(base, cuts[i][1]);
+	}
+}
+
 /**
  * setup_arch - the machine's memblock, from the firmware map
  * @m: storage for the machine, initialised here with phys_size = the end
@@ -237,6 +257,11 @@ __init int setup_arch(struct bm_machine *m, const struct bm_config *cfg,
 			bm_memblock_add(m, e->start, e->end - e->start);
 	}
 	bm_memblock_trim_memory(m, BM_PAGE_SIZE);
+	for (unsigned long i = 0; i < m->memblock.mb.memory.cnt; i++) {
+		const struct memblock_region *r = &m->memblock.mb.memory.regions[i];
+
+		poison(r->base, r->base + r->size, image, image_end);
+	}
 	/* setup_arch: the whole first MiB stays the firmware's. */
 	m->caller = "setup_arch";
 	bm_memblock_reserve(m, 0, SZ_1M);
