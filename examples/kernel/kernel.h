@@ -68,8 +68,7 @@ extern struct bm_sink serial_sink;
 /* prim.c: the platform contract (include/bootmm/prim.h). */
 extern const struct bm_prim kernel_prim;
 void tsc_calibrate(void);
-/* Bytes of the host arena in use now and at most (zalloc). */
-size_t arena_used(void);
+/* Bytes of the host arena (zalloc) used at most. */
 size_t arena_peak(void);
 
 /* setup.c (init): firmware map -> memblock, the x86 way. */

@@ -150,6 +150,12 @@ static void print_reports(struct bm_machine *m)
 	kprintf("\n");
 }
 
+/**
+ * poweroff - end the run with a verdict QEMU can report
+ * @pass: true for PASS
+ *
+ * Context: any; does not return.
+ */
 void poweroff(int pass)
 {
 	/* isa-debug-exit (iobase 0xf4): QEMU exits with (value << 1) | 1. */
@@ -169,6 +175,13 @@ static unsigned long violations(const struct bm_machine *m)
 	return n;
 }
 
+/**
+ * kmain - the kernel after boot.S: boot the memory manager, use it, check it
+ * @start_info: physical address of the PVH start_info (%ebx at entry)
+ *
+ * Context: long mode, one CPU, interrupts off; does not return.
+ */
+void kmain(uint32_t start_info);
 void kmain(uint32_t start_info)
 {
 	struct bm_machine *m = &machine;

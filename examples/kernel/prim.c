@@ -22,11 +22,7 @@ static uint8_t arena[ARENA_BYTES] __attribute__((aligned(64)));
 static size_t arena_top, arena_max;
 static uint64_t tsc_per_us = 1000;	/* until calibrated: 1 GHz */
 
-size_t arena_used(void)
-{
-	return arena_top;
-}
-
+/* The most the core's bookkeeping has used of the arena (reported at the end). */
 size_t arena_peak(void)
 {
 	return arena_max;
