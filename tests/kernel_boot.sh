@@ -114,12 +114,18 @@ for mem in 256M 1G; do
 done
 
 # Refusal: RAM above the 16 GiB the kernel maps (q35 puts 18 GiB above 4G).
+# QEMU reserves the guest's RAM up front; a host that cannot (little memory,
+# strict overcommit) skips this boot and says so.
 K=$T/kernel-20G
 rc=0
 boot 20G "$K" || rc=$?
-if [ "$rc" -eq 35 ]; then ok "20G: refused, kernel exits FAIL (status 35)"; else
-	ko "20G: exit status $rc, want 35"; tail -5 "$K" | sed 's/^/    /'; fi
-cp "$K" "$T/out"
-has "20G: names the end of RAM and the limit" '^bootmm-kernel: RAM ends at 0x[0-9a-f]+; this kernel maps 16 GiB$'
-has "20G: FAIL line" '^bootmm-kernel: FAIL \(setup_arch\)$'
+if grep -q "cannot set up guest memory" "$K"; then
+	echo "skip 20G: this host cannot give QEMU 20 GiB of guest memory"
+else
+	if [ "$rc" -eq 35 ]; then ok "20G: refused, kernel exits FAIL (status 35)"; else
+		ko "20G: exit status $rc, want 35"; tail -5 "$K" | sed 's/^/    /'; fi
+	cp "$K" "$T/out"
+	has "20G: names the end of RAM and the limit" '^bootmm-kernel: RAM ends at 0x[0-9a-f]+; this kernel maps 16 GiB$'
+	has "20G: FAIL line" '^bootmm-kernel: FAIL \(setup_arch\)$'
+fi
 finish
