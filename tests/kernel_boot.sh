@@ -27,6 +27,11 @@
 . "$2/tests/lib_cli.sh"
 KERNEL=$3
 QEMU=${QEMU:-qemu-system-x86_64}
+if [ ! -f "$KERNEL" ]; then
+	ko "no kernel image $KERNEL (build it: cmake --build BUILD --target bootmm_kernel)"
+	finish
+	exit 1
+fi
 
 boot() {	# boot MEM OUT: the serial output, \r stripped; returns QEMU's status
 	local rc=0
