@@ -68,6 +68,12 @@ extern struct bm_sink serial_sink;
 /* prim.c: the platform contract (include/bootmm/prim.h). */
 extern const struct bm_prim kernel_prim;
 void tsc_calibrate(void);
+void udelay(unsigned long us);
+
+/* smp.c: application processors. */
+unsigned int smp_init(void);
+void smp_park(void);
+void smp_parallel(bm_work_fn fn, void *arg, unsigned long nr);
 /* Bytes of the host arena (zalloc) used at most. */
 size_t arena_peak(void);
 

@@ -3,7 +3,8 @@
  * The example kernel's start_kernel: bootmm's core is its physical memory
  * manager. setup_arch hands the firmware map to memblock; bm_boot runs the
  * kernel's memory milestones (free_area_init with deferred struct page
- * init, memblock_free_all, page_alloc_init_late, the initcall levels,
+ * init, memblock_free_all, smp_init, where this kernel starts its other
+ * CPUs, page_alloc_init_late on all of them, the initcall levels,
  * free_initmem, where this kernel releases its own __init memory through
  * the safe release path); then the buddy allocator serves a stress loop
  * whose blocks are really written and read back through the direct map,
@@ -67,6 +68,26 @@ static void free_initmem(struct bm_machine *m, void *arg)
 	bm_free_reserved_area(m, (phys_addr_t)(uintptr_t)__init_begin,
 			      (phys_addr_t)(uintptr_t)__init_end, -1,
 			      "unused kernel image (initmem)");
+}
+
+/*
+ * smp_init: the application processors come up and deferred struct page
+ * init (page_alloc_init_late, the next phase) runs on all of them.
+ */
+static void bring_up_cpus(struct bm_machine *m, void *arg)
+{
+	unsigned int cpus = smp_init();
+
+	(void)arg;
+	m->cfg.threads = cpus;
+	kprintf("smp: Brought up 1 node, %u CPU%s\n", cpus, cpus == 1 ? "" : "s");
+}
+
+/* After deferred init nothing runs in parallel any more. */
+static void park_cpus(struct bm_machine *m, void *arg)
+{
+	(void)m, (void)arg;
+	smp_park();
 }
 
 /*
@@ -187,6 +208,8 @@ void kmain(uint32_t start_info)
 	struct bm_machine *m = &machine;
 	struct bm_config cfg;
 	const struct bm_action actions[] = {
+		{ BM_PHASE_SMP_INIT, bring_up_cpus, NULL, "smp_init" },
+		{ BM_PHASE_CORE_INITCALL, park_cpus, NULL, "park_cpus" },
 		{ BM_PHASE_FREE_INITMEM, free_initmem, NULL, "free_initmem" },
 	};
 	unsigned long free_before, free_after, allocs = 0, fails = 0, bad;

@@ -12,7 +12,8 @@
  *    the memory for the machine's life.
  *  - log: the serial console; memblock=debug lines are not printed.
  *  - now_ns: the TSC, calibrated against the PIT.
- *  - parallel: one CPU, so the units run in a loop.
+ *  - parallel: the units spread over every CPU smp_init brought up
+ *    (cfg.threads), or a loop on one CPU.
  */
 #include "kernel.h"
 
@@ -105,6 +106,15 @@ void tsc_calibrate(void)
 		tsc_per_us = (t1 - t0) / 10000;
 }
 
+/* Busy-wait @us microseconds on the TSC. */
+void udelay(unsigned long us)
+{
+	uint64_t end = rdtsc() + us * tsc_per_us;
+
+	while (rdtsc() < end)
+		__asm__ volatile("pause");
+}
+
 static uint64_t k_now_ns(void *ctx)
 {
 	(void)ctx;
@@ -114,7 +124,11 @@ static uint64_t k_now_ns(void *ctx)
 static void k_parallel(void *ctx, unsigned nthreads, bm_work_fn fn, void *arg,
 		       unsigned long nr)
 {
-	(void)ctx, (void)nthreads;
+	(void)ctx;
+	if (nthreads > 1) {
+		smp_parallel(fn, arg, nr);
+		return;
+	}
 	for (unsigned long i = 0; i < nr; i++)
 		fn(arg, i);
 }
