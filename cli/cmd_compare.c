@@ -17,29 +17,9 @@
  */
 int cli_compare_run(const struct cli_machine *cm, struct cli_compare *c)
 {
-	struct progress pr;
-
 	memset(c, 0, sizeof(*c));
 	c->cfg = cm->cfg;
-	progress_init(&pr);
-	for (int p = 0; p < BM_NR_POLICIES; p++) {
-		struct bm_config cfg = cm->cfg;
-		struct bm_sim_run *run;
-		int err = 0;
-
-		progress_update(&pr, "booting under %s (%d/%d)", bm_policy_name(p), p + 1,
-				BM_NR_POLICIES);
-		cfg.release_policy = p;
-		run = cli_boot(&cm->desc, &cfg, NULL, 0, p ? NULL : &c->facts, NULL, &err);
-		if (!run) {
-			progress_done(&pr);
-			return err ? err : -BM_EINVAL;
-		}
-		c->res[p] = run->res;
-		bm_sim_run_free(run);
-	}
-	progress_done(&pr);
-	return 0;
+	return cli_boot_policies(&cm->desc, &cm->cfg, c->res, &c->facts);
 }
 
 static double mib(uint64_t bytes)
@@ -77,17 +57,18 @@ void cli_compare_json(const char *command, const char *source, const struct cli_
 
 void cli_compare_print_table(const struct cli_compare *c, FILE *f)
 {
-	fprintf(f, "%-15s %9s %8s %7s %7s %9s %6s %10s %10s  %s\n", "policy", "leaked", "",
-		"uninit", "double", "memblock", "wrong", "MemTotal", "MemFree", "released memory");
-	fprintf(f, "%-15s %9s %8s %7s %7s %9s %6s %10s %10s  %s\n", "", "pages", "MiB", "reads",
-		"inits", "mismatch", "mt", "kB", "kB", "usable at");
+	fprintf(f, "%-15s %9s %8s %7s %7s %9s %6s %10s %10s %10s  %s\n", "policy", "leaked", "",
+		"uninit", "double", "memblock", "wrong", "violations", "MemTotal", "MemFree",
+		"released memory");
+	fprintf(f, "%-15s %9s %8s %7s %7s %9s %6s %10s %10s %10s  %s\n", "", "pages", "MiB", "reads",
+		"inits", "mismatch", "mt", "(all)", "kB", "kB", "usable at");
 	for (int p = 0; p < BM_NR_POLICIES; p++) {
 		const struct bm_sim_result *r = &c->res[p];
 
-		fprintf(f, "%-15s %9lu %8.1f %7lu %7lu %9lu %6lu %10llu %10llu  %s%s\n",
+		fprintf(f, "%-15s %9lu %8.1f %7lu %7lu %9lu %6lu %10lu %10llu %10llu  %s%s\n",
 			bm_policy_name(p), r->leaked_pages,
 			mib((uint64_t)r->leaked_pages << BM_PAGE_SHIFT), r->uninit_reads,
-			r->double_inits, r->memblock_mismatches, r->migratetype_errors,
+			r->double_inits, r->memblock_mismatches, r->migratetype_errors, r->violations,
 			(unsigned long long)r->memtotal_kb, (unsigned long long)r->memfree_kb,
 			cli_phase_str(r->usable_phase), r->warns ? " (WARN)" : "");
 	}
@@ -122,7 +103,8 @@ void cli_json_result(struct json *j, const char *key, const struct bm_sim_result
 	else
 		json_string(j, "usable_phase", bm_phase_name((enum bm_phase)r->usable_phase));
 	json_uint(j, "alt_leaked_pages", r->alt_leaked_pages);
-	json_bool(j, "clean", !cli_result_dirty(r));
+	json_uint(j, "violations", r->violations);
+	json_bool(j, "clean", bm_sim_clean(r));
 	json_end_object(j);
 }
 
@@ -249,7 +231,7 @@ int cmd_compare(int argc, char **argv)
 		       c.facts.nr_nodes, c.facts.nr_nodes == 1 ? "" : "s");
 		cli_compare_print_table(&c, stdout);
 	}
-	ret = cli_result_dirty(&c.res[verdict_policy(&o)]) ? CLI_EXIT_FOUND : CLI_EXIT_CLEAN;
+	ret = bm_sim_clean(&c.res[verdict_policy(&o)]) ? CLI_EXIT_CLEAN : CLI_EXIT_FOUND;
 	cli_machine_free(&cm);
 	return ret;
 }
