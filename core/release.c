@@ -243,8 +243,23 @@ static void for_each_deferred_run(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t 
 struct release_ctx {
 	struct bm_release_rec *rec;
 	enum bm_release_api api;
+	int policy;			/* the entry point's (api_policy) */
 	unsigned long freed;
 };
+
+/*
+ * The policy of an entry point: free_reserved_area may behave unlike
+ * memblock_free_late (before v7.1 it freed at once while memblock_free_late
+ * skipped uninitialised pages).
+ */
+static int api_policy(const struct bm_machine *m, enum bm_release_api api)
+{
+	int p = m->cfg.free_reserved_area_policy;
+
+	if (api == BM_API_FREE_RESERVED_AREA && p >= 0 && p < BM_NR_POLICIES)
+		return p;
+	return m->cfg.release_policy;
+}
 
 static void run_skip_uninit(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e, bool deferred,
 			    void *arg)
@@ -268,7 +283,7 @@ static void run_unreserve(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e, bool def
 	}
 	/* Deferred init will see a free range: initialise and free it. */
 	bm_memblock_phys_free(m, BM_PFN_PHYS(s), BM_PFN_PHYS(e - s));
-	if (m->cfg.release_policy == BM_POLICY_UNRESERVE_FLAG)
+	if (c->policy == BM_POLICY_UNRESERVE_FLAG)
 		bm_memblock_setclr_flag(m, false, BM_PFN_PHYS(s), BM_PFN_PHYS(e - s), 1,
 					MEMBLOCK_BM_MEMMAP_INIT);
 	add_pending(m, s, e, c->rec, c->api, (unsigned long)(e - s));
@@ -303,7 +318,7 @@ static unsigned long release_range(struct bm_machine *m, phys_addr_t start, phys
 				   enum bm_release_api api, const char *name)
 {
 	bm_pfn_t spfn = BM_PFN_UP(start), epfn = BM_PFN_DOWN(end);
-	struct release_ctx c = { bm_release_rec(m, name), api, 0 };
+	struct release_ctx c = { bm_release_rec(m, name), api, api_policy(m, api), 0 };
 	unsigned long n;
 
 	if (end < start || spfn >= epfn)
@@ -336,7 +351,7 @@ static unsigned long release_range(struct bm_machine *m, phys_addr_t start, phys
 	if (api == BM_API_MEMBLOCK_FREE_LATE)
 		m->mm.totalram_pages += n;
 
-	switch (deferred_pages_pending(m) ? m->cfg.release_policy : BM_POLICY_FREE_EARLY) {
+	switch (deferred_pages_pending(m) ? c.policy : BM_POLICY_FREE_EARLY) {
 	case BM_POLICY_SKIP_UNINIT:
 		for_each_deferred_run(m, spfn, epfn, run_skip_uninit, &c);
 		break;
@@ -363,8 +378,7 @@ static unsigned long release_range(struct bm_machine *m, phys_addr_t start, phys
 	default:
 		/* Also every policy once deferred init is done. */
 		c.freed += free_run_now(m, spfn, epfn, api);
-		if (m->cfg.release_policy == BM_POLICY_SAFE ||
-		    (m->cfg.release_policy == BM_POLICY_WARN && m->memblock.keep))
+		if (c.policy == BM_POLICY_SAFE || (c.policy == BM_POLICY_WARN && m->memblock.keep))
 			unreserve(m, spfn, epfn);
 		break;
 	}
@@ -448,7 +462,7 @@ static bool settle_one(struct bm_machine *m, struct bm_pending *p, bool discard_
 	bm_pfn_t spfn = BM_PFN_DOWN(p->base), epfn = spfn + BM_PFN_DOWN(p->size);
 	struct bm_release_rec *rec = &m->boot.rel[p->rec];
 	unsigned long freed = 0;
-	int policy = m->cfg.release_policy;
+	int policy = api_policy(m, (enum bm_release_api)p->api);
 
 	if (policy == BM_POLICY_DISCARD ? !discard_time : range_deferred(m, spfn, epfn))
 		return false;

@@ -418,6 +418,7 @@ struct bm_bootlog {
 
 	/* kernel identity */
 	const char *version;		/* "6.1.0-56-cloud-amd64" */
+	const char *version_banner;	/* the rest of the Linux version line */
 	unsigned version_line;
 	struct bm_cmdline cmdline;		/* "Command line:" */
 	struct bm_cmdline kernel_cmdline;	/* "Kernel command line:" */

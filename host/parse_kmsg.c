@@ -180,7 +180,9 @@ static int kmsg_line(struct bm_parser *p, const char *t, size_t tn)
 			return bm_sc_fail(p, &sc, "a version");
 		if (!log->version) {
 			log->version = bm_strdup_log(p, v, (size_t)(sc.p - v));
-			if (!log->version)
+			/* The rest names the build: "... Debian 6.12.74-2~bpo12+1 (...)". */
+			log->version_banner = bm_strdup_log(p, sc.p, (size_t)(sc.e - sc.p));
+			if (!log->version || !log->version_banner)
 				return -1;
 			log->version_line = p->line;
 		}

@@ -81,6 +81,22 @@ struct bm_config {
 	bool kho_fixed;			/* KHO scratch CMA fix (seed 003) applied */
 	int placement;			/* enum bm_placement of the seeds' callers */
 	int placement_efi;		/* EFI boot services only; AUTO: as placement */
+	int placement_alt;		/* seed 002's module alternatives; AUTO: as placement */
+	/*
+	 * What free_reserved_area does while deferred pages remain: a policy,
+	 * or BM_POLICY_AS_RELEASE (-1) for release_policy's. Kernels before
+	 * v7.1 free at once (free-early) whatever memblock_free_late does.
+	 */
+	int free_reserved_area_policy;
+	/*
+	 * memblock allocations reserved MEMBLOCK_RSRV_KERN with their node
+	 * (true, current kernels) or with no flag on MAX_NUMNODES, merging with
+	 * their neighbours (false: 6.12 and before).
+	 */
+	bool memblock_alloc_rsrv_kern;
+	/* The kernel whose era profile was applied (sim/era.c), "" for none;
+	 * the core does not read it. */
+	char kernel[24];
 	/* The kernel image, for the "Memory:" line (bytes). */
 	uint64_t kernel_code, kernel_rwdata, kernel_rodata, kernel_init, kernel_bss;
 	/* x86 mem_init's preallocate_vmalloc_pages: page-table pages taken from
