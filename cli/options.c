@@ -216,6 +216,17 @@ int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o)
 					  "auto)", v);
 				return CLI_EXIT_USAGE;
 			}
+		} else if ((accept & CLI_OPT_MACHINE) && is_opt(a, "--kernel")) {
+			struct bm_era e;
+			char why[160];
+
+			if (!(v = take_value(o, a, "--kernel", argc, argv, &i)))
+				return CLI_EXIT_USAGE;
+			if (bm_era_parse(v, &e, why, sizeof(why))) {
+				cli_error(o->cmd, "--kernel: %s", why);
+				return CLI_EXIT_USAGE;
+			}
+			o->kernel = v;
 		} else if ((accept & (CLI_OPT_MACHINE | CLI_OPT_FUZZ)) && is_opt(a, "--config")) {
 			if (!(v = take_value(o, a, "--config", argc, argv, &i)))
 				return CLI_EXIT_USAGE;
@@ -282,14 +293,22 @@ int cli_apply_config(const struct cli_opts *o, struct bm_config *cfg)
 {
 	char why[512];
 
+	/* The era first: every explicit option below wins over its profile. */
+	if (o->kernel && bm_config_set(cfg, "kernel", o->kernel, why, sizeof(why))) {
+		cli_error(o->cmd, "--kernel: %s", why);
+		return CLI_EXIT_USAGE;
+	}
 	if (o->policy >= 0)
 		cfg->release_policy = o->policy;
 	if (o->deferred >= 0)
 		cfg->deferred_struct_page_init = o->deferred;
 	if (o->threads)
 		cfg->threads = o->threads;
-	if (o->placement >= 0)
-		cfg->placement = o->placement;
+	if (o->placement >= 0 &&
+	    bm_config_set(cfg, "placement", bm_placement_name(o->placement), why, sizeof(why))) {
+		cli_error(o->cmd, "--placement: %s", why);
+		return CLI_EXIT_USAGE;
+	}
 	for (unsigned i = 0; i < o->nr_config; i++) {
 		if (bm_config_assign(cfg, o->config[i], why, sizeof(why))) {
 			cli_error(o->cmd, "--config %s: %s", o->config[i], why);
@@ -318,7 +337,11 @@ void cli_help_machine_options(FILE *f)
 	      "  --deferred on|off  CONFIG_DEFERRED_STRUCT_PAGE_INIT\n"
 	      "  --threads N        host threads for deferred struct page init\n"
 	      "  --placement P      where the seeds' callers release memory: historical\n"
-	      "                     (before SMP), fixed (arch_initcall), initmem, auto\n"
+	      "                     (before SMP), fixed (arch_initcall), initmem, auto;\n"
+	      "                     every caller, over the kernel's era\n"
+	      "  --kernel VERSION   the kernel era to model (6.1, 6.1.192, 6.12.74, 7.1,\n"
+	      "                     6.2-rc; docs/ERAS.md) instead of the log's own; the\n"
+	      "                     other options still override its profile\n"
 	      "  --config KEY=VALUE any configuration key (repeatable):\n", f);
 	for (unsigned i = 0; i < bm_nr_config_keys; i++)
 		fprintf(f, "      %-27s %s\n", bm_config_keys[i].name, bm_config_keys[i].help);
