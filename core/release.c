@@ -248,17 +248,29 @@ struct release_ctx {
 };
 
 /*
- * The policy of an entry point: free_reserved_area may behave unlike
- * memblock_free_late (before v7.1 it freed at once while memblock_free_late
- * skipped uninitialised pages).
+ * The policy of an entry point. free_reserved_area_policy auto: what
+ * free_reserved_area did in the era of release_policy. memblock_free_late's
+ * skipping (until v7.1) and seed 001's three proposals for it never touched
+ * free_reserved_area, which freed at once (free_reserved_page); 6.2-rc,
+ * v7.1 and bootmm's safe treat both entry points alike.
  */
 static int api_policy(const struct bm_machine *m, enum bm_release_api api)
 {
-	int p = m->cfg.free_reserved_area_policy;
+	int p = m->cfg.release_policy, f = m->cfg.free_reserved_area_policy;
 
-	if (api == BM_API_FREE_RESERVED_AREA && p >= 0 && p < BM_NR_POLICIES)
+	if (api != BM_API_FREE_RESERVED_AREA)
 		return p;
-	return m->cfg.release_policy;
+	if (f >= 0 && f < BM_NR_POLICIES)
+		return f;
+	switch (p) {
+	case BM_POLICY_SKIP_UNINIT:
+	case BM_POLICY_UNRESERVE:
+	case BM_POLICY_UNRESERVE_FLAG:
+	case BM_POLICY_DISCARD:
+		return BM_POLICY_FREE_EARLY;
+	default:
+		return p;
+	}
 }
 
 static void run_skip_uninit(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e, bool deferred,

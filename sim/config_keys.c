@@ -38,8 +38,9 @@ const struct bm_config_key bm_config_keys[] = {
 				"placement*, kho_fixed, memory_line_after_deferred" },
 	{ "placement_alt", BM_CK_ENUM, "seed 002's module alternatives only: auto (as placement), "
 				       "historical (kept, < 4.15), fixed (freed at SMP)" },
-	{ "free_reserved_area_policy", BM_CK_ENUM, "free_reserved_area's policy: auto (as policy), "
-						   "or a policy (free-early before v7.1)" },
+	{ "free_reserved_area_policy", BM_CK_ENUM, "free_reserved_area's own policy: auto (what it "
+						   "did in policy's era: free-early beside "
+						   "skip-uninit), or a policy" },
 	{ "memblock_alloc_rsrv_kern", BM_CK_BOOL, "allocations reserved RSRV_KERN with their node "
 						  "(>= 6.16); off: no flag, MAX_NUMNODES" },
 };

@@ -182,8 +182,9 @@ static void apply_release(const struct bm_era *e, struct bm_config *cfg)
 		cfg->release_policy = BM_POLICY_FREE_EARLY;
 	else
 		cfg->release_policy = v71 ? BM_POLICY_WARN : BM_POLICY_SKIP_UNINIT;
-	/* free_reserved_area frees at once (free_reserved_page) before v7.1. */
-	cfg->free_reserved_area_policy = v71 ? BM_POLICY_WARN : BM_POLICY_FREE_EARLY;
+	/* free_reserved_area: at once (free_reserved_page) before v7.1, WARN
+	 * in v7.1: what "auto" derives from release_policy (core/release.c). */
+	cfg->free_reserved_area_policy = BM_POLICY_AS_RELEASE;
 	cfg->placement_efi = bm_era_efi_fixed(e) ? BM_PLACEMENT_FIXED : BM_PLACEMENT_HISTORICAL;
 	/* .smp_locks: alternative_instructions() before SMP; v7.1 arch_initcall. */
 	cfg->placement = v71 ? BM_PLACEMENT_FIXED : BM_PLACEMENT_HISTORICAL;

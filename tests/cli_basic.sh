@@ -11,16 +11,21 @@
 start=$(date +%s%N)
 run "example exits 0 (safe is clean)" 0 "$BM"
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
-for p in safe skip-uninit free-early unreserve unreserve-flag discard warn; do
-	has "example row $p" "^$p +[0-9]+ "
+# One row per era: ERA KERNEL POLICY LEAKED ...
+ROWS="pre-fix:skip-uninit 6.2-rc:free-early fixed:skip-uninit v7.1:warn bootmm:safe
+seed001-opt1:unreserve seed001-opt2:unreserve-flag seed001-opt3:discard"
+has "example row own" "^own +6\.1\.192 +skip-uninit +0 "
+for r in $ROWS; do
+	has "example row ${r%%:*}" "^${r%%:*} +[^ ]+ +${r#*:} +[0-9]+ "
 done
 has "example names first_deferred_pfn" "first_deferred_pfn 0x10000"
 has "example names EFI boot services" "EFI boot services: [0-9.]+ MiB"
 has "example explains seed 004" "seed 004"
 has "example explains seed 001" "seed 001"
 has "example footer keep_memblock" "keep_memblock=on"
-has "skip-uninit leaks in the example" "^skip-uninit +[1-9][0-9]* "
-has "free-early reads garbage in the example" "^free-early +0 +0\.0 +[1-9]"
+has "pre-fix leaks in the example (.smp_locks not)" "^pre-fix +6\.1\.169 +skip-uninit +9414 "
+has "6.2-rc reads garbage in the example" "^6\.2-rc +6\.2-rc +free-early +0 +0\.0 +[1-9]"
+has "example names its kernel" "^kernel: 6\.1\.192 \(Debian"
 if strings "$BM" | grep -q AddressSanitizer; then
 	ok "example timing skipped under ASan (${ms} ms)"
 elif [ "$ms" -lt 1000 ]; then ok "example in ${ms} ms (< 1 s)"
@@ -71,8 +76,9 @@ run "boot --deferred off --threads 2" 0 "$BM" boot --deferred off --threads 2 "$
 
 # compare and replay.
 run "compare 001 (safe clean)" 0 "$BM" compare "$EX/001-free-late-deferred.scn"
-for p in safe skip-uninit free-early unreserve unreserve-flag discard warn; do
-	has "compare row $p" "^$p +[0-9]+ "
+has "compare row own" "^own +- +safe +0 "
+for r in $ROWS; do
+	has "compare row ${r%%:*}" "^${r%%:*} +[^ ]+ +${r#*:} +[0-9]+ "
 done
 run "compare --policy skip-uninit decides exit" 1 "$BM" compare --policy skip-uninit "$EX/001-free-late-deferred.scn"
 run "replay of the example log" 0 "$BM" replay "$LOG"

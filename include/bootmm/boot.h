@@ -31,7 +31,7 @@ enum bm_release_policy {
 	BM_NR_POLICIES
 };
 
-/* free_reserved_area_policy: behave as release_policy says. */
+/* free_reserved_area_policy auto: what free_reserved_area did in release_policy's era. */
 #define BM_POLICY_AS_RELEASE	(-1)
 
 const char *bm_policy_name(int policy);

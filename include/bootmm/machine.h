@@ -84,8 +84,9 @@ struct bm_config {
 	int placement_alt;		/* seed 002's module alternatives; AUTO: as placement */
 	/*
 	 * What free_reserved_area does while deferred pages remain: a policy,
-	 * or BM_POLICY_AS_RELEASE (-1) for release_policy's. Kernels before
-	 * v7.1 free at once (free-early) whatever memblock_free_late does.
+	 * or BM_POLICY_AS_RELEASE (-1, auto): what it did in release_policy's
+	 * era (free at once beside skip-uninit and seed 001's proposals, as
+	 * every kernel before v7.1; the same policy otherwise).
 	 */
 	int free_reserved_area_policy;
 	/*
