@@ -286,9 +286,10 @@ int bm_config_set(struct bm_config *cfg, const char *key, const char *value,
 			bm_era_apply(&e, &c);
 		}
 	} else if (!strcmp(key, "free_reserved_area_policy")) {
-		int p = strcmp(value, "auto") ? bm_policy_from_name(value) : BM_POLICY_AS_RELEASE;
+		bool is_auto = !strcmp(value, "auto");
+		int p = is_auto ? BM_POLICY_AS_RELEASE : bm_policy_from_name(value);
 
-		if (p < BM_POLICY_AS_RELEASE) {
+		if (!is_auto && p < 0) {
 			snprintf(why, len, "unknown policy '%s' for %s (auto safe skip-uninit "
 				 "free-early unreserve unreserve-flag discard warn)", value, key);
 			return -1;
