@@ -31,6 +31,12 @@ has "replay 6.12.74: Memory: available is an estimate" "^Memory: available +4216
 run "replay 6.12.118 (fixed)" 0 "$BM" replay "$FIX"
 has "replay 6.12.118: no mismatch" "^oracle: [0-9]+ match, 1 tolerated, 0 mismatch"
 has "replay 6.12.118: Memory: reserved" "^Memory: reserved +104216K +104216K +ok"
+for f in k612pre-efi-1G-trace k612-efi-1G-trace; do
+	run "replay $f (made at 1G)" 0 "$BM" replay "$D/$f.log"
+	has "replay $f: no mismatch" "^oracle: [0-9]+ match, 1 tolerated, 0 mismatch"
+done
+run "compare of the 1G pre-fix log" 1 "$BM" compare --policy skip-uninit "$D/k612pre-efi-1G-trace.log"
+has "1G pre-fix row: the real leak (MemTotal/4 - managed)" "^pre-fix +6\.12\.74 +skip-uninit +9035 "
 for f in efi-512M-trace bios-1G-trace efi-numa2-4G-trace efi-512M-map; do
 	run "replay $f (6.1.192)" 0 "$BM" replay "$D/$f.log"
 	has "replay $f: no mismatch" "^oracle: [0-9]+ match, [0-9]+ tolerated, 0 mismatch"

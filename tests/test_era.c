@@ -235,6 +235,9 @@ static void test_replay_612(void)
 	static const struct { const char *file; const char *kernel; uint64_t leak; } logs[] = {
 		{ "k612pre-efi-512M-trace.log", "6.12.74", 8783 },
 		{ "k612-efi-512M-trace.log", "6.12.118", 0 },
+		/* made for issue 10 at a size bootmm was not developed against */
+		{ "k612pre-efi-1G-trace.log", "6.12.74", 9035 },
+		{ "k612-efi-1G-trace.log", "6.12.118", 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
