@@ -74,6 +74,14 @@ SCN
 run "compare a scenario with config kernel=" 1 "$BM" compare --policy skip-uninit "$T/k.scn"
 has "scenario's kernel is the own row" "^own +6\.1\.150 +skip-uninit +9414 "
 
+cat >"$T/bad.scn" <<SCN
+name a kernel that is no version
+machine $LOG
+config kernel=7
+SCN
+run "scenario with config kernel=7" 2 "$BM" boot "$T/bad.scn"
+has "its error names file, line and value" "bad.scn:3: .*bad kernel version '7'" err
+
 # One answer: bootmm, compare on the same log, and their JSON.
 run "bootmm" 0 "$BM"
 ROW='^(own|pre-fix|6\.2-rc|fixed|v7\.1|bootmm|seed001-opt[123]) +(-|[0-9][0-9.rc-]*) +[a-z-]+ +[0-9]'

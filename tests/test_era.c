@@ -186,6 +186,13 @@ static void test_overrides(void)
 	CHECK_EQ(c.free_reserved_area_policy, BM_POLICY_SKIP_UNINIT);
 	CHECK_EQ(bm_config_set(&c, "free_reserved_area_policy", "nope", why, sizeof(why)), -1);
 	CHECK_EQ(c.free_reserved_area_policy, BM_POLICY_SKIP_UNINIT);
+	CHECK_EQ(bm_config_set(&c, "placement_alt", "initmem", why, sizeof(why)), -1);
+	CHECK_EQ(c.placement_alt, BM_PLACEMENT_AUTO);
+	CHECK_EQ(bm_config_set(&c, "placement_alt", "fixed", why, sizeof(why)), 0);
+	CHECK_EQ(c.placement_alt, BM_PLACEMENT_FIXED);
+	CHECK_EQ(bm_config_set(&c, "kernel", "none", why, sizeof(why)), 0);
+	CHECK_STR(c.kernel, "");
+	CHECK_EQ(c.placement_alt, BM_PLACEMENT_FIXED);	/* forgetting the name keeps the keys */
 	CHECK_EQ(bm_config_set(&c, "free_reserved_area_policy", "auto", why, sizeof(why)), 0);
 	CHECK_EQ(c.free_reserved_area_policy, BM_POLICY_AS_RELEASE);
 }
