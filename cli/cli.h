@@ -18,7 +18,7 @@
 #include "sim/scenario.h"
 #include "sim/era.h"
 
-#define BOOTMM_VERSION		"0.1"
+#include "bootmm/version.h"
 #define CLI_EXIT_CLEAN		0
 #define CLI_EXIT_FOUND		1
 #define CLI_EXIT_USAGE		2
@@ -41,11 +41,12 @@ enum {
 	CLI_OPT_SHOW = 1 << 1,
 	CLI_OPT_FUZZ = 1 << 2,		/* --seconds --seed --out --stop-on --max-execs */
 	CLI_OPT_SVG = 1 << 3,
+	CLI_OPT_TOP = 1 << 4,		/* no subcommand: -V/--version; "bootmm:" in messages */
 };
 
 struct cli_opts {
 	const char *cmd;		/* "boot", "compare", ... for messages */
-	bool json, help;
+	bool json, help, version;
 	int policy;			/* -1: not given */
 	int deferred;			/* -1: not given, else 0/1 */
 	unsigned threads;		/* 0: not given */
@@ -66,6 +67,9 @@ struct cli_opts {
 	/* map */
 	const char *svg;
 };
+
+/* main.c: "usage: ..." and the subcommands, one line each (--help, help) */
+void cli_usage(FILE *f);
 
 /* options.c */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -108,8 +112,9 @@ struct progress;
 struct bm_sim_run *cli_boot(const struct bm_machine_desc *d, const struct bm_config *cfg,
 			    FILE *log_file, int level, struct cli_facts *facts,
 			    struct progress *progress, int *err);
-/* Any violation (leak, uninit read, ..., module alternatives kept)? */
-bool cli_result_dirty(const struct bm_sim_result *r);
+/* Every policy, through bm_sim_compare; @facts from the probe. */
+int cli_boot_policies(const struct bm_machine_desc *d, const struct bm_config *cfg,
+		      struct bm_sim_result res[BM_NR_POLICIES], struct cli_facts *facts);
 /* "never" or the phase name. */
 const char *cli_phase_str(int phase);
 

@@ -16,12 +16,33 @@ static const int policy_row[BM_NR_POLICIES] = {
 	[BM_POLICY_WARN] = BM_ROW_WARN,
 };
 
+/*
+ * A scenario's config lines are explicit too: they win over a row's era as
+ * over the log's (all but kernel=, which names the own row's era).
+ */
+static int reapply_scenario(const struct cli_machine *cm, struct bm_config *cfg)
+{
+	char why[256];
+
+	if (!cm->scn)
+		return 0;
+	for (unsigned i = 0; i < cm->scn->nr_settings; i++) {
+		const struct bm_scn_setting *st = &cm->scn->settings[i];
+
+		if (strcmp(st->key, "kernel") &&
+		    bm_config_set(cfg, st->key, st->value, why, sizeof(why)))
+			return -1;	/* accepted when the scenario was built */
+	}
+	return 0;
+}
+
 /**
  * cli_compare_run - boot @cm as its own kernel, then under every era
  * @cm: loaded machine (its configuration: the log's era, then the command line)
- * @o: the command line, applied again over each row's era so that an
- *     explicit option is never overridden by a profile (not --policy,
- *     which only picks the verdict row, nor --kernel, which is the own row's)
+ * @o: the command line, applied again (after a scenario's config lines) over
+ *     each row's era so that an explicit option is never overridden by a
+ *     profile (not --policy, which only picks the verdict row, nor --kernel,
+ *     which is the own row's)
  * @c: one row per era (sim/era.h), with the facts of the first boot
  *
  * Return: 0, or a negative error if a boot could not be set up.
@@ -47,7 +68,8 @@ int cli_compare_run(const struct cli_machine *cm, const struct cli_opts *o,
 				BM_NR_ROWS);
 		r->row = row;
 		bm_era_row_config(row, &cm->cfg, &cfg, r->kernel, sizeof(r->kernel));
-		if (row != BM_ROW_OWN && cli_apply_config(&again, &cfg)) {
+		if (row != BM_ROW_OWN && (reapply_scenario(cm, &cfg) ||
+					  cli_apply_config(&again, &cfg))) {
 			progress_done(&pr);
 			return -BM_EINVAL;
 		}
@@ -115,19 +137,20 @@ void cli_compare_json(const char *command, const char *source, const struct cli_
 
 void cli_compare_print_table(const struct cli_compare *c, FILE *f)
 {
-	fprintf(f, "%-13s %-9s %-14s %8s %7s %6s %6s %8s %5s %9s %9s  %s\n", "era", "kernel",
-		"policy", "leaked", "", "uninit", "double", "memblock", "wrong", "MemTotal",
-		"MemFree", "released memory");
-	fprintf(f, "%-13s %-9s %-14s %8s %7s %6s %6s %8s %5s %9s %9s  %s\n", "", "", "",
-		"pages", "MiB", "reads", "inits", "mismatch", "mt", "kB", "kB", "usable at");
+	fprintf(f, "%-13s %-9s %-14s %8s %7s %6s %6s %8s %5s %10s %9s %9s  %s\n", "era",
+		"kernel", "policy", "leaked", "", "uninit", "double", "memblock", "wrong",
+		"violations", "MemTotal", "MemFree", "released memory");
+	fprintf(f, "%-13s %-9s %-14s %8s %7s %6s %6s %8s %5s %10s %9s %9s  %s\n", "", "", "",
+		"pages", "MiB", "reads", "inits", "mismatch", "mt", "(all)", "kB", "kB",
+		"usable at");
 	for (unsigned i = 0; i < c->n; i++) {
 		const struct bm_sim_result *r = &c->rows[i].res;
 
-		fprintf(f, "%-13s %-9s %-14s %8lu %7.1f %6lu %6lu %8lu %5lu %9llu %9llu  %s%s\n",
+		fprintf(f, "%-13s %-9s %-14s %8lu %7.1f %6lu %6lu %8lu %5lu %10lu %9llu %9llu  %s%s\n",
 			bm_era_row_name(c->rows[i].row), c->rows[i].kernel[0] ? c->rows[i].kernel : "-",
 			bm_policy_name(r->policy), r->leaked_pages,
 			mib((uint64_t)r->leaked_pages << BM_PAGE_SHIFT), r->uninit_reads,
-			r->double_inits, r->memblock_mismatches, r->migratetype_errors,
+			r->double_inits, r->memblock_mismatches, r->migratetype_errors, r->violations,
 			(unsigned long long)r->memtotal_kb, (unsigned long long)r->memfree_kb,
 			cli_phase_str(r->usable_phase), r->warns ? " (WARN)" : "");
 	}
@@ -187,7 +210,8 @@ static void json_result_fields(struct json *j, const struct bm_sim_result *r)
 	else
 		json_string(j, "usable_phase", bm_phase_name((enum bm_phase)r->usable_phase));
 	json_uint(j, "alt_leaked_pages", r->alt_leaked_pages);
-	json_bool(j, "clean", !cli_result_dirty(r));
+	json_uint(j, "violations", r->violations);
+	json_bool(j, "clean", bm_sim_clean(r));
 }
 
 /**
@@ -345,8 +369,8 @@ int cmd_compare(int argc, char **argv)
 		cli_compare_print_kernel(&cm, stdout);
 		cli_compare_print_table(&c, stdout);
 	}
-	ret = cli_result_dirty(&cli_compare_verdict_row(&c, verdict_policy(&o))->res) ?
-	      CLI_EXIT_FOUND : CLI_EXIT_CLEAN;
+	ret = bm_sim_clean(&cli_compare_verdict_row(&c, verdict_policy(&o))->res) ?
+	      CLI_EXIT_CLEAN : CLI_EXIT_FOUND;
 	cli_machine_free(&cm);
 	return ret;
 }

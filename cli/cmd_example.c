@@ -71,12 +71,11 @@ static void print_footer(const struct bm_config *cfg)
 
 static void help(FILE *f)
 {
-	fputs("usage: bootmm [--json] [--config KEY=VALUE...]\n"
-	      "       bootmm COMMAND [options]   (bootmm help for the commands)\n"
-	      "\n"
-	      "With no command, boot the built-in example (a real 512 MiB EFI machine's\n"
+	cli_usage(f);
+	fputs("\nWith no command, boot the built-in example (a real 512 MiB EFI machine's\n"
 	      "boot log) as its own kernel and under every kernel era, as bootmm compare\n"
-	      "does, and explain the table.\n\n", f);
+	      "does, and explain the table.\n\n"
+	      "  -V, --version      print the version and exit\n\n", f);
 	cli_help_machine_options(f);
 }
 
@@ -95,17 +94,20 @@ int cmd_example(int argc, char **argv)
 	struct cli_machine cm;
 	struct cli_compare c;
 	struct bm_config base;
-	int ret = cli_parse(argc, argv, CLI_OPT_MACHINE, &o);
+	int ret = cli_parse(argc, argv, CLI_OPT_MACHINE | CLI_OPT_TOP, &o);
 
-	o.cmd = NULL;
 	if (ret)
 		return ret;
 	if (o.help) {
 		help(stdout);
 		return 0;
 	}
+	if (o.version) {
+		printf("bootmm %s\n", BOOTMM_VERSION);
+		return 0;
+	}
 	if (o.nr_inputs) {
-		cli_error(NULL, "unknown command '%s' (try bootmm help)", o.inputs[0]);
+		cli_error(NULL, "unknown command '%s' (see bootmm --help)", o.inputs[0]);
 		return CLI_EXIT_USAGE;
 	}
 	bm_config_default(&base);
@@ -130,8 +132,8 @@ int cmd_example(int argc, char **argv)
 		print_explanation(&c);
 		print_footer(&c.cfg);
 	}
-	ret = cli_result_dirty(&cli_compare_find(&c, BM_ROW_SAFE)->res) ? CLI_EXIT_FOUND :
-	      CLI_EXIT_CLEAN;
+	ret = bm_sim_clean(&cli_compare_find(&c, BM_ROW_SAFE)->res) ? CLI_EXIT_CLEAN :
+	      CLI_EXIT_FOUND;
 	cli_machine_free(&cm);
 	return ret;
 }

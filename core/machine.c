@@ -189,6 +189,7 @@ void bm_violation(struct bm_machine *m, enum bm_violation_kind kind,
 		}
 	}
 	if (m->nr_recorded == BM_MAX_RECORDED_VIOLATIONS) {
+		m->nr_unrecorded++;
 		__atomic_store_n(&m->report_lock, 0, __ATOMIC_RELEASE);
 		return;
 	}

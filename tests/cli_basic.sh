@@ -8,9 +8,11 @@
 
 
 # The built-in example: every policy, the machine, the explanation, fast.
-start=$(date +%s%N)
-run "example exits 0 (safe is clean)" 0 "$BM"
-ms=$(( ($(date +%s%N) - start) / 1000000 ))
+# Fast in CPU time (user + system), which a loaded machine does not inflate
+# the way it does wall-clock time.
+TIMEFORMAT='%3U %3S'
+{ time run "example exits 0 (safe is clean)" 0 "$BM"; } 2>"$T/time"
+ms=$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$T/time")
 # One row per era: ERA KERNEL POLICY LEAKED ...
 ROWS="pre-fix:skip-uninit 6.2-rc:free-early fixed:skip-uninit v7.1:warn bootmm:safe
 seed001-opt1:unreserve seed001-opt2:unreserve-flag seed001-opt3:discard"
@@ -28,15 +30,28 @@ has "6.2-rc reads garbage in the example" "^6\.2-rc +6\.2-rc +free-early +0 +0\.
 has "example names its kernel" "^kernel: 6\.1\.192 \(Debian"
 if strings "$BM" | grep -qE "AddressSanitizer|__asan_init"; then
 	ok "example timing skipped under ASan (${ms} ms)"
-elif [ "$ms" -lt 1000 ]; then ok "example in ${ms} ms (< 1 s)"
-else ko "example took ${ms} ms (>= 1 s)"; fi
+elif [ "$ms" -lt 1000 ]; then ok "example in ${ms} ms of CPU (< 1 s)"
+else ko "example took ${ms} ms of CPU (>= 1 s)"; fi
 
-# Help and version.
-run "--version" 0 "$BM" --version
-has "--version prints it" "^bootmm [0-9]"
-run "help" 0 "$BM" help
-has "help lists commands" "fuzz"
-run "--help" 0 "$BM" --help
+# Help and version: the version is include/bootmm/version.h's.
+ver=$(sed -n 's/^#define BOOTMM_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' \
+	"$SRC/include/bootmm/version.h" | paste -sd.)
+for v in --version -V "--json --version"; do
+	# shellcheck disable=SC2086
+	run "$v" 0 "$BM" $v
+	has "$v prints version.h's $ver" "^bootmm ${ver//./\\.}\$"
+	[ "$(wc -l <"$T/out")" -eq 1 ] && [ ! -s "$T/err" ] && ok "$v: one line, nothing else" ||
+		ko "$v: more than the version line"
+done
+grep -q "^\.TH BOOTMM 1 .*\"bootmm $ver\"" "$SRC/docs/bootmm.1" && ok "man page names $ver" ||
+	ko "docs/bootmm.1's .TH line does not name $ver (include/bootmm/version.h)"
+for h in help --help -h; do
+	run "$h" 0 "$BM" $h
+	for c in boot compare replay fuzz map help; do
+		has "$h lists $c" "^  $c +[a-z]"
+	done
+	has "$h mentions --version" "--version"
+done
 for c in boot compare replay fuzz map; do
 	run "$c --help" 0 "$BM" "$c" --help
 	has "$c --help has usage" "^usage: bootmm $c"

@@ -134,6 +134,7 @@ struct bm_machine {
 	unsigned long violation_count[BM_NR_VIOLATION_KINDS];
 	struct bm_violation violations[BM_MAX_RECORDED_VIOLATIONS];
 	unsigned long nr_recorded;
+	unsigned long nr_unrecorded;	/* counted after the record filled up */
 	int report_lock;		/* violations may come from deferred-init threads */
 
 	/* Optional observer of log lines, in addition to prim->log. */
