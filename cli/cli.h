@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "sim/scenario.h"
+#include "sim/era.h"
 
 #include "bootmm/version.h"
 #define CLI_EXIT_CLEAN		0
@@ -50,6 +51,7 @@ struct cli_opts {
 	int deferred;			/* -1: not given, else 0/1 */
 	unsigned threads;		/* 0: not given */
 	int placement;			/* -1: not given */
+	const char *kernel;		/* --kernel VERSION, NULL: the log's own */
 	const char *config[CLI_MAX_CONFIG];
 	unsigned nr_config;
 	unsigned show;
@@ -116,19 +118,32 @@ int cli_boot_policies(const struct bm_machine_desc *d, const struct bm_config *c
 /* "never" or the phase name. */
 const char *cli_phase_str(int phase);
 
-/* compare.c */
+/* compare.c: the machine under each era of sim/era.h, one row each */
+struct cli_compare_row {
+	int row;			/* enum bm_era_row */
+	char kernel[24];		/* the version the row stands for, "" none */
+	struct bm_sim_result res;
+};
 struct cli_compare {
-	struct bm_sim_result res[BM_NR_POLICIES];
+	struct cli_compare_row rows[BM_NR_ROWS];
+	unsigned n;
 	struct cli_facts facts;
 	struct bm_config cfg;
 };
-int cli_compare_run(const struct cli_machine *cm, struct cli_compare *c);
+int cli_compare_run(const struct cli_machine *cm, const struct cli_opts *o,
+		    struct cli_compare *c);
+/* The row of @row (enum bm_era_row), NULL if absent. */
+const struct cli_compare_row *cli_compare_find(const struct cli_compare *c, int row);
+/* The row whose result decides the exit status for --policy @policy. */
+const struct cli_compare_row *cli_compare_verdict_row(const struct cli_compare *c, int policy);
 void cli_compare_print_table(const struct cli_compare *c, FILE *f);
 /* The compare/example JSON document (docs/JSON.md) on stdout. */
 void cli_compare_json(const char *command, const char *source, const struct cli_compare *c,
 		      int verdict_policy);
 struct json;
 void cli_json_result(struct json *j, const char *key, const struct bm_sim_result *r);
+void cli_json_row(struct json *j, const struct cli_compare_row *row);
+void cli_compare_print_kernel(const struct cli_machine *cm, FILE *f);
 void cli_json_config(struct json *j, const struct bm_config *cfg);
 void cli_json_facts(struct json *j, const char *source, const struct cli_facts *f);
 

@@ -133,6 +133,7 @@ enum {
 	OPT_DEFERRED,
 	OPT_THREADS,
 	OPT_PLACEMENT,
+	OPT_KERNEL,
 	OPT_CONFIG,
 	OPT_SHOW,
 	OPT_SECONDS,
@@ -156,6 +157,7 @@ static const struct cli_option {
 	{ "deferred", OPT_DEFERRED, true, CLI_OPT_MACHINE },
 	{ "threads", OPT_THREADS, true, CLI_OPT_MACHINE },
 	{ "placement", OPT_PLACEMENT, true, CLI_OPT_MACHINE },
+	{ "kernel", OPT_KERNEL, true, CLI_OPT_MACHINE },
 	{ "config", OPT_CONFIG, true, CLI_OPT_MACHINE | CLI_OPT_FUZZ },
 	{ "show", OPT_SHOW, true, CLI_OPT_SHOW },
 	{ "seconds", OPT_SECONDS, true, CLI_OPT_FUZZ },
@@ -223,6 +225,17 @@ static int apply_option(struct cli_opts *o, int val, const char *v)
 			return CLI_EXIT_USAGE;
 		}
 		break;
+	case OPT_KERNEL: {
+		struct bm_era e;
+		char why[160];
+
+		if (bm_era_parse(v, &e, why, sizeof(why))) {
+			cli_error(o->cmd, "--kernel: %s", why);
+			return CLI_EXIT_USAGE;
+		}
+		o->kernel = v;
+		break;
+	}
 	case OPT_CONFIG:
 		if (o->nr_config == CLI_MAX_CONFIG) {
 			cli_error(o->cmd, "too many --config options");
@@ -368,14 +381,19 @@ int cli_apply_config(const struct cli_opts *o, struct bm_config *cfg)
 {
 	char why[512];
 
+	/* --kernel is not here: cli_load applies it before the machine's own
+	 * configuration (cli/input.c), so that a scenario's lines override it. */
 	if (o->policy >= 0)
 		cfg->release_policy = o->policy;
 	if (o->deferred >= 0)
 		cfg->deferred_struct_page_init = o->deferred;
 	if (o->threads)
 		cfg->threads = o->threads;
-	if (o->placement >= 0)
-		cfg->placement = o->placement;
+	if (o->placement >= 0 &&
+	    bm_config_set(cfg, "placement", bm_placement_name(o->placement), why, sizeof(why))) {
+		cli_error(o->cmd, "--placement: %s", why);
+		return CLI_EXIT_USAGE;
+	}
 	for (unsigned i = 0; i < o->nr_config; i++) {
 		if (bm_config_assign(cfg, o->config[i], why, sizeof(why))) {
 			cli_error(o->cmd, "--config %s: %s", o->config[i], why);
@@ -404,7 +422,11 @@ void cli_help_machine_options(FILE *f)
 	      "  --deferred on|off  CONFIG_DEFERRED_STRUCT_PAGE_INIT\n"
 	      "  --threads N        host threads for deferred struct page init\n"
 	      "  --placement P      where the seeds' callers release memory: historical\n"
-	      "                     (before SMP), fixed (arch_initcall), initmem, auto\n"
+	      "                     (before SMP), fixed (arch_initcall), initmem, auto;\n"
+	      "                     every caller, over the kernel's era\n"
+	      "  --kernel VERSION   the kernel era to model (6.1, 6.1.192, 6.12.74, 7.1,\n"
+	      "                     6.2-rc; docs/ERAS.md) instead of the log's own; the\n"
+	      "                     other options still override its profile\n"
 	      "  --config KEY=VALUE any configuration key (repeatable):\n", f);
 	for (unsigned i = 0; i < bm_nr_config_keys; i++)
 		fprintf(f, "      %-27s %s\n", bm_config_keys[i].name, bm_config_keys[i].help);

@@ -64,6 +64,7 @@ void bm_config_default(struct bm_config *cfg)
 	cfg->zone_dma_end_pfn = BM_PFN_DOWN((phys_addr_t)16 << 20);
 	cfg->zone_dma32_end_pfn = BM_PFN_DOWN((phys_addr_t)4 << 30);
 	cfg->kho_fixed = true;
+	cfg->free_reserved_area_policy = BM_POLICY_AS_RELEASE;
 	cfg->memblock_alloc_rsrv_kern = true;
 }
 

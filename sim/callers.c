@@ -135,7 +135,11 @@ static void alternatives_enable_smp(struct bm_machine *m, void *arg)
 {
 	struct sim_ctx *c = arg;
 
-	if (bm_sim_placement(&m->cfg) == BM_PLACEMENT_HISTORICAL)
+	int p = m->cfg.placement_alt != BM_PLACEMENT_AUTO ? m->cfg.placement_alt :
+		bm_sim_placement(&m->cfg);
+
+	/* Before v4.15 the records stayed until module unload. */
+	if (p == BM_PLACEMENT_HISTORICAL)
 		return;
 	for (unsigned i = 0; i < c->run->nr_alt; i++)
 		bm_free_pages(m, c->run->alt_pfns[i] >> 8, (unsigned)(c->run->alt_pfns[i] & 0xff));

@@ -81,6 +81,17 @@ struct bm_config {
 	bool kho_fixed;			/* KHO scratch CMA fix (seed 003) applied */
 	int placement;			/* enum bm_placement of the seeds' callers */
 	int placement_efi;		/* EFI boot services only; AUTO: as placement */
+	int placement_alt;		/* seed 002's module alternatives; AUTO: as placement */
+	/*
+	 * What free_reserved_area does while deferred pages remain: a policy,
+	 * or BM_POLICY_AS_RELEASE (-1, auto): what it did in release_policy's
+	 * era (free at once beside skip-uninit and seed 001's proposals, as
+	 * every kernel before v7.1; the same policy otherwise).
+	 */
+	int free_reserved_area_policy;
+	/* The kernel whose era profile was applied (sim/era.c), "" for none;
+	 * the core does not read it. */
+	char kernel[24];
 	/* The kernel image, for the "Memory:" line (bytes). */
 	uint64_t kernel_code, kernel_rwdata, kernel_rodata, kernel_init, kernel_bss;
 	/* x86 mem_init's preallocate_vmalloc_pages: page-table pages taken from
