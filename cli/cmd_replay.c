@@ -19,6 +19,7 @@ static const char *verdict_name(enum bm_oracle_verdict v)
 	case BM_ORACLE_TOLERATED: return "tolerated";
 	case BM_ORACLE_MISMATCH: return "mismatch";
 	case BM_ORACLE_INFO: return "info";
+	case BM_ORACLE_UNPREDICTABLE: return "unpredictable";
 	}
 	return "?";
 }
@@ -86,6 +87,7 @@ static void json_table(struct json *j, const struct bm_oracle_table *t)
 	json_uint(j, "tolerated", t->n_tolerated);
 	json_uint(j, "mismatch", t->n_mismatch);
 	json_uint(j, "info", t->n_info);
+	json_uint(j, "unpredictable", t->n_unpredictable);
 	json_end_object(j);
 }
 

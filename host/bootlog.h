@@ -409,6 +409,34 @@ enum bm_input_format {
 	BM_FMT_DTB,
 };
 
+/*
+ * Early allocations a full dmesg states with their sizes
+ * (host/parse_early.c; the x86 model uses them, docs/X86-MODEL.md).
+ */
+struct bm_hash_table {
+	char name[40];			/* "Dentry cache", "Inode-cache", ... */
+	uint64_t entries, bytes;
+	bool vmalloc;			/* ", vmalloc" (not from memblock) */
+	unsigned line;
+};
+
+struct bm_early {
+	unsigned nr_cpu_ids, nr_node_ids;	/* "setup_percpu: NR_CPUS:.." */
+	unsigned cpu_line;			/* 0: no setup_percpu line */
+	uint64_t pcpu_static, pcpu_reserved, pcpu_dyn, pcpu_unit; /* s r d u */
+	unsigned pcpu_line;			/* 0: no sizes on the percpu line */
+	struct bm_hash_table *hashes;		/* every "hash table entries" line */
+	size_t n_hashes;
+	struct bm_range crash[2];		/* crashkernel (high/normal, low) */
+	size_t n_crash;
+	uint64_t swiotlb_bytes;			/* "software IO TLB .. (NMB)" */
+	unsigned swiotlb_line;
+	unsigned swiotlb_areas;			/* "software IO TLB: area num N." */
+	struct bm_range *acpi_tables;		/* "ACPI: Reserving X table memory" */
+	size_t n_acpi_tables;
+	unsigned uefi_line;			/* "efi: EFI v2.70 by ..." (0: none) */
+};
+
 struct bm_bootlog_priv;
 
 struct bm_bootlog {
@@ -510,6 +538,8 @@ struct bm_bootlog {
 	size_t n_dt_reserved;
 	struct bm_dt_region *dt_memreserve;	/* /memreserve/ entries */
 	size_t n_dt_memreserve;
+
+	struct bm_early early;
 
 	struct bm_bootlog_priv *priv;
 };

@@ -124,7 +124,10 @@ static void kernel_image(const struct bm_bootlog *log, struct bm_kernel_image *k
 		phys_addr_t p;
 
 		k->text_start = DEF_PHYSICAL_START;
-		k->text_end = k->text_start + code_b;
+		/* "kernel code" is (_etext - _stext) >> 10, truncated, and _etext
+		 * is not page aligned (vmlinux.lds: ". = ALIGN(PAGE_SIZE)" comes
+		 * after it): the smallest size the line allows is one byte more. */
+		k->text_end = k->text_start + code_b + 1;
 		k->rodata_start = BM_ALIGN_UP(k->text_end, SZ_2M);
 		k->rodata_end = k->rodata_start + ro_b;
 		k->data_start = BM_ALIGN_UP(k->rodata_end, SZ_2M);

@@ -16,6 +16,7 @@
  *    (x86_reserve.c).
  * Each assumption is in docs/REPLAY.md.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,16 @@
 #define REAL_MODE_PAGES		7
 /* roundup(sizeof(pg_data_t), PAGE_SIZE) of that kernel (NODE_DATA lines). */
 #define PGDAT_BYTES		((phys_addr_t)0x2b000)
+
+/* Is the "Linux version" string @v at least @maj.@min (unparsable: yes)? */
+static bool version_at_least(const char *v, int maj, int min)
+{
+	int a = 0, b = 0;
+
+	if (sscanf(v, "%d.%d", &a, &b) != 2)
+		return true;
+	return a > maj || (a == maj && b >= min);
+}
 
 static bool is_ram(uint32_t t)
 {
@@ -478,7 +489,9 @@ int x86_input_from_log(const struct bm_bootlog *log, const struct bm_kernel_imag
 	for (unsigned i = 0; i < x->n_blk; i++)
 		nodes |= 1ull << (x->blk[i].nid & 63);
 	x->hashdist = __builtin_popcountll(nodes) > 1;
-	x->nr_cpus = 2;
+	/* nr_cpu_ids of "setup_percpu:" (possible CPUs: every one gets a
+	 * percpu unit), else the 2 CPUs of the QEMU logs. */
+	x->nr_cpus = log->early.cpu_line ? (int)log->early.nr_cpu_ids : 2;
 	x->cmdline_len = cl && cl->text ? strlen(cl->text) : 0;
 	x->movable_node = cl && cl->movable_node;
 	x->real_mode_pages = REAL_MODE_PAGES;
@@ -548,6 +561,27 @@ static void init_mem_mapping(struct bm_machine *m, struct desc_ctx *c)
 	}
 }
 
+/*
+ * Reservations the log states with their place: every ACPI table
+ * (acpi_reserve_initial_tables, 5.14+, "ACPI: Reserving FACP table memory
+ * at [mem ..]") and the crash kernel (reserve_crashkernel, after
+ * initmem_init, "Reserving 512MB of memory at 1040MB for crashkernel" or
+ * from 6.2 "crashkernel reserved: 0x.. - 0x.."). Both are memblock_reserve
+ * of that range.
+ */
+static void x86_log_reservations(struct bm_machine *m, struct desc_ctx *c)
+{
+	const struct bm_early *ef = &c->log->early;
+
+	m->caller = "acpi_reserve_initial_tables";
+	for (size_t i = 0; i < ef->n_acpi_tables; i++)
+		bm_memblock_reserve(m, ef->acpi_tables[i].start,
+				    ef->acpi_tables[i].end - ef->acpi_tables[i].start + 1);
+	m->caller = "reserve_crashkernel";
+	for (size_t i = 0; i < ef->n_crash; i++)
+		bm_memblock_reserve(m, ef->crash[i].start, ef->crash[i].end - ef->crash[i].start + 1);
+}
+
 /**
  * bm_x86_setup_arch - setup_arch of a description made from a firmware map
  * @m: machine in setup_arch
@@ -585,8 +619,12 @@ int bm_x86_setup_arch(struct bm_machine *m, void *arg)
 	got = bm_memblock_phys_alloc_range(m, x->real_mode_pages * BM_PAGE_SIZE, BM_PAGE_SIZE, 0, SZ_1M);
 	x86_record_alloc(m, c, "memblock_phys_alloc_range", "reserve_real_mode",
 			 x->real_mode_pages * BM_PAGE_SIZE, BM_PAGE_SIZE, BM_NUMA_NO_NODE, 0, SZ_1M, got);
+	/* The whole first 1M from 5.13 ("x86/setup: Always reserve the first
+	 * 1M of RAM"); before, trim_low_memory_range's first 64K (reserved
+	 * above with the BIOS region and the trampoline) is all. */
 	m->caller = "setup_arch";
-	bm_memblock_reserve(m, 0, SZ_1M);
+	if (!c->log->version || version_at_least(c->log->version, 5, 13))
+		bm_memblock_reserve(m, 0, SZ_1M);
 	init_mem_mapping(m, c);
 	bm_memblock_set_current_limit(m, x->ram_end);
 	x86_apply_numa(m, c, 0);
@@ -607,6 +645,7 @@ int bm_x86_setup_arch(struct bm_machine *m, void *arg)
 				 BM_SMP_CACHE_BYTES, nid, 0, 0, got);
 		m->mm.nodes[nid].pgdat_phys = got;
 	}
+	x86_log_reservations(m, c);
 	m->caller = "sparse_init";
 	ret = bm_sparse_init(m);
 	if (ret) {
