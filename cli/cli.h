@@ -45,6 +45,8 @@ enum {
 struct cli_opts {
 	const char *cmd;		/* "boot", "compare", ... for messages */
 	bool json, help;
+	bool diff;			/* replay --diff: unified diff of the lines */
+	bool host_timings;		/* --host-timings: wall-clock ms in the log */
 	int policy;			/* -1: not given */
 	int deferred;			/* -1: not given, else 0/1 */
 	unsigned threads;		/* 0: not given */
@@ -65,6 +67,10 @@ struct cli_opts {
 	const char *svg;
 };
 
+/* diff.c: 0 identical, 1 different (diff printed), -1 no memory / too long */
+int cli_unified_diff(FILE *out, const char *name_a, char *const *a, size_t na,
+		     const char *name_b, char *const *b, size_t nb);
+
 /* options.c */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Parse argv[1..] of a subcommand. Return 0, or CLI_EXIT_USAGE after printing why. */
@@ -82,6 +88,8 @@ struct cli_machine {
 	struct bm_config cfg;		/* everything applied, command line last */
 	struct bm_scenario *scn;	/* NULL unless a scenario was given */
 	struct bm_bootlog *log;		/* NULL unless the machine is a plain log */
+	char *stdin_text;		/* the text read from "-", else NULL */
+	size_t stdin_len;
 };
 /*
  * Load the inputs into @cm with @base as the configuration before the

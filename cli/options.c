@@ -181,6 +181,10 @@ int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o)
 			o->help = true;
 		} else if (!strcmp(a, "--json")) {
 			o->json = true;
+		} else if (!strcmp(a, "--diff") && o->cmd && !strcmp(o->cmd, "replay")) {
+			o->diff = true;
+		} else if ((accept & CLI_OPT_MACHINE) && !strcmp(a, "--host-timings")) {
+			o->host_timings = true;
 		} else if ((accept & (CLI_OPT_MACHINE | CLI_OPT_FUZZ)) && is_opt(a, "--policy")) {
 			if (!(v = take_value(o, a, "--policy", argc, argv, &i)))
 				return CLI_EXIT_USAGE;
@@ -264,6 +268,8 @@ int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o)
 		if (ret)
 			return ret;
 	}
+	/* Simulated time unless asked: output must diff the same every run. */
+	bm_sim_set_host_timings(o->host_timings);
 	return 0;
 }
 
@@ -317,6 +323,8 @@ void cli_help_machine_options(FILE *f)
 	      "                     unreserve, unreserve-flag, discard, warn\n"
 	      "  --deferred on|off  CONFIG_DEFERRED_STRUCT_PAGE_INIT\n"
 	      "  --threads N        host threads for deferred struct page init\n"
+	      "  --host-timings     print host wall-clock times (\"deferred pages initialised\n"
+	      "                     in Nms\"); default: simulated time, 0ms, the same every run\n"
 	      "  --placement P      where the seeds' callers release memory: historical\n"
 	      "                     (before SMP), fixed (arch_initcall), initmem, auto\n"
 	      "  --config KEY=VALUE any configuration key (repeatable):\n", f);

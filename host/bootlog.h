@@ -551,6 +551,9 @@ int bm_bootlog_parse_file(const char *path, struct bm_bootlog *log, struct bm_pa
 int bm_bootlog_parse_buf(const char *name, const char *buf, size_t len,
 			 struct bm_bootlog *log, struct bm_parse_error *err);
 void bm_bootlog_free(struct bm_bootlog *log);
+/* The log's early-memory kernel messages bootmm prints too, prefixes
+ * stripped (host/memory_lines.c; "bootmm replay --diff"). */
+char **bm_memory_messages(const char *buf, size_t len, size_t *nlines);
 
 /* Format-specific entry points: they accept only their own format and
  * fail ("no ... found") on anything else. */

@@ -311,10 +311,33 @@ static void model_row(struct bm_oracle_table *t, const char *item, int64_t k, in
 		    (long long)bound);
 }
 
+/*
+ * A line the x86 model needs to predict Memory: reserved that this log
+ * lacks (a capture that starts late or was filtered), or NULL. The
+ * model's defaults (the Debian 6.1 build's) would stand in for it, which
+ * is a guess, not a prediction.
+ */
+static const char *model_input_missing(const struct bm_bootlog *k)
+{
+	const struct bm_freeing *initrd = NULL;
+
+	for (size_t i = 0; i < k->n_freeing; i++)
+		if (k->freeing[i].what && !strcmp(k->freeing[i].what, "initrd"))
+			initrd = &k->freeing[i];
+	if (initrd && !k->has_ramdisk)
+		return "no RAMDISK line: initrd size unknown";
+	if (!k->early.cpu_line)
+		return "no \"setup_percpu: .. nr_cpu_ids:N\" line: number of percpu units unknown";
+	if (!k->early.pcpu_line)
+		return "no \"percpu: Embedded N pages/cpu sS rR dD uU\" line: percpu size unknown";
+	return NULL;
+}
+
 static void memory_line(struct bm_oracle_table *t, const struct bm_bootlog *k,
 			const struct bm_bootlog *b, const struct bm_replay_stats *rs)
 {
 	const struct bm_memory_line *km = &k->memory, *bm = &b->memory;
+	const char *missing;
 	char ks[48], bs[48];
 	int64_t diff;
 
@@ -327,6 +350,15 @@ static void memory_line(struct bm_oracle_table *t, const struct bm_bootlog *k,
 		return;
 	}
 	add_num(t, "Memory: total (present)", km->total_kb, bm->total_kb, "K");
+	if (rs && !rs->replayed && (missing = model_input_missing(k)) != NULL) {
+		snprintf(ks, sizeof(ks), "%lldK", (long long)km->reserved_kb);
+		snprintf(bs, sizeof(bs), "%lldK", (long long)bm->reserved_kb);
+		add(t, BM_ORACLE_UNPREDICTABLE, "Memory: reserved", ks, bs, "%s", missing);
+		snprintf(ks, sizeof(ks), "%lluK", (unsigned long long)km->available_kb);
+		snprintf(bs, sizeof(bs), "%lluK", (unsigned long long)bm->available_kb);
+		add(t, BM_ORACLE_UNPREDICTABLE, "Memory: available", ks, bs, "%s", missing);
+		return;
+	}
 	if (rs && !rs->replayed) {
 		bool no_map = k->early.uefi_line && !k->efi;
 

@@ -208,6 +208,21 @@ int x86_firmware_e820(const struct bm_bootlog *log, struct xr_list *out)
 		}
 		return e820_sanitize(out);
 	}
+	/* /sys/firmware/memmap is the firmware's e820 as the kernel got it
+	 * (firmware_map_add_early); /proc/iomem's firmware entries are the
+	 * kernel's final e820 table (e820__reserve_resources). */
+	if (log->n_fwmemmap || log->n_iomem) {
+		struct bm_e820_table t = { 0 };
+		int rc = log->n_fwmemmap ? bm_fwmemmap_to_e820(log, true, &t) :
+			 bm_iomem_to_e820(log, true, &t);
+
+		if (!rc && t.n) {
+			rc = from_table(&t, out);
+			free(t.entries);
+			return rc;
+		}
+		free(t.entries);
+	}
 	if (log->n_dumps) {
 		const struct bm_mb_dump *d = &log->dumps[0];
 
