@@ -576,6 +576,19 @@ static void init_mem_mapping(struct bm_machine *m, struct desc_ctx *c)
 	}
 }
 
+/* roundup(sizeof(pg_data_t), PAGE_SIZE): the size of the log's
+ * "NODE_DATA(nid) allocated [mem ..]" range, else the Debian 6.1 build's. */
+static phys_addr_t pgdat_bytes(const struct bm_bootlog *log, int nid)
+{
+	for (size_t i = 0; i < log->n_node_data; i++) {
+		const struct bm_node_range *r = &log->node_data[i];
+
+		if (r->node == nid && r->end > r->start && r->end - r->start < SZ_1M)
+			return BM_ALIGN_UP(r->end - r->start + 1, BM_PAGE_SIZE);
+	}
+	return PGDAT_BYTES;
+}
+
 /*
  * Reservations the log states with their place: every ACPI table
  * (acpi_reserve_initial_tables, 5.14+, "ACPI: Reserving FACP table memory
@@ -652,11 +665,13 @@ int bm_x86_setup_arch(struct bm_machine *m, void *arg)
 		done |= 1ull << nid;
 	}
 	for (int nid = 0; nid < BM_MAX_NUMNODES; nid++) {
+		phys_addr_t size = pgdat_bytes(c->log, nid);
+
 		if (!(done & (1ull << nid)))
 			continue;
 		m->caller = "alloc_node_data";
-		got = bm_memblock_phys_alloc_try_nid(m, PGDAT_BYTES, BM_SMP_CACHE_BYTES, nid);
-		x86_record_alloc(m, c, "memblock_phys_alloc_try_nid", "alloc_node_data", PGDAT_BYTES,
+		got = bm_memblock_phys_alloc_try_nid(m, size, BM_SMP_CACHE_BYTES, nid);
+		x86_record_alloc(m, c, "memblock_phys_alloc_try_nid", "alloc_node_data", size,
 				 BM_SMP_CACHE_BYTES, nid, 0, 0, got);
 		m->mm.nodes[nid].pgdat_phys = got;
 	}
