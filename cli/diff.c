@@ -90,11 +90,12 @@ int cli_unified_diff(FILE *out, const char *name_a, char *const *a, size_t na,
 	while (i < na || j < nb) {
 		if (i < na && j < nb && !strcmp(a[i], b[j])) {
 			ops[n++] = (struct op){ ' ', i++, j++ };
-		} else if (j < nb && (i == na || len[i * (nb + 1) + j + 1] >= len[(i + 1) * (nb + 1) + j])) {
-			ops[n++] = (struct op){ '+', i, j++ };
+		} else if (i < na && (j == nb || len[(i + 1) * (nb + 1) + j] >= len[i * (nb + 1) + j + 1])) {
+			/* removals first, as diff -u prints them */
+			ops[n++] = (struct op){ '-', i++, j };
 			differ = true;
 		} else {
-			ops[n++] = (struct op){ '-', i++, j };
+			ops[n++] = (struct op){ '+', i, j++ };
 			differ = true;
 		}
 	}

@@ -46,6 +46,26 @@ static bool wanted(const char *m, size_t n)
 	return block_entry(m, n);
 }
 
+/*
+ * "node 0 deferred pages initialised in 29ms": the time is the host's
+ * (the kernel's boot, or bootmm's simulated 0ms), not a memory fact; shown
+ * as "*ms" so that it never makes a difference.
+ */
+static void mask_time(char *s)
+{
+	char *in = strstr(s, " initialised in "), *d, *e;
+
+	if (!in || strncmp(s, "node ", 5))
+		return;
+	d = in + 16;
+	for (e = d; *e >= '0' && *e <= '9'; e++)
+		;
+	if (e == d || strcmp(e, "ms"))
+		return;
+	*d = '*';
+	memmove(d + 1, e, strlen(e) + 1);
+}
+
 /**
  * bm_memory_messages - the early-memory kernel messages of a log
  * @buf: the log's text (dmesg, journalctl -k, syslog, serial console)
@@ -54,8 +74,8 @@ static bool wanted(const char *m, size_t n)
  *
  * Keeps Zone ranges, Movable zone start, Early memory node ranges and
  * their entries, Initmem setup, "On node N, zone Z: .. unavailable
- * ranges", Memory:, "node N deferred pages initialised" and Freeing lines,
- * trailing blanks removed.
+ * ranges", Memory:, "node N deferred pages initialised in *ms" (the time
+ * masked) and Freeing lines, trailing blanks removed.
  *
  * Return: a malloc'ed array of malloc'ed strings (free each and the
  * array), NULL when out of memory (*nlines 0). Context: any.
@@ -98,7 +118,8 @@ char **bm_memory_messages(const char *buf, size_t len, size_t *nlines)
 		if (!v[n])
 			goto oom;
 		memcpy(v[n], msg, ml);
-		v[n++][ml] = '\0';
+		v[n][ml] = '\0';
+		mask_time(v[n++]);
 	}
 	free(tmp);
 	*nlines = n;

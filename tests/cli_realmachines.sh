@@ -131,4 +131,12 @@ cp "$T/out" "$T/d1"
 tail -n +2 "$T/out" | cmp -s - <(tail -n +2 "$T/d1") && ok "--diff from stdin: same hunks" ||
 	ko "--diff from stdin differs"
 run "--diff of a log that agrees" 0 "$BM" replay --diff "$D/A932ADA5C7.txt"
+# A traced boot bootmm reproduces line for line: no difference, nothing
+# printed (diff -u), the host's deferred-init time masked on both sides.
+run "--diff of a traced boot" 0 "$BM" replay --diff "$SRC/tests/data/logs/efi-512M-trace.log"
+[ -s "$T/out" ] && ko "--diff of a traced boot printed: $(head -3 "$T/out")" ||
+	ok "--diff of a traced boot: identical lines"
+run "--diff with deferred init" 0 "$BM" replay --diff "$D/58F8D5849A.txt"
+has "--diff: deferred time masked, so not a difference" "^ node 0 deferred pages initialised in \*ms$"
+has "--diff: removal before addition" "^-Memory: 3493672K"
 finish
