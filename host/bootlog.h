@@ -435,6 +435,7 @@ struct bm_early {
 	struct bm_range *acpi_tables;		/* "ACPI: Reserving X table memory" */
 	size_t n_acpi_tables;
 	unsigned uefi_line;			/* "efi: EFI v2.70 by ..." (0: none) */
+	unsigned slub_line;			/* "SLUB: HWalign=.." (kmem_cache_init) */
 };
 
 struct bm_bootlog_priv;

@@ -238,6 +238,13 @@ int bm_early_line(struct bm_parser *p, const char *m, size_t n)
 			p->log->early.uefi_line = p->line;
 		return 0;
 	}
+	if (bm_starts(m, n, "SLUB: HWalign=")) {
+		/* kmem_cache_init, right after mem_init in mm_init /
+		 * mm_core_init: memblock's early life is over */
+		if (!p->log->early.slub_line)
+			p->log->early.slub_line = p->line;
+		return 0;
+	}
 	if (bm_starts(m, n, "setup_percpu: "))
 		rc = cpu_ids(p, m, e);
 	else if (bm_starts(m, n, "percpu: Embedded ") || bm_starts(m, n, "PERCPU: Embedded "))

@@ -316,21 +316,26 @@ static int x86_kernel_version(const struct bm_bootlog *log)
 
 /*
  * The hash tables alloc_large_system_hash took from memblock (HASH_EARLY,
- * not hashdist): every one the kernel printed before its Memory: line
- * without ", vmalloc" (vfs_caches_init_early, and before 4.15
- * pidhash_init, run before mm_init; the later ones use the buddy allocator
- * or vmalloc). Returns false when the log printed no hash table at all:
- * the sizes are then the model's formula's.
+ * not hashdist): every one the kernel printed, without ", vmalloc", before
+ * mm_init / mm_core_init handed memory to the buddy allocator
+ * (vfs_caches_init_early, and before 4.15 pidhash_init; the later ones,
+ * vfs_caches_init's and the network's, use the buddy allocator or
+ * vmalloc). The end of that stretch is the "SLUB: HWalign=" line
+ * (kmem_cache_init, right after mem_init), else the Memory: line: from
+ * 6.11 Memory: is printed after deferred init, later hash tables before
+ * it. Returns false when the log printed no hash table at all: the sizes
+ * are then the model's formula's.
  */
 static bool hashes_from_log(struct bm_machine *m, struct desc_ctx *c)
 {
 	const struct bm_bootlog *log = c->log;
 	const struct bm_early *ef = &log->early;
+	unsigned end = ef->slub_line ? ef->slub_line : log->memory.line;
 
-	if (!ef->n_hashes || !log->memory.present)
+	if (!ef->n_hashes || !end)
 		return false;
 	for (size_t i = 0; i < ef->n_hashes; i++)
-		if (ef->hashes[i].line < log->memory.line && !ef->hashes[i].vmalloc)
+		if (ef->hashes[i].line < end && !ef->hashes[i].vmalloc)
 			alloc(m, c, "alloc_large_system_hash", ef->hashes[i].bytes,
 			      BM_SMP_CACHE_BYTES, BM_NUMA_NO_NODE, 0, 0);
 	return true;

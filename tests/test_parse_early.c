@@ -31,6 +31,7 @@ static void test_lines(void)
 		"[    0.070001] percpu: Embedded 46 pages/cpu @        (ptrval) s151552 r8192 d28672 u524288\n"
 		"[    0.080000] Dentry cache hash table entries: 1048576 (order: 11, 8388608 bytes, linear)\n"
 		"[    0.080001] Inode-cache hash table entries: 524288 (order: 10, 4194304 bytes)\n"
+		"[    0.085000] SLUB: HWalign=64, Order=0-3, MinObjects=0, CPUs=40, Nodes=2\n"
 		"[    0.090000] Memory: 1K/2K available (1K kernel code, 1K rwdata, 1K rodata, 1K init, 1K bss, 1K reserved, 0K cma-reserved)\n"
 		"[    0.100000] Mount-cache hash table entries: 131072 (order: 8, 1048576 bytes, vmalloc)\n"
 		"[    0.100001] VFS: Dquot-cache hash table entries: 512 (order 0, 4096 bytes)\n"
@@ -46,6 +47,7 @@ static void test_lines(void)
 		return;
 	}
 	CHECK_EQ(e->uefi_line, 2);
+	CHECK_EQ(e->slub_line, 10);
 	CHECK_EQ(e->n_crash, 2);
 	CHECK_EQ(e->crash[0].start, 1040ull << 20);
 	CHECK_EQ(e->crash[0].end, ((1040ull + 512) << 20) - 1);
@@ -188,6 +190,19 @@ static void test_model_rules(void)
 	t = edit(text, NULL, "nr_cpumask_bits:2 nr_cpu_ids:2", "nr_cpumask_bits:4 nr_cpu_ids:4");
 	kb = t ? reserved_of(t, strlen(t)) : -1;
 	CHECK_EQ(kb - base, 2 * 54 * 4);
+	free(t);
+	/* a hash table printed after kmem_cache_init's "SLUB:" line is not
+	 * memblock's (6.11+ print Memory: after such tables) */
+	t = edit(text, NULL, "SLUB: HWalign", "SLUB: HWalign=64\nInode-cache hash table entries: "
+		 "524288 (order: 10, 4194304 bytes, linear)\nXSLUB: HWalign");
+	kb = t ? reserved_of(t, strlen(t)) : -1;
+	CHECK_EQ(kb - base, 0);
+	free(t);
+	/* one printed before it (and before Memory:) is: 64K more */
+	t = edit(text, NULL, "Memory: 3528164K", "Dentry cache hash table entries: 1 (order: 0, "
+		 "65536 bytes, linear)\nMemory: 3528164K");
+	kb = t ? reserved_of(t, strlen(t)) : -1;
+	CHECK_EQ(kb - base, 64);
 	free(t);
 	/* a hash table printed with ", vmalloc" is not memblock's */
 	t = edit(text, NULL, "(order: 11, 8388608 bytes, linear)", "(order: 11, 8388608 bytes, vmalloc)");
