@@ -104,6 +104,60 @@ static int load_log(const struct cli_opts *o, const char *name, const char *buf,
 	return 0;
 }
 
+/* Upper bound on what "-" reads: far above any boot log, and it keeps a
+ * stream that never ends (a pipe from "yes") from exhausting memory. */
+#define STDIN_MAX	((size_t)256 << 20)
+
+/* "-": the log on standard input (sudo dmesg | bootmm replay -). */
+static int load_stdin(const struct cli_opts *o, const struct bm_config *base,
+		      struct cli_machine *cm)
+{
+	size_t len = 0, cap = 1 << 16;
+	char *buf = malloc(cap);
+	int ret;
+
+	if (!buf) {
+		cli_error(o->cmd, "out of memory");
+		return CLI_EXIT_USAGE;
+	}
+	for (;;) {
+		size_t n;
+
+		if (len == cap) {
+			char *nb = cap < STDIN_MAX ? realloc(buf, cap * 2) : NULL;
+
+			if (!nb) {
+				free(buf);
+				cli_error(o->cmd, "standard input: %s", cap < STDIN_MAX ?
+					  "out of memory" : "more than 256 MiB, not a boot log");
+				return CLI_EXIT_USAGE;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = fread(buf + len, 1, cap - len, stdin);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(stdin)) {
+		free(buf);
+		cli_error(o->cmd, "standard input: read error");
+		return CLI_EXIT_USAGE;
+	}
+	if (!len) {
+		free(buf);
+		cli_error(o->cmd, "standard input is empty: pipe a boot log in "
+			  "(sudo dmesg | bootmm %s -)", o->cmd);
+		return CLI_EXIT_USAGE;
+	}
+	ret = load_log(o, "(stdin)", buf, len, base, cm);
+	/* kept: replay --diff reads the kernel's lines again */
+	cm->stdin_text = buf;
+	cm->stdin_len = len;
+	return ret;
+}
+
 /**
  * cli_load - the machine the command's inputs describe
  * @o: parsed options (inputs and configuration options)
@@ -142,6 +196,8 @@ int cli_load(const struct cli_opts *o, const struct bm_config *base, struct cli_
 	with_kernel(o, base, &scratch);
 	if (scn)
 		ret = load_scenario(o, scn, log, &scratch, cm);
+	else if (!strcmp(log, "-"))
+		ret = load_stdin(o, &scratch, cm);
 	else
 		ret = load_log(o, log, NULL, 0, &scratch, cm);
 	if (ret)
@@ -190,5 +246,6 @@ void cli_machine_free(struct cli_machine *cm)
 		bm_bootlog_free(cm->log);
 		free(cm->log);
 	}
+	free(cm->stdin_text);
 	memset(cm, 0, sizeof(*cm));
 }

@@ -73,6 +73,8 @@ void bm_bootlog_free(struct bm_bootlog *log)
 	free(log->dt_memory);
 	free(log->dt_reserved);
 	free(log->dt_memreserve);
+	free(log->early.hashes);
+	free(log->early.acpi_tables);
 	bm_bootlog_priv_free(log->priv);
 	memset(log, 0, sizeof(*log));
 }
@@ -202,7 +204,7 @@ static int dispatch(struct bm_parser *p, const char *m, size_t n)
 	int (*const handlers[])(struct bm_parser *, const char *, size_t) = {
 		bm_procfs_line,		/* first: its implicit modes own their lines */
 		bm_e820_line, bm_efi_line, bm_trace_line, bm_numa_line,
-		bm_kmsg_line, bm_iomem_line, bm_fwmemmap_line,
+		bm_early_line, bm_kmsg_line, bm_iomem_line, bm_fwmemmap_line,
 	};
 	size_t i;
 

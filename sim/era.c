@@ -161,10 +161,11 @@ bool bm_era_efi_fixed(const struct bm_era *e)
 	return ge(e, 7, 0);
 }
 
-/* init_unavailable_range()'s pr_info (v5.12): older kernels print no such line. */
+/* init_unavailable_range()'s pr_info (v5.11; 5.10 stable has it too, which a
+ * log shows by printing it): older kernels print no such line. */
 bool bm_era_prints_unavailable(const struct bm_era *e)
 {
-	return ge(e, 5, 12);
+	return ge(e, 5, 11);
 }
 
 /* The release story only: entry points and where the seeds' callers run. */
