@@ -31,6 +31,15 @@ static bool ge(const struct bm_era *e, int major, int minor)
 	return bm_era_cmp(e, major, minor, 0) >= 0;
 }
 
+bool bm_era_log_at_least(const struct bm_bootlog *log, int major, int minor, bool unknown)
+{
+	struct bm_era e;
+
+	if (bm_era_from_log(log, &e) == BM_ERA_NONE)
+		return unknown;
+	return ge(&e, major, minor);
+}
+
 static bool branch(const struct bm_era *e, int major, int minor)
 {
 	return e->major == major && e->minor == minor && !e->rc;

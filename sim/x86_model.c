@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "sim/desc_int.h"
+#include "sim/era.h"
 
 #define E820_RAM		1
 #define E820_RESERVED		2
@@ -36,16 +37,6 @@
 #define REAL_MODE_PAGES		7
 /* roundup(sizeof(pg_data_t), PAGE_SIZE) of that kernel (NODE_DATA lines). */
 #define PGDAT_BYTES		((phys_addr_t)0x2b000)
-
-/* Is the "Linux version" string @v at least @maj.@min (unparsable: yes)? */
-static bool version_at_least(const char *v, int maj, int min)
-{
-	int a = 0, b = 0;
-
-	if (sscanf(v, "%d.%d", &a, &b) != 2)
-		return true;
-	return a > maj || (a == maj && b >= min);
-}
 
 static bool is_ram(uint32_t t)
 {
@@ -651,7 +642,7 @@ int bm_x86_setup_arch(struct bm_machine *m, void *arg)
 	 * 1M of RAM"); before, trim_low_memory_range's first 64K (reserved
 	 * above with the BIOS region and the trampoline) is all. */
 	m->caller = "setup_arch";
-	if (!c->log->version || version_at_least(c->log->version, 5, 13))
+	if (bm_era_log_at_least(c->log, 5, 13, true))
 		bm_memblock_reserve(m, 0, SZ_1M);
 	init_mem_mapping(m, c);
 	bm_memblock_set_current_limit(m, x->ram_end);

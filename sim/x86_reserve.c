@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sim/desc_int.h"
+#include "sim/era.h"
 
 /* percpu of the Debian 6.1 kernel: "percpu: Embedded 61 pages/cpu s212992
  * r8192 d28672". */
@@ -302,19 +303,6 @@ static uint64_t hash_bytes(uint64_t kpages, unsigned scale)
 }
 
 /*
- * The logged kernel's version as major * 100 + minor (0 if unknown). Kept
- * in this one function so the era profiles (sim/era.c) can replace it.
- */
-static int x86_kernel_version(const struct bm_bootlog *log)
-{
-	int a = 0, b = 0;
-
-	if (!log->version || sscanf(log->version, "%d.%d", &a, &b) != 2 || a < 2 || b < 0)
-		return 0;
-	return a * 100 + b;
-}
-
-/*
  * The hash tables alloc_large_system_hash took from memblock (HASH_EARLY,
  * not hashdist): every one the kernel printed, without ", vmalloc", before
  * mm_init / mm_core_init handed memory to the buddy allocator
@@ -351,13 +339,12 @@ static bool hashes_from_log(struct bm_machine *m, struct desc_ctx *c)
 static void swiotlb(struct bm_machine *m, struct desc_ctx *c)
 {
 	const struct bm_early *ef = &c->log->early;
-	const int ver = x86_kernel_version(c->log);
 	uint64_t bytes = ef->swiotlb_line ? ef->swiotlb_bytes : IO_TLB_DEFAULT;
 	uint64_t nslabs = bytes >> IO_TLB_SHIFT;
 
 	alloc(m, c, "swiotlb_init_remap", bytes, BM_PAGE_SIZE, BM_NUMA_NO_NODE, 0,
 	      BM_ARCH_LOW_ADDRESS_LIMIT);
-	if (ver && ver < 512) {
+	if (!bm_era_log_at_least(c->log, 5, 12, true)) {
 		alloc(m, c, "swiotlb_init_with_tbl", BM_ALIGN_UP(nslabs * 4, BM_PAGE_SIZE),
 		      BM_PAGE_SIZE, BM_NUMA_NO_NODE, 0, 0);
 		alloc(m, c, "swiotlb_init_with_tbl", BM_ALIGN_UP(nslabs * 8, BM_PAGE_SIZE),
@@ -366,7 +353,7 @@ static void swiotlb(struct bm_machine *m, struct desc_ctx *c)
 	}
 	alloc(m, c, "swiotlb_init_remap", BM_ALIGN_UP(nslabs * IO_TLB_SLOT_BYTES, BM_PAGE_SIZE),
 	      BM_PAGE_SIZE, BM_NUMA_NO_NODE, 0, 0);
-	if (!ver || ver >= 600)
+	if (bm_era_log_at_least(c->log, 6, 0, true))
 		small(m, c, "swiotlb_init_remap",
 		      roundup_pow2(ef->swiotlb_areas ? ef->swiotlb_areas : (uint64_t)c->x.nr_cpus) * 16);
 }
