@@ -158,7 +158,7 @@ static int crashkernel(struct bm_parser *p, const char *t, const char *e)
 		struct bm_sc sc;
 
 		bm_sc_init(&sc, q + 10, (size_t)(e - q - 10), "crashkernel line");
-		if (bm_sc_hex(p, &sc, 1, &a) || !bm_sc_lit(&sc, " - ") || bm_sc_hex(p, &sc, 1, &b))
+		if (bm_sc_hex(p, &sc, 1, &a) || bm_sc_expect(p, &sc, " - ") || bm_sc_hex(p, &sc, 1, &b))
 			return -1;
 		return crash_push(p, a, b);
 	}
