@@ -484,9 +484,12 @@ void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
  */
 void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 {
-	struct bm_zone *zone = free_block_zone(m, pfn, order, "__free_pages");
+	struct bm_zone *zone;
 	struct page *page;
 
+	if (!bm_buddy_usable(m, "__free_pages", pfn))
+		return;
+	zone = free_block_zone(m, pfn, order, "__free_pages");
 	if (!zone)
 		return;
 	page = pg(m, pfn);
@@ -528,6 +531,8 @@ void bm_free_reserved_page(struct bm_machine *m, bm_pfn_t pfn)
 	struct bm_zone *zone;
 	struct page *page;
 
+	if (!bm_buddy_usable(m, "free_reserved_page", pfn))
+		return;
 	if (!bm_page_initialised(m, pfn)) {
 		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "free_reserved_page",
 			     "struct page of pfn %#llx is not initialised",
@@ -750,6 +755,18 @@ bm_pfn_t bm_alloc_pages(struct bm_machine *m, int nid, unsigned int order,
 		bm_violation(m, BM_V_MISUSE, 0, 0, "__alloc_pages",
 			     "bad request: order %u zone %d migratetype %d", order,
 			     (int)highest_zone, mt);
+		return BM_NO_PFN;
+	}
+	if (!bm_buddy_usable(m, "__alloc_pages", 0))
+		return BM_NO_PFN;
+	/*
+	 * __alloc_pages_node: VM_BUG_ON(nid < 0 || nid >= MAX_NUMNODES);
+	 * NUMA_NO_NODE means the local node. A nid in range but offline (the
+	 * kernel's VM_WARN_ON) falls back to the first online node.
+	 */
+	if (nid != BM_NUMA_NO_NODE && (nid < 0 || nid >= BM_MAX_NUMNODES)) {
+		bm_violation(m, BM_V_MISUSE, 0, 0, "__alloc_pages",
+			     "bad request: node %d (MAX_NUMNODES %d)", nid, BM_MAX_NUMNODES);
 		return BM_NO_PFN;
 	}
 	if (!m->mm.nodes)

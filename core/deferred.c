@@ -223,6 +223,8 @@ void bm_page_alloc_init_late(struct bm_machine *m)
 {
 	int nid;
 
+	if (!bm_step_begin(m, BM_STEP_INIT_LATE))
+		return;
 	bm_set_phase(m, BM_PHASE_PAGE_ALLOC_INIT_LATE);
 	bm_for_each_online_node(m, nid)
 		deferred_init_node(m, nid);
@@ -232,6 +234,7 @@ void bm_page_alloc_init_late(struct bm_machine *m)
 	bm_release_settle(m, true);
 	bm_memblock_discard(m);
 	free_discarded_arrays(m);
+	bm_step_done(m, BM_STEP_INIT_LATE);
 }
 
 /**

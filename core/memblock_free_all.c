@@ -39,17 +39,28 @@ static void init_reserved_page(struct bm_machine *m, bm_pfn_t pfn, int nid)
  * @end: one past the last byte (rounded out to whole pages)
  * @nid: node of the range, or BM_NUMA_NO_NODE to look it up per pfn
  *
+ * Only pfns with a memory map are visited, so the walk is bounded by the
+ * memory that exists, not by the range (a reservation may reach 2^64).
  * Context: mm_core_init (memmap_init_reserved_pages), and late for ranges
  * reserved after the hand-off.
  */
 void bm_reserve_bootmem_region(struct bm_machine *m, phys_addr_t start, phys_addr_t end,
 			       int nid)
 {
-	for (bm_pfn_t pfn = BM_PFN_DOWN(start); pfn < BM_PFN_UP(end); pfn++) {
+	/* PFN_UP without the wrap of end + PAGE_SIZE - 1 near 2^64. */
+	bm_pfn_t epfn = BM_MIN(BM_PFN_DOWN(end) + !!(end & (BM_PAGE_SIZE - 1)),
+			       bm_memmap_end_pfn(m));
+
+	if (end < start)
+		return;
+	for (bm_pfn_t pfn = BM_PFN_DOWN(start); pfn < epfn; pfn++) {
 		struct page *page;
 
-		if (!bm_pfn_valid(m, pfn))
+		if (!bm_pfn_valid(m, pfn)) {
+			/* A section without a memory map: skip all of it. */
+			pfn = BM_ALIGN_UP(pfn + 1, BM_PAGES_PER_SECTION) - 1;
 			continue;
+		}
 		init_reserved_page(m, pfn, nid >= 0 && nid < BM_MAX_NUMNODES ? nid :
 				   bm_pfn_nid(m, pfn));
 		page = bm_pfn_to_page(m, pfn);
@@ -125,6 +136,8 @@ void bm_memblock_free_all(struct bm_machine *m)
 	unsigned long count = 0;
 	uint64_t i;
 
+	if (!bm_step_begin(m, BM_STEP_FREE_ALL))
+		return;
 	bm_set_phase(m, BM_PHASE_MM_CORE_INIT);
 	/* Hotpluggable memory is just memory from here on (it sits in
 	 * ZONE_MOVABLE already), and the free-range walks must see it. */
@@ -142,4 +155,5 @@ void bm_memblock_free_all(struct bm_machine *m)
 	}
 	m->mm.totalram_pages += count;
 	m->mm.buddy_ready = true;
+	bm_step_done(m, BM_STEP_FREE_ALL);
 }

@@ -508,6 +508,14 @@ void bm_memblock_cap_memory_range(struct bm_machine *m, phys_addr_t base, phys_a
 	for (i = start_rgn - 1; i >= 0; i--)
 		if (!(mem->regions[i].flags & MEMBLOCK_NOMAP))
 			bm_memblock_remove_region(m, mem, (unsigned long)i);
+	/*
+	 * Isolation split regions at base and base + size; where both halves
+	 * stayed (NOMAP ones are kept outside the range) they are neighbours
+	 * with the same nid and flags again: merge them, or memblock is no
+	 * longer minimal (the kernel leaves them split; nothing there checks).
+	 */
+	if (mem->cnt)
+		bm_memblock_merge_regions(m, mem, 0, mem->cnt);
 	bm_memblock_remove_range(m, &m->memblock.mb.reserved, 0, base);
 	bm_memblock_remove_range(m, &m->memblock.mb.reserved, base + size, BM_PHYS_ADDR_MAX);
 }

@@ -357,6 +357,8 @@ int bm_sparse_init_at(struct bm_machine *m, const phys_addr_t *node_memmap)
 	bm_pfn_t max_pfn = 0;
 	int i, nid, ret = 0;
 
+	if (!bm_machine_alive(m, __func__))
+		return -BM_EINVAL;
 	if (mm->memmap_ready) {
 		bm_violation(m, BM_V_MISUSE, 0, 0, __func__, "sparse_init called twice");
 		return -BM_EINVAL;

@@ -385,6 +385,8 @@ int bm_free_area_init(struct bm_machine *m)
 {
 	int nid, ret;
 
+	if (!bm_step_begin(m, BM_STEP_FREE_AREA_INIT))
+		return -BM_EINVAL;
 	if (!m->mm.memmap_ready) {
 		ret = bm_sparse_init(m);
 		if (ret)
@@ -396,5 +398,6 @@ int bm_free_area_init(struct bm_machine *m)
 		compute_first_deferred(m, nid);
 	log_zone_ranges(m);
 	memmap_init(m);
+	bm_step_done(m, BM_STEP_FREE_AREA_INIT);
 	return 0;
 }
