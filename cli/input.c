@@ -88,6 +88,17 @@ static int load_log(const struct cli_opts *o, const char *name, const char *buf,
 	return 0;
 }
 
+/* Refuse, as bad input, a machine the host has not the memory to simulate. */
+static int check_feasible(const struct cli_opts *o, struct cli_machine *cm)
+{
+	char why[300];
+
+	if (bm_sim_feasible(&cm->desc, why, sizeof(why)))
+		return 0;
+	cli_error(o->cmd, "%s: %s", cm->source, why);
+	return CLI_EXIT_USAGE;
+}
+
 /**
  * cli_load - the machine the command's inputs describe
  * @o: parsed options (inputs and configuration options)
@@ -127,7 +138,7 @@ int cli_load(const struct cli_opts *o, const struct bm_config *base, struct cli_
 		ret = load_scenario(o, scn, log, base, cm);
 	else
 		ret = load_log(o, log, NULL, 0, base, cm);
-	if (ret)
+	if (ret || (ret = check_feasible(o, cm)))
 		return ret;
 	return cli_apply_config(o, &cm->cfg);
 }
@@ -150,7 +161,7 @@ int cli_load_buf(const struct cli_opts *o, const char *name, const char *buf, si
 
 	memset(cm, 0, sizeof(*cm));
 	ret = load_log(o, name, buf, len, base, cm);
-	if (ret)
+	if (ret || (ret = check_feasible(o, cm)))
 		return ret;
 	return cli_apply_config(o, &cm->cfg);
 }

@@ -354,6 +354,10 @@ out:
 	return bm_parser_end(p, rc);
 }
 
+/*
+ * Read all of @path into a NUL-terminated buffer; refuse files over
+ * BM_INPUT_MAX (a device or pipe never ending included) with an error.
+ */
 int bm_read_file(const char *path, char **buf, size_t *len, struct bm_parse_error *err)
 {
 	FILE *f;
@@ -373,6 +377,14 @@ int bm_read_file(const char *path, char **buf, size_t *len, struct bm_parse_erro
 		if (cap - n < 65536) {
 			char *t;
 
+			if (n > BM_INPUT_MAX) {
+				free(b);
+				fclose(f);
+				bm_set_error(err, path, 0, "input too large: more than %zu MiB "
+					     "(bootmm reads at most %zu MiB of one input)",
+					     BM_INPUT_MAX >> 20, BM_INPUT_MAX >> 20);
+				return -1;
+			}
 			cap = cap ? cap * 2 : 65536;
 			t = realloc(b, cap + 1);
 			if (!t) {

@@ -30,6 +30,13 @@
 /* Highest physical address a firmware table may describe: x86-64's 52-bit
  * physical address space. Edit records (e820 update/remove, memblock
  * remove, allocation limits) may go up to 2^64-1 as the kernel prints. */
+/*
+ * The largest input file bootmm reads (logs, dumps, blobs, scenarios). A
+ * memblock=debug log of a large machine is a few MiB; past this cap the
+ * input is refused rather than read until the host runs out of memory
+ * (/dev/zero, a wrong file).
+ */
+#define BM_INPUT_MAX		((size_t)64 << 20)
 #define BM_PHYS_LIMIT		((((phys_addr_t)1) << 52) - 1)
 
 struct bm_parse_error {

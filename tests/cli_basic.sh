@@ -1,16 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# The bootmm command's everyday use: the built-in example (under a second),
+# The bootmm command's everyday use: the built-in example,
 # --help of every command, boot/compare/replay on the shared example log and
 # the scenarios in examples/, exit statuses 0/1.
 # usage: bash tests/cli_basic.sh PATH-TO-BOOTMM SOURCE-DIR
 . "$2/tests/lib_cli.sh"
 
 
-# The built-in example: every policy, the machine, the explanation, fast.
-start=$(date +%s%N)
+# The built-in example: every policy, the machine, the explanation. (How
+# fast it runs is measured in bench/, not asserted here: a loaded machine or
+# a sanitizer build is slower and that is not a failure.)
 run "example exits 0 (safe is clean)" 0 "$BM"
-ms=$(( ($(date +%s%N) - start) / 1000000 ))
 for p in safe skip-uninit free-early unreserve unreserve-flag discard warn; do
 	has "example row $p" "^$p +[0-9]+ "
 done
@@ -21,10 +21,6 @@ has "example explains seed 001" "seed 001"
 has "example footer keep_memblock" "keep_memblock=on"
 has "skip-uninit leaks in the example" "^skip-uninit +[1-9][0-9]* "
 has "free-early reads garbage in the example" "^free-early +0 +0\.0 +[1-9]"
-if strings "$BM" | grep -q AddressSanitizer; then
-	ok "example timing skipped under ASan (${ms} ms)"
-elif [ "$ms" -lt 1000 ]; then ok "example in ${ms} ms (< 1 s)"
-else ko "example took ${ms} ms (>= 1 s)"; fi
 
 # Help and version.
 run "--version" 0 "$BM" --version
