@@ -599,10 +599,22 @@ void bm_memblock_trim_memory(struct bm_machine *m, phys_addr_t align)
 int bm_memblock_setclr_flag(struct bm_machine *m, bool reserved, phys_addr_t base,
 			    phys_addr_t size, int set, enum memblock_flags flag)
 {
+	/* Every flag enum memblock_flags defines; keep in step with it. */
+	const unsigned int known = MEMBLOCK_HOTPLUG | MEMBLOCK_MIRROR | MEMBLOCK_NOMAP |
+				   MEMBLOCK_DRIVER_MANAGED | MEMBLOCK_RSRV_NOINIT |
+				   MEMBLOCK_RSRV_KERN | MEMBLOCK_KHO_SCRATCH |
+				   MEMBLOCK_BM_RELEASE | MEMBLOCK_BM_MEMMAP_INIT;
 	struct memblock_type *type = reserved ? &m->memblock.mb.reserved :
 						&m->memblock.mb.memory;
 	int i, ret, start_rgn, end_rgn;
 
+	if (!flag || ((unsigned int)flag & ~known)) {
+		m->memblock.misuse++;
+		bm_misuse(m, base, 0, "memblock %s of flags %#x: %s: refused",
+			  set ? "mark" : "clear", (unsigned int)flag,
+			  flag ? "unknown flag bits" : "no flag");
+		return -BM_EINVAL;
+	}
 	ret = bm_memblock_isolate_range(m, type, base, size, &start_rgn, &end_rgn);
 	if (ret)
 		return ret;
