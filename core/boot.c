@@ -72,7 +72,9 @@ static void enter(struct bm_machine *m, int phase, const struct bm_action *a, un
  * @nr: number of actions
  *
  * Return: 0, or a negative error if the memory map could not be built
- * (nothing after free_area_init runs then).
+ * (nothing after free_area_init runs then); -BM_EINVAL, with a
+ * BM_V_MISUSE violation and nothing changed, if any boot step already ran
+ * (a second bm_boot) or the machine was destroyed.
  * Context: the machine must be in setup_arch; it ends in running.
  */
 int bm_boot(struct bm_machine *m, const struct bm_action *actions, unsigned int nr)

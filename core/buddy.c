@@ -727,7 +727,8 @@ static unsigned int alloc_flags_nofragment(struct bm_machine *m, const struct bm
  * bm_alloc_pages - allocate 2^@order pages (__alloc_pages, fast path)
  * @m: machine
  * @nid: preferred node; BM_NUMA_NO_NODE or an offline node means the first
- *       online node
+ *       online node; negative (other than NUMA_NO_NODE) or >= MAX_NUMNODES is
+ *       refused as misuse (the kernel's VM_BUG_ON)
  * @order: at most max_order
  * @highest_zone: highest zone type allowed (gfp_zone)
  * @mt: MIGRATE_UNMOVABLE, MIGRATE_MOVABLE or MIGRATE_RECLAIMABLE

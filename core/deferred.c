@@ -217,6 +217,8 @@ static void free_discarded_arrays(struct bm_machine *m)
  * threads each), logs "node N deferred pages initialised in Mms", completes
  * releases that waited for it, turns the deferred_pages key off, frees what
  * the discard policy held back and discards memblock (unless kept).
+ * Refused (one BM_V_MISUSE, nothing changed) before memblock_free_all, a
+ * second time, or on a destroyed machine.
  * Context: page_alloc_init_late; moves the machine to that phase.
  */
 void bm_page_alloc_init_late(struct bm_machine *m)

@@ -128,6 +128,8 @@ static void reset_managed_pages(struct bm_machine *m)
  * (memory minus reserved, NOMAP excluded) in the largest aligned orders,
  * skipping blocks at or above the node's first deferred pfn. totalram
  * counts every free page, deferred ones included, as the kernel's does.
+ * Refused (one BM_V_MISUSE, nothing changed) before free_area_init, a
+ * second time, or on a destroyed machine (core/phase.c).
  * Context: mm_core_init; moves the machine to that phase.
  */
 void bm_memblock_free_all(struct bm_machine *m)

@@ -377,7 +377,8 @@ static void log_zone_ranges(struct bm_machine *m)
  * (holes as Reserved). Logs the kernel's "Zone ranges:", "Early memory node
  * ranges", "Initmem setup node" and "pages in unavailable ranges" lines.
  *
- * Return: 0, or a negative error from sparse_init.
+ * Return: 0, a negative error from sparse_init, or -BM_EINVAL if refused
+ * (a second call, or a destroyed machine: one BM_V_MISUSE, nothing changed).
  * Context: setup_arch (x86 zone_sizes_init); moves the machine to the
  * free_area_init phase.
  */
