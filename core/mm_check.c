@@ -523,6 +523,11 @@ static void seg_at(struct ck *c, bm_pfn_t p, struct seg *sg)
 		if (BM_PFN_UP(r->base) <= p) {
 			sg->memory = true;
 			sg->nomap = (r->flags & MEMBLOCK_NOMAP) != 0;
+			/* Memory of two nodes may share a section (its memory map
+			 * has one node): memmap_init links each page to the node
+			 * of its memblock region, so that is what must match. */
+			if (r->nid >= 0 && r->nid < BM_MAX_NUMNODES)
+				sg->nid = r->nid;
 			end = BM_MIN(end, BM_PFN_DOWN(rgn_end(r)));
 		} else {
 			end = BM_MIN(end, BM_PFN_UP(r->base));

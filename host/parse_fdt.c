@@ -152,6 +152,16 @@ static int parse_fdt(struct bm_parser *p, const void *fdt, size_t len)
 	if (fdt_totalsize(fdt) > len)
 		return bm_fail(p, "truncated device tree blob: header says %u bytes, file has %zu",
 			       fdt_totalsize(fdt), len);
+	/*
+	 * The specification aligns the structure block to 4 bytes and the
+	 * memory reservation block to 8; libfdt reads both through aligned
+	 * types without checking (undefined behaviour, found by
+	 * fuzz_parse_fdt under UBSan). A blob that breaks it is corrupt.
+	 */
+	if (fdt_off_dt_struct(fdt) % 4 || fdt_off_mem_rsvmap(fdt) % 8)
+		return bm_fail(p, "corrupt device tree blob: structure block at %#x or memory "
+			       "reservation block at %#x not aligned (4 and 8 bytes)",
+			       fdt_off_dt_struct(fdt), fdt_off_mem_rsvmap(fdt));
 	/* fdt_check_full() of libfdt 1.6.1 crashes on some corrupt blobs
 	 * (found by fuzz_parse_fdt): rely on the bounds-checked accessors and
 	 * their error codes instead. */

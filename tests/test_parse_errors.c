@@ -274,6 +274,10 @@ static void test_fdt_strings_without_nul(void)
 		  "/memory@0: property device_type (6 bytes) is not a NUL-terminated string" },
 		{ "/tests/data/parse_fdt_status_nonul.dtb",
 		  "/reserved-memory/r@100000: property status (4 bytes) is not a NUL-terminated string" },
+		/* found by fuzz_parse_fdt with libfdt instrumented: libfdt reads
+		 * the blocks through aligned types (UBSan) */
+		{ "/tests/data/parse_fdt_misaligned.dtb",
+		  "structure block at 0x39 or memory reservation block at 0x61 not aligned" },
 	};
 	struct bm_bootlog log;
 	struct bm_parse_error err;
