@@ -482,17 +482,42 @@ void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
  * zero-refcount page is recorded as BM_V_MISUSE and ignored.
  * Context: takes the zone lock.
  */
+static void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+		      unsigned int order);
+
 void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 {
 	struct bm_zone *zone;
-	struct page *page;
 
 	if (!bm_buddy_usable(m, "__free_pages", pfn))
 		return;
+	/*
+	 * The deferred part of the memory map was never handed to the
+	 * allocator, so nothing there can have been allocated: a struct page
+	 * initialised early there (the pre-fix KHO scratch init) has refcount
+	 * 1 but no owner, and freeing it would put it on a free list that
+	 * deferred init then initialises over (found by fuzz_api).
+	 */
+	if (bm_pfn_deferred(m, pfn) ||
+	    (order < 32 && bm_pfn_deferred(m, pfn + ((bm_pfn_t)1 << order) - 1))) {
+		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "__free_pages",
+			     "pfn %#llx is in the deferred memory map: never allocated",
+			     (unsigned long long)pfn);
+		return;
+	}
 	zone = free_block_zone(m, pfn, order, "__free_pages");
 	if (!zone)
 		return;
-	page = pg(m, pfn);
+	put_pages(m, zone, pfn, order);
+}
+
+/* __free_pages' own checks and the put; free_reserved_page comes here too
+ * (its page may lie in the deferred part: the policies decide that). */
+static void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+		      unsigned int order)
+{
+	struct page *page = pg(m, pfn);
+
 	if (page->flags & PG_reserved) {
 		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "__free_pages",
 			     "pfn %#llx is Reserved (free_reserved_page releases those)",
@@ -554,7 +579,7 @@ void bm_free_reserved_page(struct bm_machine *m, bm_pfn_t pfn)
 	}
 	page->flags &= ~PG_reserved;
 	page->refcount = 1;
-	bm_free_pages(m, pfn, 0);
+	put_pages(m, zone, pfn, 0);
 	__atomic_fetch_add(&zone->managed_pages, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&m->mm.totalram_pages, 1, __ATOMIC_RELAXED);
 }

@@ -33,7 +33,8 @@
  * layout, zone boundaries), then one opcode byte per operation followed by
  * its operands, little-endian; a short input reads as zeros. The seeds in
  * fuzz/corpus/fuzz_api/ are such sequences (FUZZ_API_TRACE=1 prints one
- * line per operation when a file is passed to the binary).
+ * line per operation when a file is passed to the binary; FUZZ_API_FULL=1
+ * runs the full check after every operation, to find the one at fault).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,8 @@ enum fz_op {
 
 /* FUZZ_API_TRACE=1: one line per operation on stderr (to read a seed). */
 static int fz_trace = -1;
+/* FUZZ_API_FULL=1: bm_mm_check after every operation. */
+static int fz_full = -1;
 
 struct fz_in {
 	const uint8_t *p;
@@ -636,6 +639,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (fz_trace < 0)
 		fz_trace = getenv("FUZZ_API_TRACE") != NULL;
+	if (fz_full < 0)
+		fz_full = getenv("FUZZ_API_FULL") != NULL;
 	hdr0 = (unsigned)take(&in, 1);
 	hdr1 = (unsigned)take(&in, 1);
 	hdr2 = (unsigned)take(&in, 2);
@@ -676,7 +681,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		s->last_op = (int)(take(&in, 1) % OP_NR);
 		fz_op(&in, s, s->last_op);
-		fz_check(s, s->stage != stage || s->op_index % FZ_FULL_CHECK_EVERY == 0);
+		fz_check(s, fz_full || s->stage != stage || s->op_index % FZ_FULL_CHECK_EVERY == 0);
 		if (fz_trace)
 			fprintf(stderr, "op %3u: %-2d stage %d phase %-16s live %3u free %lu violations %lu\n",
 				s->op_index, s->last_op, s->stage, bm_phase_name(s->m.phase), s->nlive,

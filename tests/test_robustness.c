@@ -111,6 +111,33 @@ static void test_steps_out_of_order(void)
 	tm_destroy(&t);
 }
 
+/*
+ * Found by fuzz_api: the deferred part of the memory map was never handed
+ * to the allocator, so a free there has no owner and is refused.
+ */
+static void test_free_in_deferred_part(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = setup(&t);
+	bm_pfn_t pfn;
+	unsigned long n, free_pages;
+
+	CHECK_EQ(bm_free_area_init(m), 0);
+	bm_memblock_free_all(m);
+	pfn = m->mm.nodes[0].first_deferred_pfn;
+	CHECK(pfn != BM_NO_PFN);
+	n = misuse(m);
+	free_pages = bm_nr_free_pages(m);
+	bm_free_pages(m, pfn + 8, 3);
+	CHECK_EQ(misuse(m), n + 1);
+	CHECK(last_says(m, "deferred memory map"));
+	CHECK_EQ(bm_nr_free_pages(m), free_pages);
+	bm_page_alloc_init_late(m);
+	CHECK_EQ(bm_mm_check(m), 0);
+	CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+	tm_destroy(&t);
+}
+
 /* Teardown marks the machine dead: calls are refused, nothing dereferenced. */
 static void test_use_after_destroy(void)
 {
@@ -246,6 +273,7 @@ int main(void)
 {
 	RUN(test_free_before_buddy);
 	RUN(test_steps_out_of_order);
+	RUN(test_free_in_deferred_part);
 	RUN(test_use_after_destroy);
 	RUN(test_phys_free_after_handoff);
 	RUN(test_huge_reservation_bounded);
