@@ -190,6 +190,24 @@ static void fz_fail(struct fz_state *s, const char *what)
 		s->op_index, s->last_op, s->stage, bm_phase_name(m->phase));
 	for (unsigned int i = s->nr_inv_lines - n; i < s->nr_inv_lines; i++)
 		fprintf(stderr, "  %s\n", s->inv_lines[i % 4]);
+	if (fz_trace) {
+		const struct memblock_type *t = &m->memblock.mb.memory;
+
+		for (unsigned long i = 0; i < t->cnt && i < 64; i++)
+			fprintf(stderr, "  memory[%lu] %#llx+%#llx nid %d flags %#x\n", i,
+				(unsigned long long)t->regions[i].base,
+				(unsigned long long)t->regions[i].size, t->regions[i].nid,
+				(unsigned)t->regions[i].flags);
+		for (int nid = 0; m->mm.nodes && nid < m->mm.nr_node_ids; nid++)
+			for (int z = 0; z < BM_NR_ZONES; z++)
+				if (m->mm.nodes[nid].zones[z].spanned_pages)
+					fprintf(stderr, "  node %d zone %d [%#llx+%#lx) present %lu deferred from %#llx\n",
+						nid, z,
+						(unsigned long long)m->mm.nodes[nid].zones[z].zone_start_pfn,
+						m->mm.nodes[nid].zones[z].spanned_pages,
+						m->mm.nodes[nid].zones[z].present_pages,
+						(unsigned long long)m->mm.nodes[nid].first_deferred_pfn);
+	}
 	abort();
 }
 
