@@ -16,8 +16,9 @@
 #include <stdio.h>
 
 #include "sim/scenario.h"
+#include "sim/era.h"
 
-#define BOOTMM_VERSION		"0.1"
+#include "bootmm/version.h"
 #define CLI_EXIT_CLEAN		0
 #define CLI_EXIT_FOUND		1
 #define CLI_EXIT_USAGE		2
@@ -40,15 +41,17 @@ enum {
 	CLI_OPT_SHOW = 1 << 1,
 	CLI_OPT_FUZZ = 1 << 2,		/* --seconds --seed --out --stop-on --max-execs */
 	CLI_OPT_SVG = 1 << 3,
+	CLI_OPT_TOP = 1 << 4,		/* no subcommand: -V/--version; "bootmm:" in messages */
 };
 
 struct cli_opts {
 	const char *cmd;		/* "boot", "compare", ... for messages */
-	bool json, help;
+	bool json, help, version;
 	int policy;			/* -1: not given */
 	int deferred;			/* -1: not given, else 0/1 */
 	unsigned threads;		/* 0: not given */
 	int placement;			/* -1: not given */
+	const char *kernel;		/* --kernel VERSION, NULL: the log's own */
 	const char *config[CLI_MAX_CONFIG];
 	unsigned nr_config;
 	unsigned show;
@@ -64,6 +67,9 @@ struct cli_opts {
 	/* map */
 	const char *svg;
 };
+
+/* main.c: "usage: ..." and the subcommands, one line each (--help, help) */
+void cli_usage(FILE *f);
 
 /* options.c */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -106,24 +112,38 @@ struct progress;
 struct bm_sim_run *cli_boot(const struct bm_machine_desc *d, const struct bm_config *cfg,
 			    FILE *log_file, int level, struct cli_facts *facts,
 			    struct progress *progress, int *err);
-/* Any violation (leak, uninit read, ..., module alternatives kept)? */
-bool cli_result_dirty(const struct bm_sim_result *r);
+/* Every policy, through bm_sim_compare; @facts from the probe. */
+int cli_boot_policies(const struct bm_machine_desc *d, const struct bm_config *cfg,
+		      struct bm_sim_result res[BM_NR_POLICIES], struct cli_facts *facts);
 /* "never" or the phase name. */
 const char *cli_phase_str(int phase);
 
-/* compare.c */
+/* compare.c: the machine under each era of sim/era.h, one row each */
+struct cli_compare_row {
+	int row;			/* enum bm_era_row */
+	char kernel[24];		/* the version the row stands for, "" none */
+	struct bm_sim_result res;
+};
 struct cli_compare {
-	struct bm_sim_result res[BM_NR_POLICIES];
+	struct cli_compare_row rows[BM_NR_ROWS];
+	unsigned n;
 	struct cli_facts facts;
 	struct bm_config cfg;
 };
-int cli_compare_run(const struct cli_machine *cm, struct cli_compare *c);
+int cli_compare_run(const struct cli_machine *cm, const struct cli_opts *o,
+		    struct cli_compare *c);
+/* The row of @row (enum bm_era_row), NULL if absent. */
+const struct cli_compare_row *cli_compare_find(const struct cli_compare *c, int row);
+/* The row whose result decides the exit status for --policy @policy. */
+const struct cli_compare_row *cli_compare_verdict_row(const struct cli_compare *c, int policy);
 void cli_compare_print_table(const struct cli_compare *c, FILE *f);
 /* The compare/example JSON document (docs/JSON.md) on stdout. */
 void cli_compare_json(const char *command, const char *source, const struct cli_compare *c,
 		      int verdict_policy);
 struct json;
 void cli_json_result(struct json *j, const char *key, const struct bm_sim_result *r);
+void cli_json_row(struct json *j, const struct cli_compare_row *row);
+void cli_compare_print_kernel(const struct cli_machine *cm, FILE *f);
 void cli_json_config(struct json *j, const struct bm_config *cfg);
 void cli_json_facts(struct json *j, const char *source, const struct cli_facts *f);
 

@@ -130,15 +130,17 @@ static void print_group(const struct vgroup *g)
 	printf("\n");
 }
 
-/* The verdict: counts per kind, then every recorded violation. */
+/*
+ * The verdict: the result's violation counts (sim/verdict.c: the same
+ * numbers --json and the exit status use), then the checker's records, a
+ * record standing for a run of violations on consecutive pfns.
+ */
 static void print_verdict(const struct bm_sim_run *run)
 {
 	const struct bm_machine *m = &run->m;
 	const struct bm_sim_result *r = &run->res;
-	unsigned long total = 0;
+	unsigned long groups = 0;
 
-	for (int k = 0; k < BM_NR_VIOLATION_KINDS; k++)
-		total += m->violation_count[k];
 	printf("\n== verdict: policy %s, placement %s ==\n", bm_policy_name(r->policy),
 	       bm_placement_name(r->placement));
 	printf("released %lu pages, %lu reached the buddy allocator%s%s; MemTotal %llu kB, "
@@ -149,26 +151,34 @@ static void print_verdict(const struct bm_sim_run *run)
 	if (r->alt_leaked_pages)
 		printf("module SMP alternatives: %lu pages still allocated after smp_init "
 		       "(seed 002: freed at SMP enable only with the fix)\n", r->alt_leaked_pages);
-	if (!total && !cli_result_dirty(r)) {
+	if (bm_sim_clean(r)) {
 		printf("clean: no violations\n");
 		return;
 	}
-	printf("%lu violation%s", total, total == 1 ? "" : "s");
-	for (int k = 0; k < BM_NR_VIOLATION_KINDS; k++)
-		if (m->violation_count[k])
-			printf(", %s %lu", bm_violation_name((enum bm_violation_kind)k),
-			       m->violation_count[k]);
-	if (r->double_inits > m->violation_count[BM_V_DOUBLE_INIT])
-		printf(", struct pages initialised twice %lu", r->double_inits);
-	printf("\n");
+	for (unsigned long i = 0; i < m->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS; groups++) {
+		struct vgroup g;
+
+		i = next_group(m, i, &g);
+	}
+	printf("%lu violation%s (", r->violations, r->violations == 1 ? "" : "s");
+	for (int k = 0, first = 1; k < BM_NR_VIOLATION_KINDS; k++) {
+		if (!r->violation_counts[k])
+			continue;
+		printf("%s%s %lu", first ? "" : ", ", bm_violation_name((enum bm_violation_kind)k),
+		       r->violation_counts[k]);
+		first = 0;
+	}
+	printf("), %lu range%s:\n", groups, groups == 1 ? "" : "s");
 	for (unsigned long i = 0; i < m->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS;) {
 		struct vgroup g;
 
 		i = next_group(m, i, &g);
 		print_group(&g);
 	}
-	if (total > m->nr_recorded)
-		printf("  (%lu more not recorded)\n", total - m->nr_recorded);
+	if (r->violations_unrecorded)
+		printf("  and %lu violation%s after the checker's record (%d entries) filled up: "
+		       "counted above, not listed\n", r->violations_unrecorded,
+		       r->violations_unrecorded == 1 ? "" : "s", BM_MAX_RECORDED_VIOLATIONS);
 }
 
 /* Expectations of the scenario that apply to the policy booted; returns failures. */
@@ -212,13 +222,15 @@ static int check_expectations(const struct cli_machine *cm, const struct bm_sim_
 	return failed;
 }
 
-static void json_violations(struct json *j, const struct bm_machine *m)
+static void json_violations(struct json *j, const struct bm_machine *m,
+			    const struct bm_sim_result *r)
 {
 	json_begin_object(j, "violation_counts");
 	for (int k = 0; k < BM_NR_VIOLATION_KINDS; k++)
-		json_uint(j, bm_violation_name((enum bm_violation_kind)k), m->violation_count[k]);
+		json_uint(j, bm_violation_name((enum bm_violation_kind)k), r->violation_counts[k]);
 	json_end_object(j);
 	json_uint(j, "violations_recorded", m->nr_recorded);
+	json_uint(j, "violations_unrecorded", r->violations_unrecorded);
 	json_begin_array(j, "violations");
 	for (unsigned long i = 0; i < m->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS;) {
 		const struct bm_violation *v;
@@ -371,7 +383,7 @@ int cmd_boot(int argc, char **argv)
 		cli_json_facts(&j, cm.source, &facts);
 		cli_json_config(&j, &cm.cfg);
 		cli_json_result(&j, "result", &run->res);
-		json_violations(&j, &run->m);
+		json_violations(&j, &run->m, &run->res);
 		emit_log(&j, log ? log : "", log_len, o.show);
 		json_reports(&j, run);
 		failed = check_expectations(&cm, &run->res, &j);
@@ -382,7 +394,7 @@ int cmd_boot(int argc, char **argv)
 		print_verdict(run);
 		failed = check_expectations(&cm, &run->res, NULL);
 	}
-	ret = cli_result_dirty(&run->res) || failed ? CLI_EXIT_FOUND : CLI_EXIT_CLEAN;
+	ret = !bm_sim_clean(&run->res) || failed ? CLI_EXIT_FOUND : CLI_EXIT_CLEAN;
 	free(log);
 	bm_sim_run_free(run);
 	cli_machine_free(&cm);

@@ -8,38 +8,97 @@
 
 #include "cli/cli.h"
 
+/* The policy each era row stands for under --policy (JSON compatibility). */
+static const int policy_row[BM_NR_POLICIES] = {
+	[BM_POLICY_SAFE] = BM_ROW_SAFE, [BM_POLICY_SKIP_UNINIT] = BM_ROW_PREFIX,
+	[BM_POLICY_FREE_EARLY] = BM_ROW_RC, [BM_POLICY_UNRESERVE] = BM_ROW_OPT1,
+	[BM_POLICY_UNRESERVE_FLAG] = BM_ROW_OPT2, [BM_POLICY_DISCARD] = BM_ROW_OPT3,
+	[BM_POLICY_WARN] = BM_ROW_WARN,
+};
+
+/*
+ * A scenario's config lines are explicit too: they win over a row's era as
+ * over the log's (all but kernel=, which names the own row's era).
+ */
+static int reapply_scenario(const struct cli_machine *cm, struct bm_config *cfg)
+{
+	char why[256];
+
+	if (!cm->scn)
+		return 0;
+	for (unsigned i = 0; i < cm->scn->nr_settings; i++) {
+		const struct bm_scn_setting *st = &cm->scn->settings[i];
+
+		if (strcmp(st->key, "kernel") &&
+		    bm_config_set(cfg, st->key, st->value, why, sizeof(why)))
+			return -1;	/* accepted when the scenario was built */
+	}
+	return 0;
+}
+
 /**
- * cli_compare_run - boot @cm under every release policy
- * @cm: loaded machine; its configuration's policy is replaced per row
- * @c: results per policy, with the facts of the first (safe) boot
+ * cli_compare_run - boot @cm as its own kernel, then under every era
+ * @cm: loaded machine (its configuration: the log's era, then the command line)
+ * @o: the command line, applied again (after a scenario's config lines) over
+ *     each row's era so that an explicit option is never overridden by a
+ *     profile (not --policy, which only picks the verdict row, nor --kernel,
+ *     which is the own row's)
+ * @c: one row per era (sim/era.h), with the facts of the first boot
  *
  * Return: 0, or a negative error if a boot could not be set up.
  */
-int cli_compare_run(const struct cli_machine *cm, struct cli_compare *c)
+int cli_compare_run(const struct cli_machine *cm, const struct cli_opts *o,
+		    struct cli_compare *c)
 {
+	struct cli_opts again = *o;
 	struct progress pr;
 
 	memset(c, 0, sizeof(*c));
 	c->cfg = cm->cfg;
+	again.policy = -1;
+	again.kernel = NULL;
 	progress_init(&pr);
-	for (int p = 0; p < BM_NR_POLICIES; p++) {
-		struct bm_config cfg = cm->cfg;
+	for (int row = 0; row < BM_NR_ROWS; row++) {
+		struct cli_compare_row *r = &c->rows[c->n];
+		struct bm_config cfg;
 		struct bm_sim_run *run;
 		int err = 0;
 
-		progress_update(&pr, "booting under %s (%d/%d)", bm_policy_name(p), p + 1,
-				BM_NR_POLICIES);
-		cfg.release_policy = p;
-		run = cli_boot(&cm->desc, &cfg, NULL, 0, p ? NULL : &c->facts, NULL, &err);
+		progress_update(&pr, "booting as %s (%d/%d)", bm_era_row_name(row), row + 1,
+				BM_NR_ROWS);
+		r->row = row;
+		bm_era_row_config(row, &cm->cfg, &cfg, r->kernel, sizeof(r->kernel));
+		if (row != BM_ROW_OWN && (reapply_scenario(cm, &cfg) ||
+					  cli_apply_config(&again, &cfg))) {
+			progress_done(&pr);
+			return -BM_EINVAL;
+		}
+		run = cli_boot(&cm->desc, &cfg, NULL, 0, row ? NULL : &c->facts, NULL, &err);
 		if (!run) {
 			progress_done(&pr);
 			return err ? err : -BM_EINVAL;
 		}
-		c->res[p] = run->res;
+		r->res = run->res;
+		c->n++;
 		bm_sim_run_free(run);
 	}
 	progress_done(&pr);
 	return 0;
+}
+
+const struct cli_compare_row *cli_compare_find(const struct cli_compare *c, int row)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->rows[i].row == row)
+			return &c->rows[i];
+	return NULL;
+}
+
+const struct cli_compare_row *cli_compare_verdict_row(const struct cli_compare *c, int policy)
+{
+	if (policy < 0 || policy >= BM_NR_POLICIES)
+		policy = BM_POLICY_SAFE;
+	return cli_compare_find(c, policy_row[policy]);
 }
 
 static double mib(uint64_t bytes)
@@ -68,26 +127,30 @@ void cli_compare_json(const char *command, const char *source, const struct cli_
 	cli_json_facts(&j, source, &c->facts);
 	cli_json_config(&j, &c->cfg);
 	json_begin_array(&j, "policies");
-	for (int p = 0; p < BM_NR_POLICIES; p++)
-		cli_json_result(&j, NULL, &c->res[p]);
+	for (unsigned i = 0; i < c->n; i++)
+		cli_json_row(&j, &c->rows[i]);
 	json_end_array(&j);
 	json_string(&j, "verdict_policy", bm_policy_name(verdict_policy));
+	json_string(&j, "verdict_era", bm_era_row_name(cli_compare_verdict_row(c, verdict_policy)->row));
 	json_document_end(&j);
 }
 
 void cli_compare_print_table(const struct cli_compare *c, FILE *f)
 {
-	fprintf(f, "%-15s %9s %8s %7s %7s %9s %6s %10s %10s  %s\n", "policy", "leaked", "",
-		"uninit", "double", "memblock", "wrong", "MemTotal", "MemFree", "released memory");
-	fprintf(f, "%-15s %9s %8s %7s %7s %9s %6s %10s %10s  %s\n", "", "pages", "MiB", "reads",
-		"inits", "mismatch", "mt", "kB", "kB", "usable at");
-	for (int p = 0; p < BM_NR_POLICIES; p++) {
-		const struct bm_sim_result *r = &c->res[p];
+	fprintf(f, "%-13s %-9s %-14s %8s %7s %6s %6s %8s %5s %10s %9s %9s  %s\n", "era",
+		"kernel", "policy", "leaked", "", "uninit", "double", "memblock", "wrong",
+		"violations", "MemTotal", "MemFree", "released memory");
+	fprintf(f, "%-13s %-9s %-14s %8s %7s %6s %6s %8s %5s %10s %9s %9s  %s\n", "", "", "",
+		"pages", "MiB", "reads", "inits", "mismatch", "mt", "(all)", "kB", "kB",
+		"usable at");
+	for (unsigned i = 0; i < c->n; i++) {
+		const struct bm_sim_result *r = &c->rows[i].res;
 
-		fprintf(f, "%-15s %9lu %8.1f %7lu %7lu %9lu %6lu %10llu %10llu  %s%s\n",
-			bm_policy_name(p), r->leaked_pages,
+		fprintf(f, "%-13s %-9s %-14s %8lu %7.1f %6lu %6lu %8lu %5lu %10lu %9llu %9llu  %s%s\n",
+			bm_era_row_name(c->rows[i].row), c->rows[i].kernel[0] ? c->rows[i].kernel : "-",
+			bm_policy_name(r->policy), r->leaked_pages,
 			mib((uint64_t)r->leaked_pages << BM_PAGE_SHIFT), r->uninit_reads,
-			r->double_inits, r->memblock_mismatches, r->migratetype_errors,
+			r->double_inits, r->memblock_mismatches, r->migratetype_errors, r->violations,
 			(unsigned long long)r->memtotal_kb, (unsigned long long)r->memfree_kb,
 			cli_phase_str(r->usable_phase), r->warns ? " (WARN)" : "");
 	}
@@ -99,9 +162,34 @@ void cli_compare_print_table(const struct cli_compare *c, FILE *f)
  * @key: member name, or NULL inside an array
  * @r: the result
  */
+static void json_result_fields(struct json *j, const struct bm_sim_result *r);
+
 void cli_json_result(struct json *j, const char *key, const struct bm_sim_result *r)
 {
 	json_begin_object(j, key);
+	json_result_fields(j, r);
+	json_end_object(j);
+}
+
+/**
+ * cli_json_row - one compare row: the result object with the era it stands for
+ * @j: writer
+ * @row: the row
+ */
+void cli_json_row(struct json *j, const struct cli_compare_row *row)
+{
+	json_begin_object(j, NULL);
+	json_string(j, "era", bm_era_row_name(row->row));
+	if (row->kernel[0])
+		json_string(j, "kernel", row->kernel);
+	else
+		json_null(j, "kernel");
+	json_result_fields(j, &row->res);
+	json_end_object(j);
+}
+
+static void json_result_fields(struct json *j, const struct bm_sim_result *r)
+{
 	json_string(j, "policy", bm_policy_name(r->policy));
 	json_string(j, "placement", bm_placement_name(r->placement));
 	json_uint(j, "leaked_pages", r->leaked_pages);
@@ -122,8 +210,8 @@ void cli_json_result(struct json *j, const char *key, const struct bm_sim_result
 	else
 		json_string(j, "usable_phase", bm_phase_name((enum bm_phase)r->usable_phase));
 	json_uint(j, "alt_leaked_pages", r->alt_leaked_pages);
-	json_bool(j, "clean", !cli_result_dirty(r));
-	json_end_object(j);
+	json_uint(j, "violations", r->violations);
+	json_bool(j, "clean", bm_sim_clean(r));
 }
 
 /**
@@ -189,11 +277,42 @@ static int verdict_policy(const struct cli_opts *o)
 	return o->policy >= 0 ? o->policy : BM_POLICY_SAFE;
 }
 
+/**
+ * cli_compare_print_kernel - which kernel the "own" row is, and how bootmm knows
+ * @cm: the machine
+ * @f: output
+ */
+void cli_compare_print_kernel(const struct cli_machine *cm, FILE *f)
+{
+	struct bm_era e;
+	enum bm_era_source src = cm->log ? bm_era_from_log(cm->log, &e) : BM_ERA_NONE;
+	char note[256];
+
+	if (!cm->cfg.kernel[0]) {
+		fprintf(f, "kernel: unknown (%s): bootmm's defaults; --kernel VERSION chooses one\n",
+			cm->log ? "no Linux version line" : "a scenario without config kernel=");
+	} else if (src != BM_ERA_NONE && !strcmp(e.text, cm->cfg.kernel)) {
+		fprintf(f, "kernel: %s (%s)\n", cm->cfg.kernel, bm_era_source_name(src));
+	} else {
+		fprintf(f, "kernel: %s (given)\n", cm->cfg.kernel);
+	}
+	if (cm->log) {
+		struct bm_config scratch = cm->cfg;
+
+		bm_era_apply_evidence(cm->log, &scratch, note, sizeof(note));
+		if (note[0])
+			fprintf(f, "  the log shows: %s\n", note);
+	}
+}
+
 static void help(FILE *f)
 {
 	fputs("usage: bootmm compare INPUT... [options]\n"
 	      "\n"
-	      "Boot one machine under every release policy and print one row each: pages\n"
+	      "Boot one machine as the kernel that printed the log (or --kernel), then as\n"
+	      "each kernel era the seeds discuss (pre-fix skip-uninit, 6.2-rc\n"
+	      "always-release, the 2026 fix, v7.1's WARN), bootmm's safe policy and seed\n"
+	      "001's three proposals, and print one row each (docs/ERAS.md): pages\n"
 	      "leaked, uninitialised struct page reads, double inits, memblock/memmap\n"
 	      "disagreements, wrong migratetypes, MemTotal, MemFree and the boot phase at\n"
 	      "which released memory became usable.\n"
@@ -236,7 +355,7 @@ int cmd_compare(int argc, char **argv)
 		cli_machine_free(&cm);
 		return ret;
 	}
-	ret = cli_compare_run(&cm, &c);
+	ret = cli_compare_run(&cm, &o, &c);
 	if (ret) {
 		cli_error(o.cmd, "%s: the machine could not be booted: %s", cm.source,
 			  bm_sim_last_failure());
@@ -248,9 +367,11 @@ int cmd_compare(int argc, char **argv)
 	} else {
 		printf("%s: %.1f MiB of memory, %d node%s\n", cm.source, mib(c.facts.memory_bytes),
 		       c.facts.nr_nodes, c.facts.nr_nodes == 1 ? "" : "s");
+		cli_compare_print_kernel(&cm, stdout);
 		cli_compare_print_table(&c, stdout);
 	}
-	ret = cli_result_dirty(&c.res[verdict_policy(&o)]) ? CLI_EXIT_FOUND : CLI_EXIT_CLEAN;
+	ret = bm_sim_clean(&cli_compare_verdict_row(&c, verdict_policy(&o))->res) ?
+	      CLI_EXIT_CLEAN : CLI_EXIT_FOUND;
 	cli_machine_free(&cm);
 	return ret;
 }

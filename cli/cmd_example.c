@@ -2,7 +2,8 @@
 /*
  * bootmm with no arguments: the built-in example. A real 512 MiB EFI boot
  * (Debian 6.1 under QEMU/OVMF, memblock=debug, embedded at build time)
- * booted under every release policy, so that a newcomer sees the seeds'
+ * booted as its own kernel and under every kernel era (bootmm compare's
+ * table), so that a newcomer sees the seeds'
  * bugs and the fix on one screen, in well under a second.
  */
 #include <string.h>
@@ -35,20 +36,27 @@ static void print_header(const struct cli_machine *cm, const struct cli_compare 
 
 static void print_explanation(const struct cli_compare *c)
 {
-	const struct bm_sim_result *skip = &c->res[BM_POLICY_SKIP_UNINIT];
-	const struct bm_sim_result *early = &c->res[BM_POLICY_FREE_EARLY];
-	const struct bm_sim_result *safe = &c->res[BM_POLICY_SAFE];
+	const struct cli_compare_row *own = cli_compare_find(c, BM_ROW_OWN);
+	const struct cli_compare_row *pre = cli_compare_find(c, BM_ROW_PREFIX);
+	const struct cli_compare_row *rc = cli_compare_find(c, BM_ROW_RC);
+	const struct cli_compare_row *v71 = cli_compare_find(c, BM_ROW_WARN);
+	const struct cli_compare_row *safe = cli_compare_find(c, BM_ROW_SAFE);
 
 	printf("\n");
-	printf("skip-uninit (the kernel until 2026) leaks %.1f MiB: EFI boot services above\n"
-	       "  first_deferred_pfn are released before deferred init and skipped (seed 004).\n",
-	       mib((uint64_t)skip->leaked_pages << BM_PAGE_SHIFT));
-	printf("free-early (115d9d77bb0f, reverted) frees them at once: %lu reads of\n"
+	printf("own: %s, the kernel that printed the log: %lu pages leaked.\n",
+	       own->kernel[0] ? own->kernel : "unknown", own->res.leaked_pages);
+	printf("pre-fix (%s: memblock_free_late before SMP) leaks %.1f MiB: EFI boot services\n"
+	       "  above first_deferred_pfn are skipped and never freed (seed 004); .smp_locks\n"
+	       "  goes through free_reserved_area, which frees at once.\n", pre->kernel,
+	       mib((uint64_t)pre->res.leaked_pages << BM_PAGE_SHIFT));
+	printf("6.2-rc (115d9d77bb0f, reverted) frees them at once: %lu reads of\n"
 	       "  uninitialised buddy struct pages in __free_one_page (seed 001).\n",
-	       early->uninit_reads);
-	printf("safe (bootmm) leaks %lu pages and reads no garbage: it frees what is\n"
-	       "  initialised now and the rest as deferred init reaches it.\n",
-	       safe->leaked_pages);
+	       rc->res.uninit_reads);
+	printf("v7.1 moves the callers to arch_initcall and WARNs if anyone frees early: %lu WARNs.\n",
+	       v71->res.warns);
+	printf("bootmm (safe) leaks %lu pages and reads no garbage with no caller moved: it\n"
+	       "  frees what is initialised now and the rest as deferred init reaches it.\n",
+	       safe->res.leaked_pages);
 }
 
 static void print_footer(const struct bm_config *cfg)
@@ -56,23 +64,18 @@ static void print_footer(const struct bm_config *cfg)
 	printf("\nconfig: keep_memblock=%s%s\n", cfg->arch_keep_memblock ? "on" : "off",
 	       cfg->arch_keep_memblock ? " (memblock/memmap disagreement observable, as on TDX "
 					 "hosts and arm64)" : "");
-	if (cfg->placement == BM_PLACEMENT_AUTO && cfg->placement_efi == BM_PLACEMENT_AUTO)
-		printf("  placement auto: EFI boot services and .smp_locks freed before SMP as the\n"
-		       "  kernel did until 2026, in arch_initcall for warn (v7.1); the logged 6.1.192\n"
-		       "  kernel has the EFI move backported (see bootmm replay).\n");
-	else
-		printf("  placement %s, EFI boot services %s\n", bm_placement_name(cfg->placement),
-		       bm_placement_name(cfg->placement_efi));
-	printf("next: bootmm compare LOG | bootmm boot --policy P LOG | bootmm --help\n");
+	printf("  the same table as bootmm compare on this log (docs/ERAS.md has each era's rules)\n");
+	printf("next: bootmm compare LOG | bootmm replay LOG | bootmm boot --kernel V LOG | "
+	       "bootmm --help\n");
 }
 
 static void help(FILE *f)
 {
-	fputs("usage: bootmm [--json] [--config KEY=VALUE...]\n"
-	      "       bootmm COMMAND [options]   (bootmm help for the commands)\n"
-	      "\n"
-	      "With no command, boot the built-in example (a real 512 MiB EFI machine's\n"
-	      "boot log) under every release policy and explain the table.\n\n", f);
+	cli_usage(f);
+	fputs("\nWith no command, boot the built-in example (a real 512 MiB EFI machine's\n"
+	      "boot log) as its own kernel and under every kernel era, as bootmm compare\n"
+	      "does, and explain the table.\n\n"
+	      "  -V, --version      print the version and exit\n\n", f);
 	cli_help_machine_options(f);
 }
 
@@ -91,17 +94,20 @@ int cmd_example(int argc, char **argv)
 	struct cli_machine cm;
 	struct cli_compare c;
 	struct bm_config base;
-	int ret = cli_parse(argc, argv, CLI_OPT_MACHINE, &o);
+	int ret = cli_parse(argc, argv, CLI_OPT_MACHINE | CLI_OPT_TOP, &o);
 
-	o.cmd = NULL;
 	if (ret)
 		return ret;
 	if (o.help) {
 		help(stdout);
 		return 0;
 	}
+	if (o.version) {
+		printf("bootmm %s\n", BOOTMM_VERSION);
+		return 0;
+	}
 	if (o.nr_inputs) {
-		cli_error(NULL, "unknown command '%s' (try bootmm help)", o.inputs[0]);
+		cli_error(NULL, "unknown command '%s' (see bootmm --help)", o.inputs[0]);
 		return CLI_EXIT_USAGE;
 	}
 	bm_config_default(&base);
@@ -112,19 +118,7 @@ int cmd_example(int argc, char **argv)
 		cli_machine_free(&cm);
 		return ret;
 	}
-	/*
-	 * The logged kernel (6.1.192) has the 2026 EFI fix backported, which
-	 * hides seed 004. Show each policy with the callers where that
-	 * policy's kernels had them (auto), unless the command line says.
-	 */
-	cm.cfg.placement = BM_PLACEMENT_AUTO;
-	cm.cfg.placement_efi = BM_PLACEMENT_AUTO;
-	ret = cli_apply_config(&o, &cm.cfg);
-	if (ret) {
-		cli_machine_free(&cm);
-		return ret;
-	}
-	if (cli_compare_run(&cm, &c)) {
+	if (cli_compare_run(&cm, &o, &c)) {
 		cli_error(NULL, "the built-in example could not be booted: %s", bm_sim_last_failure());
 		cli_machine_free(&cm);
 		return CLI_EXIT_USAGE;
@@ -133,11 +127,13 @@ int cmd_example(int argc, char **argv)
 		cli_compare_json("example", cm.source, &c, BM_POLICY_SAFE);
 	} else {
 		print_header(&cm, &c);
+		cli_compare_print_kernel(&cm, stdout);
 		cli_compare_print_table(&c, stdout);
 		print_explanation(&c);
 		print_footer(&c.cfg);
 	}
-	ret = cli_result_dirty(&c.res[BM_POLICY_SAFE]) ? CLI_EXIT_FOUND : CLI_EXIT_CLEAN;
+	ret = bm_sim_clean(&cli_compare_find(&c, BM_ROW_SAFE)->res) ? CLI_EXIT_CLEAN :
+	      CLI_EXIT_FOUND;
 	cli_machine_free(&cm);
 	return ret;
 }

@@ -103,7 +103,7 @@ int cmd_map(int argc, char **argv)
 		} else if (f != stdout) {
 			printf("%s: %u SVG elements, %ux%u\n", o.svg, st.elements, st.width, st.height);
 		}
-		ret = cli_result_dirty(&run->res) ? CLI_EXIT_FOUND : CLI_EXIT_CLEAN;
+		ret = bm_sim_clean(&run->res) ? CLI_EXIT_CLEAN : CLI_EXIT_FOUND;
 	}
 	bm_sim_run_free(run);
 	cli_machine_free(&cm);

@@ -164,6 +164,7 @@ int cmd_replay(int argc, char **argv)
 		ret = cmp ? CLI_EXIT_FOUND : CLI_EXIT_CLEAN;
 	} else {
 		printf("%s\n", cm.source);
+		cli_compare_print_kernel(&cm, stdout);
 		print_summary(bm_desc_replay_stats(&cm.desc));
 		bm_oracle_print(&t, stdout);
 		ret = cmp ? CLI_EXIT_FOUND : CLI_EXIT_CLEAN;

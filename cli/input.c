@@ -10,14 +10,30 @@
  * changes explicitly, with line numbers in every error.
  *
  * Configuration layers, each overriding the one before: the command's base
- * (defaults, or keep_memblock for compare), what the log shows about the
- * kernel that printed it, the scenario's "config" lines, the command line.
+ * (defaults, or keep_memblock for compare), the kernel's era (--kernel, or
+ * the log's own and what the log shows about the kernel that printed it),
+ * the scenario's "config" lines, the command line.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "sim/desc.h"
+
+/*
+ * --kernel's profile goes in before the machine's own configuration, in
+ * place of the log's era: the scenario's config lines and the other
+ * options then override it, in that order, as they do the log's.
+ */
+static void with_kernel(const struct cli_opts *o, const struct bm_config *base,
+			struct bm_config *out)
+{
+	char why[160];
+
+	*out = *base;
+	if (o->kernel && bm_config_set(out, "kernel", o->kernel, why, sizeof(why)))
+		out->kernel[0] = '\0';	/* cli_parse checked it: cannot happen */
+}
 
 static int load_error(const struct cli_opts *o, const struct bm_parse_error *err)
 {
@@ -134,10 +150,11 @@ int cli_load(const struct cli_opts *o, const struct bm_config *base, struct cli_
 		}
 		*slot = o->inputs[i];
 	}
+	with_kernel(o, base, &scratch);
 	if (scn)
-		ret = load_scenario(o, scn, log, base, cm);
+		ret = load_scenario(o, scn, log, &scratch, cm);
 	else
-		ret = load_log(o, log, NULL, 0, base, cm);
+		ret = load_log(o, log, NULL, 0, &scratch, cm);
 	if (ret || (ret = check_feasible(o, cm)))
 		return ret;
 	return cli_apply_config(o, &cm->cfg);
@@ -157,10 +174,12 @@ int cli_load(const struct cli_opts *o, const struct bm_config *base, struct cli_
 int cli_load_buf(const struct cli_opts *o, const char *name, const char *buf, size_t len,
 		 const struct bm_config *base, struct cli_machine *cm)
 {
+	struct bm_config k;
 	int ret;
 
 	memset(cm, 0, sizeof(*cm));
-	ret = load_log(o, name, buf, len, base, cm);
+	with_kernel(o, base, &k);
+	ret = load_log(o, name, buf, len, &k, cm);
 	if (ret || (ret = check_feasible(o, cm)))
 		return ret;
 	return cli_apply_config(o, &cm->cfg);

@@ -10,7 +10,7 @@
 
 #include "cli/cli.h"
 
-#define JSON_SCHEMA_VERSION 1
+#define JSON_SCHEMA_VERSION 2
 
 /**
  * json_init - a writer on @f; the json_* calls then emit members (with a

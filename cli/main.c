@@ -19,26 +19,30 @@ static const struct {
 	{ "map", cmd_map, "an SVG picture of physical memory after boot" },
 };
 
-static void usage(FILE *f)
+/**
+ * cli_usage - the top-level usage: synopsis and every subcommand
+ * @f: output
+ *
+ * Printed by `bootmm --help`, `bootmm help` and after an unknown command.
+ */
+void cli_usage(FILE *f)
 {
-	fputs("usage: bootmm [--json]             the built-in example (512 MiB EFI machine)\n"
-	      "       bootmm COMMAND [options] ...\n\ncommands:\n", f);
+	fputs("usage: bootmm [--json] [options]   the built-in example (512 MiB EFI machine)\n"
+	      "       bootmm COMMAND [options] INPUT...\n"
+	      "       bootmm help [COMMAND] | bootmm -V|--version\n\ncommands:\n", f);
 	for (size_t i = 0; i < BM_ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].what);
-	fputs("\nEvery command takes --help and --json. Exit status: 0 clean, 1 violations\n"
-	      "found (or replay mismatches), 2 bad input or usage. docs/CLI.md has the details.\n",
-	      f);
+	fputs("  help      this list, or a command's --help\n"
+	      "\nEvery command takes --help (-h) and --json. Exit status: 0 clean, 1 violations\n"
+	      "found (or replay mismatches), 2 bad input or usage. docs/CLI.md and bootmm(1)\n"
+	      "have the details.\n", f);
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && !strcmp(argv[1], "--version")) {
-			printf("bootmm %s\n", BOOTMM_VERSION);
-			return 0;
-		}
+	/* No command (options only): the built-in example, -V and --help. */
+	if (argc < 2 || argv[1][0] == '-')
 		return cmd_example(argc, argv);
-	}
 	if (!strcmp(argv[1], "help")) {
 		if (argc > 2) {
 			for (size_t i = 0; i < BM_ARRAY_SIZE(commands); i++) {
@@ -49,13 +53,12 @@ int main(int argc, char **argv)
 				}
 			}
 		}
-		usage(stdout);
+		cli_usage(stdout);
 		return 0;
 	}
 	for (size_t i = 0; i < BM_ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	cli_error(NULL, "unknown command '%s'", argv[1]);
-	usage(stderr);
+	cli_error(NULL, "unknown command '%s' (see bootmm --help)", argv[1]);
 	return CLI_EXIT_USAGE;
 }

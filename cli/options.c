@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Command-line options of every subcommand. A small parser of its own
- * rather than getopt_long so that every mistake gets one clear message
- * naming the subcommand and the option, and exit status 2.
+ * Command-line options of every subcommand, parsed by getopt_long with its
+ * own messages off: every mistake gets one line naming the subcommand and
+ * the option, and exit status 2.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,152 +119,250 @@ static int parse_u64(struct cli_opts *o, const char *opt, const char *v, unsigne
 	return 0;
 }
 
-/* An option's value: "--opt=value" or the next argument. */
-static const char *take_value(struct cli_opts *o, const char *arg, const char *name,
-			      int argc, char **argv, int *i)
-{
-	size_t n = strlen(name);
+/*
+ * Every option of every subcommand, in one table: getopt_long is given the
+ * rows a subcommand accepts, so an option of another subcommand is as
+ * unknown as a typo. A new option is one row here and one case in
+ * apply_option().
+ */
+enum {
+	OPT_HELP = 'h',
+	OPT_VERSION = 'V',
+	OPT_JSON = 0x100,
+	OPT_POLICY,
+	OPT_DEFERRED,
+	OPT_THREADS,
+	OPT_PLACEMENT,
+	OPT_KERNEL,
+	OPT_CONFIG,
+	OPT_SHOW,
+	OPT_SECONDS,
+	OPT_SEED,
+	OPT_OUT,
+	OPT_STOP_ON,
+	OPT_MAX_EXECS,
+	OPT_SVG,
+};
 
-	if (arg[n] == '=')
-		return arg + n + 1;
-	if (*i + 1 >= argc) {
-		cli_error(o->cmd, "option %s needs a value (see bootmm %s%s--help)", name,
-			  o->cmd ? o->cmd : "", o->cmd ? " " : "");
-		return NULL;
-	}
-	return argv[++*i];
+static const struct cli_option {
+	const char *name;
+	int val;
+	bool value;		/* takes a value: --name=V or --name V */
+	unsigned groups;	/* CLI_OPT_* that accept it; 0: every command */
+} options[] = {
+	{ "help", OPT_HELP, false, 0 },
+	{ "json", OPT_JSON, false, 0 },
+	{ "version", OPT_VERSION, false, CLI_OPT_TOP },
+	{ "policy", OPT_POLICY, true, CLI_OPT_MACHINE | CLI_OPT_FUZZ },
+	{ "deferred", OPT_DEFERRED, true, CLI_OPT_MACHINE },
+	{ "threads", OPT_THREADS, true, CLI_OPT_MACHINE },
+	{ "placement", OPT_PLACEMENT, true, CLI_OPT_MACHINE },
+	{ "kernel", OPT_KERNEL, true, CLI_OPT_MACHINE },
+	{ "config", OPT_CONFIG, true, CLI_OPT_MACHINE | CLI_OPT_FUZZ },
+	{ "show", OPT_SHOW, true, CLI_OPT_SHOW },
+	{ "seconds", OPT_SECONDS, true, CLI_OPT_FUZZ },
+	{ "seed", OPT_SEED, true, CLI_OPT_FUZZ },
+	{ "out", OPT_OUT, true, CLI_OPT_FUZZ },
+	{ "stop-on", OPT_STOP_ON, true, CLI_OPT_FUZZ },
+	{ "max-execs", OPT_MAX_EXECS, true, CLI_OPT_FUZZ },
+	{ "svg", OPT_SVG, true, CLI_OPT_SVG },
+};
+
+/* "--name" of an option value, for messages. */
+static const char *option_name(int val)
+{
+	for (size_t i = 0; i < BM_ARRAY_SIZE(options); i++)
+		if (options[i].val == val)
+			return options[i].name;
+	return "?";
 }
 
-static bool is_opt(const char *arg, const char *name)
+/* One option's value into @o. Return 0, or CLI_EXIT_USAGE after printing why. */
+static int apply_option(struct cli_opts *o, int val, const char *v)
 {
-	size_t n = strlen(name);
+	unsigned long long n = 0;
+	double d;
+	int ret = 0;
 
-	return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
+	switch (val) {
+	case OPT_HELP:
+		o->help = true;
+		break;
+	case OPT_VERSION:
+		o->version = true;
+		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case OPT_POLICY:
+		o->policy = bm_policy_from_name(v);
+		if (o->policy < 0) {
+			cli_error(o->cmd, "unknown policy '%s' (safe, skip-uninit, free-early, "
+				  "unreserve, unreserve-flag, discard, warn)", v);
+			return CLI_EXIT_USAGE;
+		}
+		break;
+	case OPT_DEFERRED:
+		if (strcmp(v, "on") && strcmp(v, "off")) {
+			cli_error(o->cmd, "bad value '%s' for --deferred: on or off", v);
+			return CLI_EXIT_USAGE;
+		}
+		o->deferred = !strcmp(v, "on");
+		break;
+	case OPT_THREADS:
+		ret = parse_number(o, "--threads", v, 1, 256, &d);
+		if (!ret && d != (unsigned)d) {
+			cli_error(o->cmd, "bad value '%s' for --threads: a whole number", v);
+			return CLI_EXIT_USAGE;
+		}
+		o->threads = ret ? 0 : (unsigned)d;
+		break;
+	case OPT_PLACEMENT:
+		o->placement = bm_placement_from_name(v);
+		if (o->placement < 0) {
+			cli_error(o->cmd, "unknown placement '%s' (historical, fixed, initmem, "
+				  "auto)", v);
+			return CLI_EXIT_USAGE;
+		}
+		break;
+	case OPT_KERNEL: {
+		struct bm_era e;
+		char why[160];
+
+		if (bm_era_parse(v, &e, why, sizeof(why))) {
+			cli_error(o->cmd, "--kernel: %s", why);
+			return CLI_EXIT_USAGE;
+		}
+		o->kernel = v;
+		break;
+	}
+	case OPT_CONFIG:
+		if (o->nr_config == CLI_MAX_CONFIG) {
+			cli_error(o->cmd, "too many --config options");
+			return CLI_EXIT_USAGE;
+		}
+		o->config[o->nr_config++] = v;
+		break;
+	case OPT_SHOW:
+		ret = parse_show(o, v);
+		break;
+	case OPT_SECONDS:
+		ret = parse_number(o, "--seconds", v, 0.01, 86400 * 7, &o->seconds);
+		break;
+	case OPT_SEED:
+		ret = parse_u64(o, "--seed", v, &o->seed);
+		o->seed_set = true;
+		break;
+	case OPT_OUT:
+		o->out = v;
+		break;
+	case OPT_STOP_ON:
+		ret = parse_stop_on(o, v);
+		break;
+	case OPT_MAX_EXECS:
+		ret = parse_u64(o, "--max-execs", v, &n);
+		o->max_execs = (unsigned long)n;
+		break;
+	case OPT_SVG:
+		o->svg = v;
+		break;
+	}
+	return ret;
+}
+
+static int add_input(struct cli_opts *o, const char *a)
+{
+	if (o->nr_inputs == CLI_MAX_INPUTS) {
+		cli_error(o->cmd, "too many inputs (at most %d)", CLI_MAX_INPUTS);
+		return CLI_EXIT_USAGE;
+	}
+	o->inputs[o->nr_inputs++] = a;
+	return 0;
+}
+
+/* A usage mistake: one line, ending with where the command's help is. */
+static __attribute__((format(printf, 2, 3))) void usage_error(struct cli_opts *o,
+							      const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cli_error(o->cmd, "%s (see bootmm %s%s--help)", msg, o->cmd ? o->cmd : "",
+		  o->cmd ? " " : "");
 }
 
 /**
- * cli_parse - parse a subcommand's arguments
- * @argc: count, argv[0] being the subcommand
+ * cli_parse - parse a subcommand's arguments with getopt_long
+ * @argc: count, argv[0] being the subcommand (or the program, for the top level)
  * @argv: arguments
- * @accept: CLI_OPT_* groups this subcommand takes
+ * @accept: CLI_OPT_* groups this subcommand takes; CLI_OPT_TOP for the
+ *          command with no name (messages then say "bootmm:")
  * @o: filled in (defaults first)
  *
- * Every subcommand takes --help and --json; the rest depends on @accept.
- * Options may come before or after the inputs; "--" ends options.
+ * Every subcommand takes --help (-h) and --json; the rest depends on
+ * @accept. Options may come before or after the inputs, as --name=VALUE or
+ * --name VALUE, abbreviated while unambiguous; "--" ends options.
  *
- * Return: 0, or CLI_EXIT_USAGE after printing what is wrong.
+ * Return: 0, or CLI_EXIT_USAGE after printing one line saying what is wrong.
+ * Context: not reentrant (getopt's state is global).
  */
 int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o)
 {
-	bool dashdash = false;
+	struct option longopts[BM_ARRAY_SIZE(options) + 1];
+	char shortopts[8] = "-:h";
+	size_t n = 0;
+	int c, ret;
 
 	memset(o, 0, sizeof(*o));
-	o->cmd = argc > 0 ? argv[0] : NULL;
+	o->cmd = argc > 0 && !(accept & CLI_OPT_TOP) ? argv[0] : NULL;
 	o->policy = -1;
 	o->deferred = -1;
 	o->placement = -1;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v;
-		double d;
-		int ret = 0;
-
-		if (dashdash || a[0] != '-' || !a[1]) {
-			if (o->nr_inputs == CLI_MAX_INPUTS) {
-				cli_error(o->cmd, "too many inputs (at most %d)", CLI_MAX_INPUTS);
-				return CLI_EXIT_USAGE;
-			}
-			o->inputs[o->nr_inputs++] = a;
+	for (size_t i = 0; i < BM_ARRAY_SIZE(options); i++) {
+		if (options[i].groups && !(options[i].groups & accept))
 			continue;
-		}
-		if (!strcmp(a, "--")) {
-			dashdash = true;
-		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			o->help = true;
-		} else if (!strcmp(a, "--json")) {
-			o->json = true;
-		} else if ((accept & (CLI_OPT_MACHINE | CLI_OPT_FUZZ)) && is_opt(a, "--policy")) {
-			if (!(v = take_value(o, a, "--policy", argc, argv, &i)))
-				return CLI_EXIT_USAGE;
-			o->policy = bm_policy_from_name(v);
-			if (o->policy < 0) {
-				cli_error(o->cmd, "unknown policy '%s' (safe, skip-uninit, free-early, "
-					  "unreserve, unreserve-flag, discard, warn)", v);
-				return CLI_EXIT_USAGE;
-			}
-		} else if ((accept & CLI_OPT_MACHINE) && is_opt(a, "--deferred")) {
-			if (!(v = take_value(o, a, "--deferred", argc, argv, &i)))
-				return CLI_EXIT_USAGE;
-			if (strcmp(v, "on") && strcmp(v, "off")) {
-				cli_error(o->cmd, "bad value '%s' for --deferred: on or off", v);
-				return CLI_EXIT_USAGE;
-			}
-			o->deferred = !strcmp(v, "on");
-		} else if ((accept & CLI_OPT_MACHINE) && is_opt(a, "--threads")) {
-			if (!(v = take_value(o, a, "--threads", argc, argv, &i)))
-				return CLI_EXIT_USAGE;
-			ret = parse_number(o, "--threads", v, 1, 256, &d);
-			if (!ret && d != (unsigned)d) {
-				cli_error(o->cmd, "bad value '%s' for --threads: a whole number", v);
-				return CLI_EXIT_USAGE;
-			}
-			o->threads = (unsigned)d;
-		} else if ((accept & CLI_OPT_MACHINE) && is_opt(a, "--placement")) {
-			if (!(v = take_value(o, a, "--placement", argc, argv, &i)))
-				return CLI_EXIT_USAGE;
-			o->placement = bm_placement_from_name(v);
-			if (o->placement < 0) {
-				cli_error(o->cmd, "unknown placement '%s' (historical, fixed, initmem, "
-					  "auto)", v);
-				return CLI_EXIT_USAGE;
-			}
-		} else if ((accept & (CLI_OPT_MACHINE | CLI_OPT_FUZZ)) && is_opt(a, "--config")) {
-			if (!(v = take_value(o, a, "--config", argc, argv, &i)))
-				return CLI_EXIT_USAGE;
-			if (o->nr_config == CLI_MAX_CONFIG) {
-				cli_error(o->cmd, "too many --config options");
-				return CLI_EXIT_USAGE;
-			}
-			o->config[o->nr_config++] = v;
-		} else if ((accept & CLI_OPT_SHOW) && is_opt(a, "--show")) {
-			if (!(v = take_value(o, a, "--show", argc, argv, &i)))
-				return CLI_EXIT_USAGE;
-			ret = parse_show(o, v);
-		} else if ((accept & CLI_OPT_FUZZ) && is_opt(a, "--seconds")) {
-			if (!(v = take_value(o, a, "--seconds", argc, argv, &i)))
-				return CLI_EXIT_USAGE;
-			ret = parse_number(o, "--seconds", v, 0.01, 86400 * 7, &o->seconds);
-		} else if ((accept & CLI_OPT_FUZZ) && is_opt(a, "--seed")) {
-			if (!(v = take_value(o, a, "--seed", argc, argv, &i)))
-				return CLI_EXIT_USAGE;
-			ret = parse_u64(o, "--seed", v, &o->seed);
-			o->seed_set = true;
-		} else if ((accept & CLI_OPT_FUZZ) && is_opt(a, "--out")) {
-			if (!(v = take_value(o, a, "--out", argc, argv, &i)))
-				return CLI_EXIT_USAGE;
-			o->out = v;
-		} else if ((accept & CLI_OPT_FUZZ) && is_opt(a, "--stop-on")) {
-			if (!(v = take_value(o, a, "--stop-on", argc, argv, &i)))
-				return CLI_EXIT_USAGE;
-			ret = parse_stop_on(o, v);
-		} else if ((accept & CLI_OPT_FUZZ) && is_opt(a, "--max-execs")) {
-			unsigned long long n = 0;
+		longopts[n++] = (struct option){ options[i].name,
+			options[i].value ? required_argument : no_argument, NULL, options[i].val };
+	}
+	longopts[n] = (struct option){ 0 };
+	if (accept & CLI_OPT_TOP)
+		strcat(shortopts, "V");
+	/* "-": inputs come back in order as 1; ":": a missing value is ':'. */
+	opterr = 0;
+	optind = 0;		/* glibc: a full reset, for a second parse in one process */
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == 1) {
+			ret = add_input(o, optarg);
+		} else if (c == ':') {
+			if (optopt >= OPT_JSON)
+				usage_error(o, "option --%s needs a value", option_name(optopt));
+			else
+				usage_error(o, "option %s needs a value", argv[optind - 1]);
+			ret = CLI_EXIT_USAGE;
+		} else if (c == '?') {
+			const char *a = argv[optind - 1];
+			bool is_long = !strncmp(a, "--", 2);
 
-			if (!(v = take_value(o, a, "--max-execs", argc, argv, &i)))
-				return CLI_EXIT_USAGE;
-			ret = parse_u64(o, "--max-execs", v, &n);
-			o->max_execs = (unsigned long)n;
-		} else if ((accept & CLI_OPT_SVG) && is_opt(a, "--svg")) {
-			if (!(v = take_value(o, a, "--svg", argc, argv, &i)))
-				return CLI_EXIT_USAGE;
-			o->svg = v;
+			if (optopt && optopt < 0x100 && !is_long)
+				usage_error(o, "unknown option '-%c'", optopt);
+			else if (optopt)	/* --json=VALUE */
+				usage_error(o, "option --%s takes no value", option_name(optopt));
+			else		/* unknown, or an ambiguous abbreviation */
+				usage_error(o, "unknown option '%s'", a);
+			ret = CLI_EXIT_USAGE;
 		} else {
-			cli_error(o->cmd, "unknown option '%s' (see bootmm %s%s--help)", a,
-				  o->cmd ? o->cmd : "", o->cmd ? " " : "");
-			return CLI_EXIT_USAGE;
+			ret = apply_option(o, c, optarg);
 		}
 		if (ret)
 			return ret;
 	}
+	/* After "--": every remaining argument is an input. */
+	for (; optind < argc; optind++)
+		if ((ret = add_input(o, argv[optind])))
+			return ret;
 	return 0;
 }
 
@@ -282,14 +381,19 @@ int cli_apply_config(const struct cli_opts *o, struct bm_config *cfg)
 {
 	char why[512];
 
+	/* --kernel is not here: cli_load applies it before the machine's own
+	 * configuration (cli/input.c), so that a scenario's lines override it. */
 	if (o->policy >= 0)
 		cfg->release_policy = o->policy;
 	if (o->deferred >= 0)
 		cfg->deferred_struct_page_init = o->deferred;
 	if (o->threads)
 		cfg->threads = o->threads;
-	if (o->placement >= 0)
-		cfg->placement = o->placement;
+	if (o->placement >= 0 &&
+	    bm_config_set(cfg, "placement", bm_placement_name(o->placement), why, sizeof(why))) {
+		cli_error(o->cmd, "--placement: %s", why);
+		return CLI_EXIT_USAGE;
+	}
 	for (unsigned i = 0; i < o->nr_config; i++) {
 		if (bm_config_assign(cfg, o->config[i], why, sizeof(why))) {
 			cli_error(o->cmd, "--config %s: %s", o->config[i], why);
@@ -318,7 +422,11 @@ void cli_help_machine_options(FILE *f)
 	      "  --deferred on|off  CONFIG_DEFERRED_STRUCT_PAGE_INIT\n"
 	      "  --threads N        host threads for deferred struct page init\n"
 	      "  --placement P      where the seeds' callers release memory: historical\n"
-	      "                     (before SMP), fixed (arch_initcall), initmem, auto\n"
+	      "                     (before SMP), fixed (arch_initcall), initmem, auto;\n"
+	      "                     every caller, over the kernel's era\n"
+	      "  --kernel VERSION   the kernel era to model (6.1, 6.1.192, 6.12.74, 7.1,\n"
+	      "                     6.2-rc; docs/ERAS.md) instead of the log's own; the\n"
+	      "                     other options still override its profile\n"
 	      "  --config KEY=VALUE any configuration key (repeatable):\n", f);
 	for (unsigned i = 0; i < bm_nr_config_keys; i++)
 		fprintf(f, "      %-27s %s\n", bm_config_keys[i].name, bm_config_keys[i].help);

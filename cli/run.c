@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * One boot for the command: bm_sim_boot plus a probe on the timeline that
- * records what the output describes but the finished machine no longer
- * shows (each node's first_deferred_pfn is reset once deferred init runs),
- * and the progress of long boots.
+ * Boots for the command: bm_sim_boot (one policy) or bm_sim_compare (every
+ * policy) of the machine with a probe on its timeline that records what the
+ * output describes but the finished machine no longer shows (each node's
+ * first_deferred_pfn is reset once deferred init runs), and the progress of
+ * long boots.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,39 @@ static void probe_free_area_init(struct bm_machine *m, void *arg)
 	}
 }
 
+/* The machine with the probe's (and the progress's) actions appended. */
+struct probed {
+	struct probe_arg pa;
+	struct cli_facts scratch;
+	struct bm_machine_desc desc;
+	struct bm_action *acts;
+};
+
+static int probe_attach(struct probed *p, const struct bm_machine_desc *d,
+			struct cli_facts *facts, struct progress *progress)
+{
+	unsigned int n = d->nr_extra_actions;
+
+	p->pa = (struct probe_arg){ facts ? facts : &p->scratch, d, progress };
+	p->desc = *d;
+	p->acts = calloc(n + 1 + BM_NR_PHASES, sizeof(*p->acts));
+	if (!p->acts)
+		return -BM_ENOMEM;
+	memset(p->pa.facts, 0, sizeof(*p->pa.facts));
+	for (int i = 0; i < BM_MAX_NUMNODES; i++)
+		p->pa.facts->first_deferred[i] = BM_NO_PFN;
+	if (n)
+		memcpy(p->acts, d->extra_actions, n * sizeof(*p->acts));
+	p->acts[n++] = (struct bm_action){
+		BM_PHASE_FREE_AREA_INIT, probe_free_area_init, &p->pa, "bootmm_probe"
+	};
+	for (int ph = BM_PHASE_FREE_AREA_INIT; progress && ph < BM_NR_PHASES; ph++)
+		p->acts[n++] = (struct bm_action){ ph, probe_phase, &p->pa, "bootmm_progress" };
+	p->desc.extra_actions = p->acts;
+	p->desc.nr_extra_actions = n;
+	return 0;
+}
+
 /**
  * cli_boot - boot a description for the command
  * @d: the machine
@@ -70,48 +104,47 @@ struct bm_sim_run *cli_boot(const struct bm_machine_desc *d, const struct bm_con
 			    FILE *log_file, int level, struct cli_facts *facts,
 			    struct progress *progress, int *err)
 {
-	struct cli_facts scratch;
-	struct probe_arg pa = { facts ? facts : &scratch, d, progress };
-	struct bm_machine_desc dd = *d;
-	unsigned int n = d->nr_extra_actions;
-	struct bm_action *acts = calloc(n + 1 + BM_NR_PHASES, sizeof(*acts));
+	struct probed p;
 	struct bm_sim_run *run;
 
-	if (!acts) {
-		*err = -BM_ENOMEM;
+	*err = probe_attach(&p, d, facts, progress);
+	if (*err)
 		return NULL;
-	}
-	memset(pa.facts, 0, sizeof(*pa.facts));
-	for (int i = 0; i < BM_MAX_NUMNODES; i++)
-		pa.facts->first_deferred[i] = BM_NO_PFN;
-	if (n)
-		memcpy(acts, d->extra_actions, n * sizeof(*acts));
-	acts[n++] = (struct bm_action){
-		BM_PHASE_FREE_AREA_INIT, probe_free_area_init, &pa, "bootmm_probe"
-	};
-	for (int ph = BM_PHASE_FREE_AREA_INIT; progress && ph < BM_NR_PHASES; ph++)
-		acts[n++] = (struct bm_action){ ph, probe_phase, &pa, "bootmm_progress" };
-	dd.extra_actions = acts;
-	dd.nr_extra_actions = n;
-	*err = 0;
-	run = bm_sim_boot(&dd, cfg, log_file, level, err);
-	free(acts);
+	run = bm_sim_boot(&p.desc, cfg, log_file, level, err);
+	free(p.acts);
 	return run;
 }
 
-/**
- * cli_result_dirty - does a result show any violation?
- * @r: result of one boot
- *
- * Return: true for leaks, garbage reads, double inits, memblock mismatches,
- * wrong migratetypes, WARNs, misuse, broken invariants or module
- * alternatives kept after boot (seed 002): what makes exit status 1.
- */
-bool cli_result_dirty(const struct bm_sim_result *r)
+static void policy_progress(void *arg, int policy)
 {
-	return r->leaked_pages || r->uninit_reads || r->double_inits || r->memblock_mismatches ||
-	       r->migratetype_errors || r->warns || r->misuse || r->invariant ||
-	       r->alt_leaked_pages;
+	progress_update(arg, "booting under %s (%d/%d)", bm_policy_name(policy), policy + 1,
+			BM_NR_POLICIES);
+}
+
+/**
+ * cli_boot_policies - the machine under every release policy (bm_sim_compare)
+ * @d: the machine
+ * @cfg: configuration; its policy is replaced per boot
+ * @res: results per policy
+ * @facts: what the probe saw at free_area_init (the same under every policy:
+ *         nothing is released before it)
+ *
+ * Return: 0, or a negative error if a boot could not be set up.
+ */
+int cli_boot_policies(const struct bm_machine_desc *d, const struct bm_config *cfg,
+		      struct bm_sim_result res[BM_NR_POLICIES], struct cli_facts *facts)
+{
+	struct progress pr;
+	struct probed p;
+	int ret = probe_attach(&p, d, facts, NULL);
+
+	if (ret)
+		return ret;
+	progress_init(&pr);
+	ret = bm_sim_compare(&p.desc, cfg, res, policy_progress, &pr);
+	progress_done(&pr);
+	free(p.acts);
+	return ret;
 }
 
 /* A phase for output: its name, or "never" for -1 (nothing became usable). */

@@ -50,7 +50,8 @@ const char *bm_violation_name(enum bm_violation_kind kind)
  * @cfg: filled in
  *
  * Deferred struct page init on, pageblock order 9, MAX_PAGE_ORDER 10, zones
- * DMA < 16 MiB and DMA32 < 4 GiB, one thread, bootmm's "safe" release policy.
+ * DMA < 16 MiB and DMA32 < 4 GiB, one thread, bootmm's "safe" release policy,
+ * memblock allocations reserved with MEMBLOCK_RSRV_KERN on their node.
  */
 void bm_config_default(struct bm_config *cfg)
 {
@@ -63,6 +64,8 @@ void bm_config_default(struct bm_config *cfg)
 	cfg->zone_dma_end_pfn = BM_PFN_DOWN((phys_addr_t)16 << 20);
 	cfg->zone_dma32_end_pfn = BM_PFN_DOWN((phys_addr_t)4 << 30);
 	cfg->kho_fixed = true;
+	cfg->free_reserved_area_policy = BM_POLICY_AS_RELEASE;
+	cfg->memblock_alloc_rsrv_kern = true;
 }
 
 int bm_machine_init(struct bm_machine *m, const struct bm_prim *prim,
@@ -90,6 +93,34 @@ int bm_machine_init(struct bm_machine *m, const struct bm_prim *prim,
 }
 
 /**
+ * bm_machine_init_identity - prepare a machine with phys == virt
+ * @m: storage for the machine
+ * @prim: the host's platform contract
+ * @cfg: configuration (copied); NULL for the defaults
+ * @start: lowest host address usable as physical memory
+ * @size: bytes from @start
+ *
+ * See include/bootmm/machine.h. Return: 0, -BM_EINVAL for a wrapping
+ * window, -BM_ENOMEM. Context: before any other call on @m.
+ */
+int bm_machine_init_identity(struct bm_machine *m, const struct bm_prim *prim,
+			     const struct bm_config *cfg, phys_addr_t start,
+			     phys_addr_t size)
+{
+	int ret;
+
+	if (!size || start + size - 1 < start)
+		return -BM_EINVAL;
+	ret = bm_machine_init(m, prim, cfg, 0);
+	if (ret)
+		return ret;
+	m->phys_identity = true;
+	m->phys_start = start;
+	m->phys_size = size;
+	return 0;
+}
+
+/**
  * bm_machine_destroy - release the host resources of a machine
  * @m: machine
  *
@@ -109,6 +140,7 @@ void bm_machine_destroy(struct bm_machine *m)
 		m->prim->phys_unmap(m->prim->ctx, m->phys_base, m->phys_size);
 	m->phys_base = NULL;
 	m->phys_size = 0;
+	m->phys_identity = false;
 	memset(&m->mm, 0, sizeof(m->mm));
 	memset(&m->memblock, 0, sizeof(m->memblock));
 	bm_memblock_init_state(m);
@@ -118,6 +150,12 @@ void bm_machine_destroy(struct bm_machine *m)
 
 void *bm_phys_to_virt(struct bm_machine *m, phys_addr_t phys)
 {
+	if (m->phys_identity) {
+		if (!phys || phys < m->phys_start || phys - m->phys_start >= m->phys_size ||
+		    phys != (uintptr_t)phys)
+			return NULL;
+		return (void *)(uintptr_t)phys;
+	}
 	if (!m->phys_base || phys >= m->phys_size)
 		return NULL;
 	return m->phys_base + phys;
@@ -125,7 +163,9 @@ void *bm_phys_to_virt(struct bm_machine *m, phys_addr_t phys)
 
 phys_addr_t bm_virt_to_phys(struct bm_machine *m, const void *virt)
 {
-	return (phys_addr_t)((const uint8_t *)virt - m->phys_base);
+	if (m->phys_identity)
+		return (phys_addr_t)(uintptr_t)virt;
+	return (phys_addr_t)((uintptr_t)virt - (uintptr_t)m->phys_base);
 }
 
 void bm_set_phase(struct bm_machine *m, enum bm_phase phase)
@@ -205,6 +245,7 @@ void bm_violation(struct bm_machine *m, enum bm_violation_kind kind,
 		}
 	}
 	if (m->nr_recorded == BM_MAX_RECORDED_VIOLATIONS) {
+		m->nr_unrecorded++;
 		__atomic_store_n(&m->report_lock, 0, __ATOMIC_RELEASE);
 		return;
 	}

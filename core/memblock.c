@@ -66,6 +66,22 @@ void bm_memblock_trace_range(struct bm_machine *m, const char *what,
 	       caller_of(m));
 }
 
+/*
+ * The node and flags of a reservation memblock makes for itself. Since
+ * "memblock: add MEMBLOCK_RSRV_KERN flag" (v6.16) __memblock_reserve() tags
+ * them RSRV_KERN on the requested node; before it memblock_reserve() put
+ * every reservation on MAX_NUMNODES with no flag, so they merge.
+ */
+static void kern_tag(const struct bm_machine *m, int *nid, enum memblock_flags *flags)
+{
+	if (m->cfg.memblock_alloc_rsrv_kern) {
+		*flags = MEMBLOCK_RSRV_KERN;
+	} else {
+		*nid = BM_MAX_NUMNODES;
+		*flags = MEMBLOCK_NONE;
+	}
+}
+
 static bool nid_in_range(int nid)
 {
 	return nid >= BM_NUMA_NO_NODE && nid <= BM_MAX_NUMNODES;
@@ -206,7 +222,9 @@ static int double_array(struct bm_machine *m, struct memblock_type *type,
 	bool *in_slab = is_reserved ? &s->reserved_in_slab : &s->memory_in_slab;
 	phys_addr_t old_size, new_size, old_alloc, new_alloc, addr, old_phys;
 	struct memblock_region *new_array, *old_array;
+	enum memblock_flags flags;
 	const char *saved;
+	int nid;
 
 	/*
 	 * The kernel panics here: resizing before the reserved ranges are all
@@ -284,8 +302,9 @@ static int double_array(struct bm_machine *m, struct memblock_type *type,
 	}
 	m->caller = "memblock_double_array";
 	bm_memblock_trace_range(m, "memblock_reserve", addr, new_alloc);
-	if (bm_memblock_add_range(m, &s->mb.reserved, addr, new_alloc,
-				  BM_NUMA_NO_NODE, MEMBLOCK_RSRV_KERN))
+	nid = BM_NUMA_NO_NODE;
+	kern_tag(m, &nid, &flags);
+	if (bm_memblock_add_range(m, &s->mb.reserved, addr, new_alloc, nid, flags))
 		bm_violation(m, BM_V_INVARIANT, BM_PFN_DOWN(addr), BM_PFN_UP(addr + new_alloc),
 			     __func__, "BUG: cannot reserve the new %s array", type->name);
 	m->caller = saved;
@@ -752,23 +771,25 @@ int bm_memblock_phys_free(struct bm_machine *m, phys_addr_t base, phys_addr_t si
  * @ptr: pointer memblock_alloc*() returned; NULL is a no-op
  * @size: size
  *
- * A pointer outside the simulated RAM is reported as misuse and ignored.
+ * A pointer outside the machine's physical memory is reported as misuse
+ * and ignored.
  * Context: setup; traced as memblock_phys_free.
  */
 void bm_memblock_free(struct bm_machine *m, void *ptr, size_t size)
 {
-	uintptr_t off;
+	phys_addr_t phys;
 
 	if (!ptr)
 		return;
-	off = (uintptr_t)ptr - (uintptr_t)m->phys_base;
-	if (!m->phys_base || (uintptr_t)ptr < (uintptr_t)m->phys_base || off >= m->phys_size) {
+	/* Below the simulated RAM the difference wraps and is out of range. */
+	phys = bm_virt_to_phys(m, ptr);
+	if (bm_phys_to_virt(m, phys) != ptr) {
 		m->memblock.misuse++;
 		bm_violation(m, BM_V_MISUSE, 0, 0, __func__,
-			     "%p is not in simulated RAM", ptr);
+			     "%p is not in the machine's physical memory", ptr);
 		return;
 	}
-	bm_memblock_phys_free(m, (phys_addr_t)off, size);
+	bm_memblock_phys_free(m, phys, size);
 }
 
 /**
@@ -821,11 +842,15 @@ int bm_memblock_reserve_nid(struct bm_machine *m, phys_addr_t base, phys_addr_t 
  */
 int bm_memblock_reserve(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
-	return bm_memblock_reserve_nid(m, base, size, BM_NUMA_NO_NODE, MEMBLOCK_NONE);
+	/* Before v6.16 memblock_reserve() used MAX_NUMNODES (kern_tag()). */
+	return bm_memblock_reserve_nid(m, base, size,
+				       m->cfg.memblock_alloc_rsrv_kern ? BM_NUMA_NO_NODE :
+				       BM_MAX_NUMNODES, MEMBLOCK_NONE);
 }
 
 /**
- * bm_memblock_reserve_kern - reserve a range for kernel use (RSRV_KERN)
+ * bm_memblock_reserve_kern - reserve a range for kernel use (RSRV_KERN; no
+ *                            flag before v6.16, see bm_memblock_reserve_alloc())
  * @m: machine
  * @base: start
  * @size: size; 0 is a no-op
@@ -835,5 +860,27 @@ int bm_memblock_reserve(struct bm_machine *m, phys_addr_t base, phys_addr_t size
 int bm_memblock_reserve_kern(struct bm_machine *m, phys_addr_t base,
 			     phys_addr_t size)
 {
-	return bm_memblock_reserve_nid(m, base, size, BM_NUMA_NO_NODE, MEMBLOCK_RSRV_KERN);
+	return bm_memblock_reserve_alloc(m, base, size, BM_NUMA_NO_NODE);
+}
+
+/**
+ * bm_memblock_reserve_alloc - reserve what memblock allocated for itself
+ * @m: machine
+ * @base: start
+ * @size: size; 0 is a no-op
+ * @nid: the node asked for (NUMA_NO_NODE for any)
+ *
+ * Tagged by the era (cfg.memblock_alloc_rsrv_kern): RSRV_KERN on @nid, or
+ * no flag on MAX_NUMNODES as before v6.16.
+ *
+ * Return: 0, -BM_ENOMEM or -BM_EINVAL. Context: setup; traced as
+ * memblock_reserve.
+ */
+int bm_memblock_reserve_alloc(struct bm_machine *m, phys_addr_t base, phys_addr_t size,
+			      int nid)
+{
+	enum memblock_flags flags;
+
+	kern_tag(m, &nid, &flags);
+	return bm_memblock_reserve_nid(m, base, size, nid, flags);
 }

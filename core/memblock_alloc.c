@@ -149,7 +149,7 @@ static int reserve_found(struct bm_machine *m, phys_addr_t found, phys_addr_t si
 	int ret;
 
 	m->caller = "memblock_alloc_range_nid";
-	ret = bm_memblock_reserve_nid(m, found, size, nid, MEMBLOCK_RSRV_KERN);
+	ret = bm_memblock_reserve_alloc(m, found, size, nid);
 	m->caller = saved;
 	return ret;
 }
@@ -168,7 +168,9 @@ static int reserve_found(struct bm_machine *m, phys_addr_t found, phys_addr_t si
  * Tries @nid, then any node unless @exact_nid, then, if the boot asked
  * for mirrored memory, the same without MIRROR (with the kernel's
  * warning). The result is reserved with MEMBLOCK_RSRV_KERN, on @nid the
- * first time and on no node in the fallback, as the kernel does.
+ * first time and on no node in the fallback, as the kernel does since
+ * v6.16; with cfg.memblock_alloc_rsrv_kern false, with no flag on
+ * MAX_NUMNODES, as 6.15 and older kernels do.
  * In a KHO boot before memblock_free_all only scratch memory is used.
  *
  * Return: the physical address, 0 on failure. Context: setup; after slab

@@ -243,8 +243,35 @@ static void for_each_deferred_run(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t 
 struct release_ctx {
 	struct bm_release_rec *rec;
 	enum bm_release_api api;
+	int policy;			/* the entry point's (api_policy) */
 	unsigned long freed;
 };
+
+/*
+ * The policy of an entry point. free_reserved_area_policy auto: what
+ * free_reserved_area did in the era of release_policy. memblock_free_late's
+ * skipping (until v7.1) and seed 001's three proposals for it never touched
+ * free_reserved_area, which freed at once (free_reserved_page); 6.2-rc,
+ * v7.1 and bootmm's safe treat both entry points alike.
+ */
+static int api_policy(const struct bm_machine *m, enum bm_release_api api)
+{
+	int p = m->cfg.release_policy, f = m->cfg.free_reserved_area_policy;
+
+	if (api != BM_API_FREE_RESERVED_AREA)
+		return p;
+	if (f >= 0 && f < BM_NR_POLICIES)
+		return f;
+	switch (p) {
+	case BM_POLICY_SKIP_UNINIT:
+	case BM_POLICY_UNRESERVE:
+	case BM_POLICY_UNRESERVE_FLAG:
+	case BM_POLICY_DISCARD:
+		return BM_POLICY_FREE_EARLY;
+	default:
+		return p;
+	}
+}
 
 static void run_skip_uninit(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e, bool deferred,
 			    void *arg)
@@ -268,7 +295,7 @@ static void run_unreserve(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e, bool def
 	}
 	/* Deferred init will see a free range: initialise and free it. */
 	bm_memblock_unreserve(m, BM_PFN_PHYS(s), BM_PFN_PHYS(e - s));
-	if (m->cfg.release_policy == BM_POLICY_UNRESERVE_FLAG)
+	if (c->policy == BM_POLICY_UNRESERVE_FLAG)
 		bm_memblock_setclr_flag(m, false, BM_PFN_PHYS(s), BM_PFN_PHYS(e - s), 1,
 					MEMBLOCK_BM_MEMMAP_INIT);
 	add_pending(m, s, e, c->rec, c->api, (unsigned long)(e - s));
@@ -303,7 +330,7 @@ static unsigned long release_range(struct bm_machine *m, phys_addr_t start, phys
 				   enum bm_release_api api, const char *name)
 {
 	bm_pfn_t spfn = BM_PFN_UP(start), epfn = BM_PFN_DOWN(end);
-	struct release_ctx c = { bm_release_rec(m, name), api, 0 };
+	struct release_ctx c = { bm_release_rec(m, name), api, api_policy(m, api), 0 };
 	unsigned long n;
 
 	if (!bm_machine_alive(m, __func__))
@@ -344,7 +371,7 @@ static unsigned long release_range(struct bm_machine *m, phys_addr_t start, phys
 	if (api == BM_API_MEMBLOCK_FREE_LATE)
 		m->mm.totalram_pages += n;
 
-	switch (deferred_pages_pending(m) ? m->cfg.release_policy : BM_POLICY_FREE_EARLY) {
+	switch (deferred_pages_pending(m) ? c.policy : BM_POLICY_FREE_EARLY) {
 	case BM_POLICY_SKIP_UNINIT:
 		for_each_deferred_run(m, spfn, epfn, run_skip_uninit, &c);
 		break;
@@ -371,8 +398,7 @@ static unsigned long release_range(struct bm_machine *m, phys_addr_t start, phys
 	default:
 		/* Also every policy once deferred init is done. */
 		c.freed += free_run_now(m, spfn, epfn, api);
-		if (m->cfg.release_policy == BM_POLICY_SAFE ||
-		    (m->cfg.release_policy == BM_POLICY_WARN && m->memblock.keep))
+		if (c.policy == BM_POLICY_SAFE || (c.policy == BM_POLICY_WARN && m->memblock.keep))
 			unreserve(m, spfn, epfn);
 		break;
 	}
@@ -463,7 +489,7 @@ static bool settle_one(struct bm_machine *m, struct bm_pending *p, bool discard_
 	bm_pfn_t spfn = BM_PFN_DOWN(p->base), epfn = spfn + BM_PFN_DOWN(p->size);
 	struct bm_release_rec *rec = &m->boot.rel[p->rec];
 	unsigned long freed = 0;
-	int policy = m->cfg.release_policy;
+	int policy = api_policy(m, (enum bm_release_api)p->api);
 
 	if (policy == BM_POLICY_DISCARD ? !discard_time : range_deferred(m, spfn, epfn))
 		return false;

@@ -53,6 +53,7 @@ void bm_bootlog_free(struct bm_bootlog *log)
 	free(log->movable_start);
 	free(log->unavail);
 	free(log->freeing);
+	free(log->sized);
 	free(log->deferred);
 	free(log->events);
 	for (i = 0; i < log->n_dumps; i++)

@@ -269,6 +269,18 @@ struct bm_memory_line {
 };
 
 /* "Freeing <what> memory: NK" (also "efi: Freeing EFI boot services memory") */
+/*
+ * A buddy allocation the kernel prints with its size: "<what> hash table
+ * entries: N (order: O, B bytes, linear)" and "ftrace: allocated N pages
+ * with G groups". Before kmem_cache_init (the "SLUB:" line) hash tables
+ * come from memblock; after it, from the buddy allocator.
+ */
+struct bm_sized_alloc {
+	const char *what;
+	uint64_t bytes;
+	unsigned line;
+};
+
 struct bm_freeing {
 	const char *what;		/* "SMP alternatives", "EFI boot services", ... */
 	uint64_t kb;
@@ -425,6 +437,7 @@ struct bm_bootlog {
 
 	/* kernel identity */
 	const char *version;		/* "6.1.0-56-cloud-amd64" */
+	const char *version_banner;	/* the rest of the Linux version line */
 	unsigned version_line;
 	struct bm_cmdline cmdline;		/* "Command line:" */
 	struct bm_cmdline kernel_cmdline;	/* "Kernel command line:" */
@@ -482,6 +495,9 @@ struct bm_bootlog {
 	unsigned zonelists_line;
 	unsigned percpu_pages;			/* "percpu: Embedded N pages/cpu" */
 	unsigned percpu_line;
+	struct bm_sized_alloc *sized;	/* hash tables, ftrace pages */
+	size_t n_sized;
+	unsigned slab_line;		/* "SLUB: HWalign=...": kmem_cache_init ran */
 
 	/* memblock=debug */
 	struct bm_mb_event *events;

@@ -89,6 +89,63 @@ static int memory_line(struct bm_parser *p, const char *t, size_t tn)
 	return 1;
 }
 
+static int push_sized(struct bm_parser *p, const char *what, size_t wl, uint64_t bytes)
+{
+	struct bm_sized_alloc *a = BM_PUSH(p, p->log->sized, p->log->n_sized);
+
+	if (!a)
+		return -1;
+	a->what = bm_strdup_log(p, what, wl);
+	if (!a->what)
+		return -1;
+	a->bytes = bytes;
+	a->line = p->line;
+	return 1;
+}
+
+/*
+ * "<what> hash table entries: N (order: O, B bytes, linear)" (also the
+ * older "(order O, B bytes)") and "ftrace: allocated N pages with G
+ * groups". A line that does not have that shape is not one of them (0).
+ */
+static int sized_alloc_line(struct bm_parser *p, const char *t, size_t tn)
+{
+	static const char ht[] = " hash table entries: ";
+	const char *q, *e = t + tn;
+	struct bm_sc sc;
+	uint64_t n;
+
+	bm_sc_init(&sc, t, tn, "ftrace line");
+	if (bm_sc_lit(&sc, "ftrace: allocated ")) {
+		if (bm_sc_eol(&sc) || !bm_isdigit(*sc.p) || bm_sc_dec(p, &sc, &n))
+			return 0;
+		if (!bm_sc_lit(&sc, " pages") || n > ((uint64_t)1 << 40))
+			return 0;
+		return push_sized(p, "ftrace", 6, n << 12);
+	}
+	for (q = t; q + sizeof(ht) - 1 <= e; q++)
+		if (!memcmp(q, ht, sizeof(ht) - 1))
+			break;
+	if (q + sizeof(ht) - 1 > e || q == t)
+		return 0;
+	/* the byte count: the number right before " bytes" */
+	for (const char *b = q; b + 6 <= e; b++) {
+		const char *d = b;
+
+		if (memcmp(b, " bytes", 6))
+			continue;
+		while (d > q && bm_isdigit(d[-1]))
+			d--;
+		if (d == b)
+			return 0;
+		bm_sc_init(&sc, d, (size_t)(b - d), "hash table line");
+		if (bm_sc_dec(p, &sc, &n))
+			return -1;
+		return push_sized(p, t, (size_t)(q - t), n);
+	}
+	return 0;
+}
+
 /* "[tag: ]Freeing <what>[ memory]: NK" */
 static int freeing_line(struct bm_parser *p, const char *t, size_t tn)
 {
@@ -180,7 +237,9 @@ static int kmsg_line(struct bm_parser *p, const char *t, size_t tn)
 			return bm_sc_fail(p, &sc, "a version");
 		if (!log->version) {
 			log->version = bm_strdup_log(p, v, (size_t)(sc.p - v));
-			if (!log->version)
+			/* The rest names the build: "... Debian 6.12.74-2~bpo12+1 (...)". */
+			log->version_banner = bm_strdup_log(p, sc.p, (size_t)(sc.e - sc.p));
+			if (!log->version || !log->version_banner)
 				return -1;
 			log->version_line = p->line;
 		}
@@ -263,6 +322,14 @@ static int kmsg_line(struct bm_parser *p, const char *t, size_t tn)
 		log->percpu_line = p->line;
 		return 1;
 	}
+	if (bm_sc_lit(&sc, "SLUB: ") || bm_sc_lit(&sc, "SLAB: ")) {
+		if (!log->slab_line)
+			log->slab_line = p->line;
+		return 1;
+	}
+	rc = sized_alloc_line(p, t, tn);
+	if (rc)
+		return rc;
 	rc = freeing_line(p, t, tn);
 	return rc;
 }

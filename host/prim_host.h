@@ -1,25 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The POSIX host: simulated RAM from sparse anonymous mappings, pthreads for
- * parallel work, clock_gettime, and log lines to a FILE or a collector.
+ * The POSIX host's interface is public (installed): include/bootmm/host.h.
+ * This name stays for the tree's own layers.
  */
 #ifndef BOOTMM_HOST_PRIM_HOST_H
 #define BOOTMM_HOST_PRIM_HOST_H
 
-#include <stdio.h>
-#include "bootmm/prim.h"
-
-struct bm_host {
-	struct bm_prim prim;
-	FILE *log_file;		/* NULL: drop log lines */
-	int log_level;		/* print lines at or below this level */
-	/* Optional collector of every line (level, text). */
-	void (*collect)(void *arg, int level, const char *line);
-	void *collect_arg;
-	unsigned long phys_maps;	/* live simulated-RAM mappings (leak check) */
-};
-
-/* Fill @h with the POSIX implementation; logs go to @log_file at <= @level. */
-void bm_host_init(struct bm_host *h, FILE *log_file, int level);
+#include "bootmm/host.h"
 
 #endif /* BOOTMM_HOST_PRIM_HOST_H */

@@ -82,6 +82,7 @@ static void fill_result(struct bm_sim_run *run)
 	for (unsigned int i = 0; i < run->nr_alt; i++)
 		alt += 1ul << (run->alt_pfns[i] & 0xff);
 	r->alt_leaked_pages = alt;
+	bm_sim_verdict(m, r);
 }
 
 /**
@@ -162,11 +163,14 @@ void bm_sim_run_free(struct bm_sim_run *run)
  * @d: the machine
  * @cfg: configuration (its release_policy is overridden), NULL for defaults
  * @results: filled per policy
+ * @before: called before each boot with @arg and the policy (NULL: none)
+ * @arg: for @before
  *
- * Return: 0, or the first boot's error.
+ * Return: 0, or the first failed boot's negative error.
  */
 int bm_sim_compare(const struct bm_machine_desc *d, const struct bm_config *cfg,
-		   struct bm_sim_result results[BM_NR_POLICIES])
+		   struct bm_sim_result results[BM_NR_POLICIES],
+		   void (*before)(void *arg, int policy), void *arg)
 {
 	struct bm_config c;
 
@@ -178,10 +182,12 @@ int bm_sim_compare(const struct bm_machine_desc *d, const struct bm_config *cfg,
 		struct bm_sim_run *run;
 		int err = 0;
 
+		if (before)
+			before(arg, p);
 		c.release_policy = p;
 		run = bm_sim_boot(d, &c, NULL, 0, &err);
 		if (!run)
-			return err;
+			return err ? err : -BM_EINVAL;
 		results[p] = run->res;
 		bm_sim_run_free(run);
 	}

@@ -135,11 +135,34 @@ static void alternatives_enable_smp(struct bm_machine *m, void *arg)
 {
 	struct sim_ctx *c = arg;
 
-	if (bm_sim_placement(&m->cfg) == BM_PLACEMENT_HISTORICAL)
+	int p = m->cfg.placement_alt != BM_PLACEMENT_AUTO ? m->cfg.placement_alt :
+		bm_sim_placement(&m->cfg);
+
+	/* Before v4.15 the records stayed until module unload. */
+	if (p == BM_PLACEMENT_HISTORICAL)
 		return;
 	for (unsigned i = 0; i < c->run->nr_alt; i++)
 		bm_free_pages(m, c->run->alt_pfns[i] >> 8, (unsigned)(c->run->alt_pfns[i] & 0xff));
 	c->run->nr_alt = 0;
+}
+
+/*
+ * At the end of boot, each module's record still allocated is a leak of
+ * its caller (the kernel frees them only at module unload): a violation
+ * like any other, so the verdict counts it (verdict.c).
+ */
+static void alt_modules_kept(struct bm_machine *m, void *arg)
+{
+	struct sim_ctx *c = arg;
+
+	for (unsigned i = 0; i < c->run->nr_alt; i++) {
+		bm_pfn_t pfn = c->run->alt_pfns[i] >> 8;
+		unsigned order = (unsigned)(c->run->alt_pfns[i] & 0xff);
+
+		bm_violation(m, BM_V_LEAK, pfn, pfn + (1ul << order), "alternatives_enable_smp",
+			     "module SMP alternatives: %luK kept after smp_init (freed at SMP "
+			     "enable only with the fix)", (1ul << order) << (BM_PAGE_SHIFT - 10));
+	}
 }
 
 /**
@@ -162,6 +185,8 @@ unsigned int sim_callers(struct sim_ctx *c, struct bm_action *a)
 		a[n++] = (struct bm_action){ BM_PHASE_BEFORE_SMP, load_alt_modules, c, "load_module" };
 		a[n++] = (struct bm_action){ BM_PHASE_SMP_INIT, alternatives_enable_smp, c,
 					     "alternatives_enable_smp" };
+		a[n++] = (struct bm_action){ BM_PHASE_RUNNING, alt_modules_kept, c,
+					     "alternatives_smp_module_add" };
 	}
 	if (placement != BM_PLACEMENT_INITMEM)
 		a[n++] = (struct bm_action){ early, free_smp_locks, c, "alternative_instructions" };

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "sim/scenario.h"
+#include "sim/era.h"
 
 const struct bm_config_key bm_config_keys[] = {
 	{ "pageblock_order", BM_CK_UINT, "pageblock order, 0..max_page_order (9 on x86-64)" },
@@ -32,6 +33,16 @@ const struct bm_config_key bm_config_keys[] = {
 	{ "placement_efi", BM_CK_ENUM, "EFI boot services only: auto (as placement), historical, "
 				       "fixed" },
 	{ "memory_line_after_deferred", BM_CK_BOOL, "print Memory: after deferred init (>= 6.11)" },
+	{ "kernel", BM_CK_ENUM, "kernel version whose era profile to apply (6.1, 6.12.74, 7.1; "
+				"docs/ERAS.md): sets the keys below it in this list and policy, "
+				"placement*, kho_fixed, memory_line_after_deferred" },
+	{ "placement_alt", BM_CK_ENUM, "seed 002's module alternatives only: auto (as placement), "
+				       "historical (kept, < 4.15), fixed (freed at SMP)" },
+	{ "free_reserved_area_policy", BM_CK_ENUM, "free_reserved_area's own policy: auto (what it "
+						   "did in policy's era: free-early beside "
+						   "skip-uninit), or a policy" },
+	{ "memblock_alloc_rsrv_kern", BM_CK_BOOL, "allocations reserved RSRV_KERN with their node "
+						  "(>= 6.16); off: no flag, MAX_NUMNODES" },
 };
 const unsigned bm_nr_config_keys = BM_ARRAY_SIZE(bm_config_keys);
 
@@ -242,7 +253,8 @@ int bm_config_set(struct bm_config *cfg, const char *key, const char *value,
 		c.kho = b;
 	} else if (!strcmp(key, "kho_fixed")) {
 		c.kho_fixed = b;
-	} else if (!strcmp(key, "placement") || !strcmp(key, "placement_efi")) {
+	} else if (!strcmp(key, "placement") || !strcmp(key, "placement_efi") ||
+		   !strcmp(key, "placement_alt")) {
 		int p = bm_placement_from_name(value);
 
 		if (p < 0 || (p == BM_PLACEMENT_INITMEM && key[9])) {
@@ -250,12 +262,41 @@ int bm_config_set(struct bm_config *cfg, const char *key, const char *value,
 				 value, key, key[9] ? "" : " initmem");
 			return -1;
 		}
-		if (key[9])
+		if (!strcmp(key, "placement_efi")) {
 			c.placement_efi = p;
-		else
+		} else if (key[9]) {
+			c.placement_alt = p;
+		} else {
+			/* Every caller: an era's placement of one caller must not
+			 * silently survive an explicit choice for all of them. */
 			c.placement = p;
+			c.placement_efi = p == BM_PLACEMENT_INITMEM ? BM_PLACEMENT_AUTO : p;
+			c.placement_alt = BM_PLACEMENT_AUTO;
+		}
 	} else if (!strcmp(key, "memory_line_after_deferred")) {
 		c.memory_line_after_deferred = b;
+	} else if (!strcmp(key, "kernel")) {
+		struct bm_era e;
+
+		if (!strcmp(value, "none")) {
+			c.kernel[0] = '\0';	/* forget the name; the keys stay as they are */
+		} else {
+			if (bm_era_parse(value, &e, why, len))
+				return -1;
+			bm_era_apply(&e, &c);
+		}
+	} else if (!strcmp(key, "free_reserved_area_policy")) {
+		bool is_auto = !strcmp(value, "auto");
+		int p = is_auto ? BM_POLICY_AS_RELEASE : bm_policy_from_name(value);
+
+		if (!is_auto && p < 0) {
+			snprintf(why, len, "unknown policy '%s' for %s (auto safe skip-uninit "
+				 "free-early unreserve unreserve-flag discard warn)", value, key);
+			return -1;
+		}
+		c.free_reserved_area_policy = p;
+	} else if (!strcmp(key, "memblock_alloc_rsrv_kern")) {
+		c.memblock_alloc_rsrv_kern = b;
 	}
 	*cfg = c;
 	return 0;
@@ -347,6 +388,8 @@ void bm_config_get(const struct bm_config *cfg, unsigned idx, char *buf, size_t 
 		b = cfg->kho_fixed;
 	else if (!strcmp(k, "memory_line_after_deferred"))
 		b = cfg->memory_line_after_deferred;
+	else if (!strcmp(k, "memblock_alloc_rsrv_kern"))
+		b = cfg->memblock_alloc_rsrv_kern;
 	else
 		bool_key = 0;
 	if (bool_key) {
@@ -369,6 +412,13 @@ void bm_config_get(const struct bm_config *cfg, unsigned idx, char *buf, size_t 
 		s = bm_placement_name(cfg->placement);
 	else if (!strcmp(k, "placement_efi"))
 		s = bm_placement_name(cfg->placement_efi);
+	else if (!strcmp(k, "placement_alt"))
+		s = bm_placement_name(cfg->placement_alt);
+	else if (!strcmp(k, "kernel"))
+		s = cfg->kernel[0] ? cfg->kernel : "none";
+	else if (!strcmp(k, "free_reserved_area_policy"))
+		s = cfg->free_reserved_area_policy < 0 ? "auto" :
+			bm_policy_name(cfg->free_reserved_area_policy);
 	else
 		snprintf(buf, len, "?");
 	if (s)

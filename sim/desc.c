@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sim/desc_int.h"
+#include "sim/era.h"
 
 /* Defaults when the log does not show the kernel image (CONFIG_PHYSICAL_START,
  * no KASLR, Debian 12's 6.1 cloud kernel sizes). */
@@ -244,40 +245,40 @@ static int efi_from_trace(struct desc_ctx *c)
 	return 0;
 }
 
-static int version_ge(const char *v, int maj, int min)
-{
-	int a = 0, b = 0;
-
-	if (!v || sscanf(v, "%d.%d", &a, &b) != 2)
-		return -1;
-	return a > maj || (a == maj && b >= min);
-}
-
-/* The configuration the logged kernel ran with. */
+/*
+ * The configuration the logged kernel ran with: its era's profile
+ * (sim/era.c, from the Linux version line), then what the log's own lines
+ * show (trace content, the order of Freeing and Memory: lines), then the
+ * machine's facts (deferred init, the image sizes, the command line). An
+ * explicit kernel in @cfg_in (a scenario's "config kernel=") is kept.
+ */
 static void config_of(const struct bm_bootlog *log, const struct bm_config *cfg_in,
 		      struct bm_config *cfg)
 {
 	const struct bm_cmdline *cl = bm_bootlog_cmdline(log);
 	const struct bm_memory_line *ml = &log->memory;
-	const struct bm_freeing *efi = find_freeing(log, "EFI boot services");
-	const struct bm_freeing *smp = find_freeing(log, "SMP alternatives");
-	int ge611 = version_ge(log->version, 6, 11);
+	struct bm_era era;
+	bool known = false;
 
 	if (cfg_in)
 		*cfg = *cfg_in;
 	else
 		bm_config_default(cfg);
+	if (!cfg->kernel[0] && bm_era_from_log(log, &era) != BM_ERA_NONE) {
+		bm_era_apply(&era, cfg);
+		known = true;
+	}
+	if (!cfg_in || !cfg_in->kernel[0])
+		bm_era_apply_evidence(log, cfg, NULL, 0);
 	/* Deferred struct page init: on (the Debian kernels of data/ print
 	 * "deferred pages initialised"), unless the Memory: line printed at
 	 * mm_core_init shows nothing held back: available = total - reserved,
 	 * give or take the 65 vmalloc PUD pages (the real-maps.txt kernels). */
 	cfg->deferred_struct_page_init = true;
-	if (ml->present && !log->n_deferred && ml->reserved_kb >= 0 && ge611 <= 0 &&
+	if (ml->present && !log->n_deferred && ml->reserved_kb >= 0 &&
+	    !(known && cfg->memory_line_after_deferred) &&
 	    ml->available_kb + (uint64_t)ml->reserved_kb + 65 * 4 >= ml->total_kb)
 		cfg->deferred_struct_page_init = false;
-	cfg->memory_line_after_deferred = ge611 > 0;
-	if (ml->present && log->n_deferred)
-		cfg->memory_line_after_deferred = ml->line > log->deferred[0].line;
 	if (ml->present) {
 		cfg->kernel_code = (uint64_t)kb_or(ml->kernel_code_kb, 0) << 10;
 		cfg->kernel_rwdata = (uint64_t)kb_or(ml->rwdata_kb, 0) << 10;
@@ -293,14 +294,6 @@ static void config_of(const struct bm_bootlog *log, const struct bm_config *cfg_
 		cfg->movable_node = cl->movable_node;
 		cfg->kho = cl->kho;
 	}
-	/* The 2026 EFI fix logs its total from an arch_initcall (placement
-	 * "fixed" for EFI); .smp_locks freed before deferred init is the old
-	 * place (alternative_instructions, before SMP). */
-	if (cfg_in == NULL || cfg_in->placement_efi == BM_PLACEMENT_AUTO)
-		cfg->placement_efi = efi ? BM_PLACEMENT_FIXED : BM_PLACEMENT_AUTO;
-	if ((cfg_in == NULL || cfg_in->placement == BM_PLACEMENT_AUTO) && smp)
-		cfg->placement = (!log->n_deferred || smp->line < log->deferred[0].line) ?
-				 BM_PLACEMENT_HISTORICAL : BM_PLACEMENT_FIXED;
 }
 
 void desc_reset_stats(struct bm_replay_stats *st, size_t events_total)

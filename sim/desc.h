@@ -61,6 +61,7 @@ struct bm_replay_stats {
 	size_t events_after_memory;	/* events after the Memory: line, not replayed */
 	size_t n_allocs, n_match;	/* allocations compared, placed identically */
 	size_t n_uncompared;		/* allocator reserves replayed as reserves */
+	size_t n_free_late;		/* memblock_free_late lines left to their caller */
 	struct bm_alloc_cmp *allocs;	/* n_allocs entries (malloc'ed) */
 	size_t cap_allocs;
 	struct bm_inferred_call inferred[BM_MAX_INFERRED];

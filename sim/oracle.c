@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sim/desc.h"
+#include "sim/era.h"
 
 /* preallocate_vmalloc_pages (x86 mem_init, after memblock_free_all and
  * before "Memory:"): one PUD page per PGD entry of the 32 TiB vmalloc
@@ -189,7 +190,23 @@ static void unavailable(struct bm_oracle_table *t, const struct bm_bootlog *k,
 {
 	char item[64], ks[64], bs[64];
 	size_t n = BM_MAX(k->n_unavail, b->n_unavail);
+	struct bm_era era;
+	bool known = bm_era_from_log(k, &era) != BM_ERA_NONE;
 
+	/* Kernels before v5.12 print no such line: bootmm's are not compared. */
+	if (!k->n_unavail && (!known || !bm_era_prints_unavailable(&era))) {
+		for (size_t i = 0; i < b->n_unavail; i++) {
+			const struct bm_unavail *bu = &b->unavail[i];
+
+			snprintf(item, sizeof(item), "unavailable #%zu", i);
+			snprintf(bs, sizeof(bs), "node %d %s: %llu pages", bu->node, bu->zone,
+				 (unsigned long long)bu->pages);
+			add(t, BM_ORACLE_INFO, item, "(not printed)", bs,
+			    known ? "not printed by this kernel (init_unavailable_range's line is v5.12)" :
+			    "not printed by this kernel (no such line in the log: before v5.12)");
+		}
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct bm_unavail *ku = i < k->n_unavail ? &k->unavail[i] : NULL;
 		const struct bm_unavail *bu = i < b->n_unavail ? &b->unavail[i] : NULL;
@@ -239,6 +256,63 @@ static void deferred(struct bm_oracle_table *t, const struct bm_bootlog *k,
 	}
 }
 
+/*
+ * Buddy allocations the log prints with their size between kmem_cache_init
+ * (the "SLUB:" line, right after memblock_free_all) and the "Memory:" line:
+ * hash tables and ftrace's pages, each a whole number of pages.
+ */
+static uint64_t logged_allocs_kb(const struct bm_bootlog *k, unsigned *count)
+{
+	uint64_t kb = 0;
+
+	*count = 0;
+	if (!k->slab_line)
+		return 0;
+	for (size_t i = 0; i < k->n_sized; i++) {
+		const struct bm_sized_alloc *a = &k->sized[i];
+
+		if (a->line <= k->slab_line || a->line >= k->memory.line)
+			continue;
+		kb += BM_ALIGN_UP(a->bytes, BM_PAGE_SIZE) >> 10;
+		(*count)++;
+	}
+	return kb;
+}
+
+/*
+ * >= 6.11 prints "Memory:" after SMP bring-up and deferred init: its
+ * "available" is nr_free_pages() then, after every allocation the kernel
+ * made since memblock_free_all. bootmm subtracts those the log prints;
+ * the rest (slab, the secondary CPUs' stacks and per-CPU data, page
+ * tables) is printed nowhere, so bootmm's figure is an upper bound: the
+ * row is an estimate, and a disagreement only if the kernel is above it.
+ */
+static void memory_available_late(struct bm_oracle_table *t, const struct bm_bootlog *k,
+				  const struct bm_memory_line *km, const struct bm_memory_line *bm)
+{
+	unsigned n;
+	uint64_t logged = logged_allocs_kb(k, &n);
+	uint64_t bound = bm->available_kb > logged ? bm->available_kb - logged : 0;
+	char ks[48], bs[48];
+
+	snprintf(ks, sizeof(ks), "%lluK", (unsigned long long)km->available_kb);
+	snprintf(bs, sizeof(bs), "<= %lluK", (unsigned long long)bound);
+	if (km->available_kb > bound)
+		add(t, BM_ORACLE_MISMATCH, "Memory: available", ks, bs,
+		    "printed after deferred init: bootmm's upper bound (its free pages %lluK less "
+		    "%lluK of %u sized allocations the log prints) is below the kernel's by %lluK",
+		    (unsigned long long)bm->available_kb, (unsigned long long)logged, n,
+		    (unsigned long long)(km->available_kb - bound));
+	else
+		add(t, km->available_kb == bound ? BM_ORACLE_MATCH : BM_ORACLE_TOLERATED,
+		    "Memory: available", ks, bs,
+		    "estimate: printed after SMP and deferred init; bootmm's free pages %lluK less "
+		    "%lluK of %u allocations the log prints (hash tables, ftrace) bound it from "
+		    "above; the kernel's further %lluK (slab, CPU stacks, page tables) is logged "
+		    "nowhere", (unsigned long long)bm->available_kb, (unsigned long long)logged, n,
+		    (unsigned long long)(bound - km->available_kb));
+}
+
 static void memory_line(struct bm_oracle_table *t, const struct bm_bootlog *k,
 			const struct bm_bootlog *b)
 {
@@ -255,6 +329,10 @@ static void memory_line(struct bm_oracle_table *t, const struct bm_bootlog *k,
 		return;
 	}
 	add_num(t, "Memory: total (present)", km->total_kb, bm->total_kb, "K");
+	if (k->n_deferred && km->line > k->deferred[0].line) {
+		memory_available_late(t, k, km, bm);
+		goto reserved;
+	}
 	diff = (int64_t)bm->available_kb - (int64_t)km->available_kb;
 	snprintf(ks, sizeof(ks), "%lluK", (unsigned long long)km->available_kb);
 	snprintf(bs, sizeof(bs), "%lluK", (unsigned long long)bm->available_kb);
@@ -268,6 +346,7 @@ static void memory_line(struct bm_oracle_table *t, const struct bm_bootlog *k,
 	else
 		add(t, BM_ORACLE_MISMATCH, "Memory: available", ks, bs, "differs by %lldK",
 		    (long long)diff);
+reserved:
 	if (km->reserved_kb >= 0 && bm->reserved_kb >= 0)
 		add_num(t, "Memory: reserved", (uint64_t)km->reserved_kb, (uint64_t)bm->reserved_kb, "K");
 }

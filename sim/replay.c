@@ -323,8 +323,17 @@ static void replay_event(struct bm_machine *m, struct desc_ctx *c, const struct 
 		break;
 	case BM_MB_PHYS_FREE:
 	case BM_MB_FREE:
-	case BM_MB_FREE_LATE:
 		bm_memblock_phys_free(m, ev->start, size);
+		break;
+	case BM_MB_FREE_LATE:
+		/*
+		 * Not a memblock call of setup_arch: memblock_free_late runs
+		 * after memblock_free_all, from its caller on the timeline
+		 * (efi_free_boot_services before SMP in pre-2026 kernels,
+		 * sim/callers.c), which releases the range with that era's
+		 * rules. Replaying it here would free it twice.
+		 */
+		c->st.n_free_late++;
 		break;
 	case BM_MB_MARK:
 	case BM_MB_CLEAR:

@@ -83,6 +83,10 @@ struct bm_sim_result {
 	 * arch_initcall) was all free; -1 if some never was. */
 	int usable_phase;
 	unsigned long alt_leaked_pages;	/* seed 002: module alternatives never freed */
+	/* The verdict (bm_sim_verdict): what text, JSON and exit status report. */
+	unsigned long violation_counts[BM_NR_VIOLATION_KINDS];
+	unsigned long violations;	/* their sum: 0 is clean */
+	unsigned long violations_unrecorded;	/* counted past the checker's record */
 };
 
 /* One finished boot: the machine stays inspectable for reports. */
@@ -106,9 +110,18 @@ struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_
 			       FILE *log_file, int level, int *err);
 void bm_sim_run_free(struct bm_sim_run *run);
 
-/* Boot @d under every policy; results[p] for policy p. Returns 0 or error. */
+/*
+ * Boot @d under every policy; results[p] for policy p. @before (may be
+ * NULL) is called with @arg and the policy before each boot (progress).
+ * Returns 0 or the first boot's negative error.
+ */
 int bm_sim_compare(const struct bm_machine_desc *d, const struct bm_config *cfg,
-		   struct bm_sim_result results[BM_NR_POLICIES]);
+		   struct bm_sim_result results[BM_NR_POLICIES],
+		   void (*before)(void *arg, int policy), void *arg);
+
+/* verdict.c: the one definition of a violation and of a clean boot. */
+void bm_sim_verdict(const struct bm_machine *m, struct bm_sim_result *r);
+bool bm_sim_clean(const struct bm_sim_result *r);
 
 /* Placement that applies under @cfg (resolves BM_PLACEMENT_AUTO). */
 int bm_sim_placement(const struct bm_config *cfg);

@@ -59,6 +59,33 @@ bad "log plus scenario with its own machine" "describes its own machine" \
 
 bad "unknown command" "unknown command 'frobnicate'" "$BM" frobnicate
 bad "unknown option (example)" "unknown option '--frob'" "$BM" --frob
+# One line naming the option once, the program once (not "bootmm ./bootmm"),
+# and where help is; nothing on stdout.
+# once NAME STDERR-LINE CMD...: exit 2, stderr is exactly that one line
+once() {
+	local name=$1 want=$2 rc
+	shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -ne 2 ]; then ko "$name: exit $rc, want 2"
+	elif [ "$(cat "$T/err")" != "$want" ] || [ -s "$T/out" ]; then
+		ko "$name: stderr '$(head -3 "$T/err")', want '$want'"
+	else ok "$name"; fi
+}
+once "unknown short option (example)" "bootmm: unknown option '-x' (see bootmm --help)" "$BM" -x
+once "unknown long option (example)" "bootmm: unknown option '--frob' (see bootmm --help)" \
+	"$BM" --json --frob
+once "-V is the top level's only" "bootmm boot: unknown option '-V' (see bootmm boot --help)" \
+	"$BM" boot -V "$LOG"
+once "an option of another command" "bootmm compare: unknown option '--svg' (see bootmm compare --help)" \
+	"$BM" compare --svg x.svg "$LOG"
+once "a value for a flag" "bootmm boot: option --json takes no value (see bootmm boot --help)" \
+	"$BM" boot --json=yes "$LOG"
+once "ambiguous abbreviation" "bootmm fuzz: unknown option '--s' (see bootmm fuzz --help)" \
+	"$BM" fuzz --s 1
+once "missing value, last argument" "bootmm map: option --svg needs a value (see bootmm map --help)" \
+	"$BM" map "$LOG" --svg
+once "unknown command" "bootmm: unknown command 'frobnicate' (see bootmm --help)" "$BM" frobnicate
 for c in boot compare replay fuzz map; do
 	bad "$c unknown option" "bootmm $c: unknown option '--frob'" "$BM" $c --frob
 done

@@ -34,18 +34,22 @@ LOG=$SRC/examples/efi-512M-trace.log
 EX=$SRC/examples
 
 # The validator itself rejects what it should.
-echo '{"schema_version": 1, "command": "boot"}' >"$T/bad.json"
+echo '{"schema_version": 2, "command": "boot"}' >"$T/bad.json"
 if python3 "$SRC/tools/validate-json.py" "$SRC/docs/JSON.md" "$T/bad.json" >/dev/null 2>&1; then
 	ko "validator rejects an incomplete document"; else ok "validator rejects an incomplete document"; fi
 
 valid "example --json" 0 "$BM" --json
-field "example: 7 policies" "len(d['policies']) == 7"
-field "example: skip-uninit leaks" "d['policies'][1]['leaked_pages'] > 0"
-field "example: free-early reads garbage" "d['policies'][2]['uninit_reads'] > 0"
+field "example: 9 era rows" "[r['era'] for r in d['policies']] == ['own','pre-fix','6.2-rc','fixed','v7.1','bootmm','seed001-opt1','seed001-opt2','seed001-opt3']"
+field "example: rows keep their policy" "[r['policy'] for r in d['policies']] == ['skip-uninit','skip-uninit','free-early','skip-uninit','warn','safe','unreserve','unreserve-flag','discard']"
+field "example: own kernel" "d['policies'][0]['kernel'] == '6.1.192' and d['config']['kernel'] == '6.1.192'"
+field "example: pre-fix leaks the EFI pages, not .smp_locks" "d['policies'][1]['leaked_pages'] == 9414 and d['policies'][1]['kernel'] == '6.1.169'"
+field "example: 6.2-rc reads garbage" "d['policies'][2]['uninit_reads'] > 0"
+field "example: verdict row" "d['verdict_policy'] == 'safe' and d['verdict_era'] == 'bootmm'"
 field "example: first_deferred_pfn" "d['machine']['first_deferred_pfn'][0]['pfn'] == 0x10000"
 field "example: keep_memblock on" "d['config']['keep_memblock'] is True"
 valid "compare --json" 0 "$BM" compare --json "$EX/001-free-late-deferred.scn"
-field "compare: policies in order" "[r['policy'] for r in d['policies']] == ['safe','skip-uninit','free-early','unreserve','unreserve-flag','discard','warn']"
+field "compare: eras in order" "[r['era'] for r in d['policies']] == ['own','pre-fix','6.2-rc','fixed','v7.1','bootmm','seed001-opt1','seed001-opt2','seed001-opt3']"
+field "compare: no kernel for a scenario" "d['policies'][0]['kernel'] is None and d['config']['kernel'] == 'none'"
 field "compare: skip-uninit leaked 512" "d['policies'][1]['leaked_pages'] == 512"
 valid "boot --json (clean)" 0 "$BM" boot --json "$EX/001-free-late-deferred.scn"
 field "boot: expectations all ok" "d['expectations'] and all(e['ok'] for e in d['expectations'])"

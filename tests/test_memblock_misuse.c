@@ -74,6 +74,7 @@ static void test_free_unreserved(void)
 
 	/* a pointer that is not in simulated RAM */
 	bm_memblock_free(m, &t, 16);
+	CHECK(last_is(m, BM_V_MISUSE, "not in the machine's physical memory"));
 	CHECK_EQ(tm_violations(m, BM_V_MISUSE), 3);
 	tm_destroy(&t);
 }

@@ -25,6 +25,9 @@ static void release_action(struct bm_machine *m, void *arg)
 	bm_free_reserved_area(m, REL_START, REL_END, -1, "test range");
 }
 
+/* Leave free_reserved_area_policy at auto (test_fra_auto_frees_at_once). */
+static bool fra_auto;
+
 static struct outcome boot_policy(int policy, int placement, bool deferred)
 {
 	struct test_machine t;
@@ -36,6 +39,13 @@ static struct outcome boot_policy(int policy, int placement, bool deferred)
 
 	bm_config_default(&cfg);
 	cfg.release_policy = policy;
+	/*
+	 * The policy's mechanics through one entry point: free_reserved_area
+	 * given the policy itself (by default it frees at once beside
+	 * skip-uninit and seed 001's options, as every kernel before v7.1:
+	 * test_fra_auto_frees_at_once).
+	 */
+	cfg.free_reserved_area_policy = fra_auto ? BM_POLICY_AS_RELEASE : policy;
 	cfg.deferred_struct_page_init = deferred;
 	cfg.arch_keep_memblock = true;
 	m = synth_machine(&t, SIZE, &cfg);
@@ -197,6 +207,32 @@ static void test_release_memmap_is_misuse(void)
 	tm_destroy(&t);
 }
 
+/*
+ * free_reserved_area in the era of each policy (auto): at once beside
+ * memblock_free_late's skip-uninit and seed 001's proposals, which never
+ * touched it; as the policy itself under v7.1's warn.
+ */
+static void test_fra_auto_frees_at_once(void)
+{
+	static const int at_once[] = { BM_POLICY_SKIP_UNINIT, BM_POLICY_UNRESERVE,
+				       BM_POLICY_UNRESERVE_FLAG, BM_POLICY_DISCARD };
+	struct outcome o;
+
+	fra_auto = true;
+	for (size_t i = 0; i < sizeof(at_once) / sizeof(at_once[0]); i++) {
+		o = boot_policy(at_once[i], BM_PLACEMENT_HISTORICAL, true);
+		CHECK_EQ(o.freed, NPAGES);
+		CHECK_EQ(o.leaked, 0);
+		CHECK_EQ(o.dbl, 0);
+		CHECK(o.uninit > 0);	/* the hazard of seed 000, not a leak */
+		CHECK_EQ(o.usable, BM_PHASE_BEFORE_SMP);
+	}
+	o = boot_policy(BM_POLICY_WARN, BM_PLACEMENT_HISTORICAL, true);
+	CHECK(o.warns > 0);
+	CHECK_EQ(o.freed, 0);
+	fra_auto = false;
+}
+
 int main(void)
 {
 	RUN(test_reference_without_deferral);
@@ -207,6 +243,7 @@ int main(void)
 	RUN(test_discard_frees_late);
 	RUN(test_warn_policy);
 	RUN(test_safe);
+	RUN(test_fra_auto_frees_at_once);
 	RUN(test_release_hole_is_misuse);
 	RUN(test_release_memmap_is_misuse);
 	return CHECK_DONE();

@@ -23,7 +23,7 @@ out=${1:?usage: $0 OUTDIR}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 cc=${CC:-clang}
-cflags=${CFLAGS:--O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-coverage=trace-cmp -fno-omit-frame-pointer}
+cflags=${CFLAGS:--O1 -g -fPIC -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-coverage=trace-cmp -fno-omit-frame-pointer}
 
 if [ -f "$out/lib/libfdt.a" ] && [ -f "$out/include/libfdt.h" ]; then
 	exit 0

@@ -9,13 +9,24 @@
 #
 #   tools/qemu-oracle.sh [-m SIZE] [--numa N] [--efi|--bios] [--cmdline "..."]
 #                        [--cpus N] [-o OUT.log] [--work DIR] [--no-fetch]
+#                        [--kernel VERSION]
 #
+#   --kernel V    which Debian 12 cloud kernel (docs/ERAS.md):
+#                 6.1 (default)  linux-image-cloud-amd64 (bookworm, or the
+#                                newer 6.1 of bookworm-security)
+#                 6.1.N          that 6.1 upload (apt-cache madison)
+#                 6.12           linux-image-6.12-cloud-amd64 (bookworm-security)
+#                 6.12.N         linux-image-6.12.N+deb12-cloud-amd64: from the
+#                                machine's sources (6.12.118: bookworm-security)
+#                                or else bookworm-backports (6.12.74, before
+#                                the EFI fix), whose index the script fetches
+#                                into --work with its own apt state
 #   -m SIZE       guest memory (QEMU syntax: 512M, 4G); default 512M
 #   --numa N      split memory evenly over N NUMA nodes, one CPU each
 #   --efi         boot through OVMF (default); --bios: SeaBIOS
 #   --cmdline S   extra kernel command line; memblock=debug is always added
 #                 unless --no-trace is given (then efi=debug is a good idea)
-#   -o FILE       where the log goes; default ./qemu-oracle-SIZE.log
+#   -o FILE       where the log goes; default ./qemu-oracle-KERNEL-SIZE.log
 #   --work DIR    where packages are fetched and unpacked; default
 #                 ${XDG_CACHE_HOME:-$HOME/.cache}/bootmm-oracle
 #   --no-fetch    never run apt-get: use what --work already holds
@@ -36,9 +47,10 @@ trace=1
 out=""
 work="${XDG_CACHE_HOME:-$HOME/.cache}/bootmm-oracle"
 fetch=1
+kver=6.1
 timeout_s=${BOOTMM_QEMU_TIMEOUT:-300}
 
-usage() { sed -n '4,28p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '4,38p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -52,11 +64,16 @@ while [ $# -gt 0 ]; do
 	-o) out="$2"; shift 2 ;;
 	--work) work="$2"; shift 2 ;;
 	--no-fetch) fetch=0; shift ;;
+	--kernel) kver="$2"; shift 2 ;;
 	-h|--help) usage 0 ;;
 	*) echo "qemu-oracle: unknown option $1" >&2; usage 2 ;;
 	esac
 done
-[ -n "$out" ] || out="$PWD/qemu-oracle-$mem.log"
+case "$kver" in
+6.1|6.1.[0-9]*|6.12|6.12.[0-9]*) ;;
+*) echo "qemu-oracle: --kernel $kver: Debian 12 has 6.1, 6.1.N, 6.12 or 6.12.N" >&2; exit 2 ;;
+esac
+[ -n "$out" ] || out="$PWD/qemu-oracle-$kver-$mem.log"
 if [ "$numa" -gt 0 ] && [ "$cpus" -lt "$numa" ]; then
 	cpus="$numa"
 fi
@@ -66,35 +83,76 @@ die() { echo "qemu-oracle: $*" >&2; exit 2; }
 mkdir -p "$work/debs" "$work/root"
 cd "$work"
 
-# Fetch a Debian package (into debs/) and unpack it under root/, once.
+# apt with the machine's sources plus bookworm-backports, in a state of
+# our own under --work (the machine's apt configuration is not touched).
+bpo_apt() {
+	mkdir -p "$work/apt/lists/partial" "$work/apt/cache/archives/partial"
+	if [ ! -e "$work/apt/sources.list" ]; then
+		cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+			> "$work/apt/sources.list" || true
+		echo "deb http://deb.debian.org/debian bookworm-backports main" \
+			>> "$work/apt/sources.list"
+	fi
+	local opts=(-o "Dir::Etc::SourceList=$work/apt/sources.list"
+		    -o "Dir::Etc::SourceParts=/etc/apt/sources.list.d"
+		    -o "Dir::State::Lists=$work/apt/lists"
+		    -o "Dir::Cache=$work/apt/cache")
+	if [ ! -e "$work/apt/.updated" ]; then
+		apt-get "${opts[@]}" update >/dev/null || die "apt-get update with bookworm-backports failed"
+		touch "$work/apt/.updated"
+	fi
+	apt-get "${opts[@]}" "$@"
+}
+
+# Fetch a Debian package (into debs/) and unpack it under $2 (root/), once.
 get() {
-	local pkg="$1" deb
-	deb=$(ls debs/"${pkg}"_*.deb 2>/dev/null | head -n1 || true)
+	local pkg="$1" dest="${2:-root}" deb
+	deb=$(ls debs/"${pkg%%=*}"_*.deb 2>/dev/null | head -n1 || true)
 	if [ -z "$deb" ]; then
 		[ "$fetch" = 1 ] || die "$pkg not in $work/debs and --no-fetch given"
 		command -v apt-get >/dev/null || die "apt-get not found: fetch $pkg by hand into $work/debs"
-		(cd debs && apt-get download "$pkg" >/dev/null) || die "apt-get download $pkg failed (try: apt-get update)"
-		deb=$(ls debs/"${pkg}"_*.deb | head -n1)
+		if ! (cd debs && apt-get download "$pkg" >/dev/null 2>&1); then
+			# Not in the machine's sources: bookworm-backports (6.12.74).
+			(cd debs && bpo_apt download "$pkg" >/dev/null) ||
+				die "apt-get download $pkg failed (try: apt-get update)"
+		fi
+		deb=$(ls debs/"${pkg%%=*}"_*.deb | head -n1)
 	fi
-	if [ ! -e "root/.unpacked-$pkg" ]; then
-		dpkg-deb -x "$deb" root || die "dpkg-deb -x $deb failed"
-		touch "root/.unpacked-$pkg"
+	mkdir -p "$dest"
+	if [ ! -e "$dest/.unpacked-${pkg%%=*}" ]; then
+		dpkg-deb -x "$deb" "$dest" || die "dpkg-deb -x $deb failed"
+		touch "$dest/.unpacked-${pkg%%=*}"
 	fi
 }
 
 command -v dpkg-deb >/dev/null || die "dpkg-deb not found"
 command -v cpio >/dev/null || die "cpio not found"
 
-# The kernel: the linux-image-cloud-amd64 metapackage names the real one.
-if ! ls root/boot/vmlinuz-* >/dev/null 2>&1; then
-	[ "$fetch" = 1 ] || die "no kernel under $work/root/boot and --no-fetch given"
-	get linux-image-cloud-amd64
-	dep=$(dpkg-deb -f debs/linux-image-cloud-amd64_*.deb Depends | tr ',' '\n' |
-	      sed -n 's/^ *\(linux-image-[0-9][^ ]*\).*/\1/p' | head -n1)
-	[ -n "$dep" ] || die "cannot tell which kernel linux-image-cloud-amd64 depends on"
-	get "$dep"
+# The kernel, unpacked under kernel-VERSION/: a metapackage names the real
+# one (6.1, 6.12), or the versioned package is fetched directly (6.12.N).
+kroot="kernel-$kver"
+if ! ls "$kroot"/boot/vmlinuz-* >/dev/null 2>&1; then
+	[ "$fetch" = 1 ] || die "no kernel under $work/$kroot/boot and --no-fetch given"
+	case "$kver" in
+	6.12.*) get "linux-image-$kver+deb12-cloud-amd64" "$kroot" ;;
+	*)
+		meta=linux-image-cloud-amd64
+		[ "$kver" = 6.12 ] && meta=linux-image-6.12-cloud-amd64
+		if [ "${kver#6.1.}" != "$kver" ]; then
+			v=$(apt-cache madison "$meta" | awk -v p="$kver-" 'index($3, p) == 1 {print $3; exit}')
+			[ -n "$v" ] || die "no $meta upload of $kver in the machine's sources"
+			meta="$meta=$v"
+		fi
+		rm -f debs/"${meta%%=*}"_*.deb
+		get "$meta" "$kroot"
+		dep=$(dpkg-deb -f debs/"${meta%%=*}"_*.deb Depends | tr ',' '\n' |
+		      sed -n 's/^ *\(linux-image-[0-9][^ ]*\).*/\1/p' | head -n1)
+		[ -n "$dep" ] || die "cannot tell which kernel $meta depends on"
+		get "$dep" "$kroot"
+		;;
+	esac
 fi
-kernel=$(ls root/boot/vmlinuz-* | head -n1)
+kernel=$(ls "$kroot"/boot/vmlinuz-* | head -n1)
 get busybox-static
 [ "$efi" = 1 ] && get ovmf
 

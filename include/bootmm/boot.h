@@ -31,6 +31,9 @@ enum bm_release_policy {
 	BM_NR_POLICIES
 };
 
+/* free_reserved_area_policy auto: what free_reserved_area did in release_policy's era. */
+#define BM_POLICY_AS_RELEASE	(-1)
+
 const char *bm_policy_name(int policy);
 /* Return: the policy, or -1 for an unknown name. */
 int bm_policy_from_name(const char *name);

@@ -81,6 +81,17 @@ struct bm_config {
 	bool kho_fixed;			/* KHO scratch CMA fix (seed 003) applied */
 	int placement;			/* enum bm_placement of the seeds' callers */
 	int placement_efi;		/* EFI boot services only; AUTO: as placement */
+	int placement_alt;		/* seed 002's module alternatives; AUTO: as placement */
+	/*
+	 * What free_reserved_area does while deferred pages remain: a policy,
+	 * or BM_POLICY_AS_RELEASE (-1, auto): what it did in release_policy's
+	 * era (free at once beside skip-uninit and seed 001's proposals, as
+	 * every kernel before v7.1; the same policy otherwise).
+	 */
+	int free_reserved_area_policy;
+	/* The kernel whose era profile was applied (sim/era.c), "" for none;
+	 * the core does not read it. */
+	char kernel[24];
 	/* The kernel image, for the "Memory:" line (bytes). */
 	uint64_t kernel_code, kernel_rwdata, kernel_rodata, kernel_init, kernel_bss;
 	/* x86 mem_init's preallocate_vmalloc_pages: page-table pages taken from
@@ -88,6 +99,17 @@ struct bm_config {
 	unsigned int vmalloc_prealloc_pages;
 	/* Print "Memory:" after deferred init (>= 6.11) instead of at mm_core_init. */
 	bool memory_line_after_deferred;
+	/*
+	 * How memblock tags the reservations it makes for itself (allocations,
+	 * doubled region arrays, memblock_reserve_kern). true (the default,
+	 * Linux >= 6.16): MEMBLOCK_RSRV_KERN on the allocation's node, and
+	 * plain memblock_reserve() on NUMA_NO_NODE, as since "memblock: add
+	 * MEMBLOCK_RSRV_KERN flag" (KHO series, merged for v6.16). false
+	 * (<= 6.15, e.g. 6.1 and 6.12): no flag and MAX_NUMNODES for every
+	 * reservation, so allocations merge with neighbouring reservations.
+	 * docs/KERNEL-SUITE.md has the sources.
+	 */
+	bool memblock_alloc_rsrv_kern;
 };
 
 void bm_config_default(struct bm_config *cfg);
@@ -102,9 +124,16 @@ struct bm_machine {
 	struct bm_config cfg;
 	const struct bm_prim *prim;
 
-	/* Simulated physical memory: phys address p lives at phys_base + p. */
+	/*
+	 * Physical memory. Simulated (bm_machine_init): phys address p lives
+	 * at phys_base + p, for p < phys_size. Identity (phys == virt,
+	 * bm_machine_init_identity): phys_base is NULL and p is the host
+	 * address itself, for p in [phys_start, phys_start + phys_size).
+	 */
 	uint8_t *phys_base;
 	phys_addr_t phys_size;
+	bool phys_identity;
+	phys_addr_t phys_start;
 
 	enum bm_phase phase;
 	unsigned int steps;		/* boot steps done, BM_STEP_* (core/phase.c) */
@@ -119,6 +148,7 @@ struct bm_machine {
 	unsigned long violation_count[BM_NR_VIOLATION_KINDS];
 	struct bm_violation violations[BM_MAX_RECORDED_VIOLATIONS];
 	unsigned long nr_recorded;
+	unsigned long nr_unrecorded;	/* counted after the record filled up */
 	int report_lock;		/* violations may come from deferred-init threads */
 
 	/* Optional observer of log lines, in addition to prim->log. */
@@ -139,10 +169,32 @@ struct bm_machine {
  */
 int bm_machine_init(struct bm_machine *m, const struct bm_prim *prim,
 		    const struct bm_config *cfg, phys_addr_t phys_size);
+/**
+ * bm_machine_init_identity - prepare a machine whose physical addresses are
+ *                            host addresses (phys == virt)
+ * @m: storage for the machine, owned by the caller
+ * @prim: the host's platform contract (phys_map is not used)
+ * @cfg: configuration (copied); NULL for bm_config_default()
+ * @start: lowest host address that may be used as physical memory
+ * @size: bytes from @start; BM_PHYS_ADDR_MAX - @start for "any address"
+ *
+ * For hosts that own the memory they register, as an identity-mapped
+ * kernel does and as tools/testing/memblock does (it mallocs a block and
+ * memblock_add()s its address): bootmm maps nothing and frees nothing; it
+ * trusts that every range the caller registers with memblock is host
+ * memory it may write (doubled region arrays, zeroed allocations).
+ * Address 0 never converts to a pointer (it is NULL).
+ *
+ * Return: 0, -BM_EINVAL if @start + @size wraps, or -BM_ENOMEM.
+ */
+int bm_machine_init_identity(struct bm_machine *m, const struct bm_prim *prim,
+			     const struct bm_config *cfg, phys_addr_t start,
+			     phys_addr_t size);
 /* Release host resources of @m (the simulated RAM and shadows). */
 void bm_machine_destroy(struct bm_machine *m);
 
-/* Host pointer of simulated physical address @phys, NULL if out of range. */
+/* Host pointer of physical address @phys, NULL if out of range (or 0 in
+ * identity mode); bm_virt_to_phys() is its inverse. */
 void *bm_phys_to_virt(struct bm_machine *m, phys_addr_t phys);
 phys_addr_t bm_virt_to_phys(struct bm_machine *m, const void *virt);
 

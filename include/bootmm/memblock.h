@@ -129,6 +129,12 @@ int bm_memblock_setclr_flag(struct bm_machine *m, bool reserved, phys_addr_t bas
 			    phys_addr_t size, int set, enum memblock_flags flag);
 int bm_memblock_set_node(struct bm_machine *m, phys_addr_t base, phys_addr_t size,
 			 bool reserved, int nid);
+/*
+ * memblock's reservation of its own allocation at [base, base + size) for
+ * node @nid, tagged as the machine's era does (cfg.memblock_alloc_rsrv_kern).
+ */
+int bm_memblock_reserve_alloc(struct bm_machine *m, phys_addr_t base, phys_addr_t size,
+			      int nid);
 /* __memblock_reserve(): reserve with an explicit node and flags. */
 int bm_memblock_reserve_nid(struct bm_machine *m, phys_addr_t base, phys_addr_t size,
 			    int nid, enum memblock_flags flags);

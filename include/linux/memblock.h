@@ -16,7 +16,50 @@
 #ifndef BOOTMM_LINUX_MEMBLOCK_H
 #define BOOTMM_LINUX_MEMBLOCK_H
 
+/*
+ * bootmm's own headers first, shielded from macros a kernel-style host may
+ * already have defined with the names of bootmm's fields (the kernel's
+ * <linux/mmzone.h> defines pageblock_order, a struct bm_config member).
+ */
+#pragma push_macro("pageblock_order")
+#undef pageblock_order
 #include "bootmm/machine.h"
+#pragma pop_macro("pageblock_order")
+
+/*
+ * A kernel-style host (the kernel's own tools/include, as used by
+ * tools/testing/memblock) provides the kernel's constants: include its
+ * headers, as the kernel's memblock.h does (it includes <linux/mm.h>), so
+ * its values are the ones in force (its SMP_CACHE_BYTES, SZ_*, MAX_NUMNODES,
+ * numa_valid_node()). What no host provides gets bootmm's fallback, each
+ * guarded so that it never redefines a host's definition. A plain C host
+ * has none of these headers (the system's <linux/...> are uapi headers,
+ * which do not include them).
+ */
+#if defined(__has_include)
+#if __has_include(<linux/mm.h>) && __has_include(<linux/pfn.h>)
+#include <linux/mm.h>
+#include <linux/pfn.h>
+#endif
+#if __has_include(<linux/cache.h>)
+#include <linux/cache.h>
+#endif
+#if __has_include(<linux/sizes.h>)
+#include <linux/sizes.h>
+#endif
+#if __has_include(<linux/numa.h>)
+#include <linux/numa.h>
+#define BM_HOST_HAS_NUMA_H 1
+#endif
+#endif
+
+/*
+ * bootmm's core keeps node ids up to BM_MAX_NUMNODES; a host with more
+ * nodes could pass ids the core would refuse.
+ */
+#ifdef MAX_NUMNODES
+_Static_assert(MAX_NUMNODES <= BM_MAX_NUMNODES, "MAX_NUMNODES above bootmm's BM_MAX_NUMNODES");
+#endif
 
 /*
  * The one global of bootmm: the machine the kernel names act on. It exists
@@ -31,7 +74,11 @@ typedef uint32_t u32;
 
 #ifndef PAGE_SHIFT
 #define PAGE_SHIFT		BM_PAGE_SHIFT
+#endif
+#ifndef PAGE_SIZE
 #define PAGE_SIZE		BM_PAGE_SIZE
+#endif
+#ifndef PAGE_MASK
 #define PAGE_MASK		BM_PAGE_MASK
 #endif
 #ifndef PAGE_ALIGN
@@ -57,11 +104,18 @@ typedef uint32_t u32;
 #endif
 #ifndef PFN_UP
 #define PFN_UP(x)		BM_PFN_UP(x)
+#endif
+#ifndef PFN_DOWN
 #define PFN_DOWN(x)		BM_PFN_DOWN(x)
+#endif
+#ifndef PFN_PHYS
 #define PFN_PHYS(x)		BM_PFN_PHYS(x)
+#endif
+#ifndef PHYS_PFN
 #define PHYS_PFN(x)		((unsigned long)BM_PFN_DOWN(x))
 #endif
 
+/* <linux/sizes.h>'s values, for hosts without it. */
 #ifndef SZ_1
 #define SZ_1			0x00000001ULL
 #define SZ_2			0x00000002ULL
@@ -107,10 +161,14 @@ typedef uint32_t u32;
 
 #define __BM_CUR		bm_current_machine()
 
+/* A host with the kernel's <linux/numa.h> provides its own (6.12's does),
+ * on its MAX_NUMNODES. */
+#ifndef BM_HOST_HAS_NUMA_H
 static inline bool numa_valid_node(int nid)
 {
 	return bm_numa_valid_node(nid);
 }
+#endif
 
 /* --- registration ------------------------------------------------------- */
 static inline int memblock_add(phys_addr_t base, phys_addr_t size)
@@ -150,7 +208,9 @@ static inline int memblock_phys_free(phys_addr_t base, phys_addr_t size)
 	return bm_memblock_phys_free(__BM_CUR, base, size);
 }
 
-/* @ptr is a pointer into the simulated RAM, as memblock_alloc() returns. */
+/* @ptr is a pointer as memblock_alloc() returns: into the simulated RAM, or
+ * on a phys == virt machine (bm_machine_init_identity) the physical address
+ * itself, as the kernel's suite passes it. */
 static inline void memblock_free(void *ptr, size_t size)
 {
 	bm_memblock_free(__BM_CUR, ptr, size);

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The POSIX host (libbootmm_host): a ready struct bm_prim for a Linux or
+ * other POSIX process: simulated RAM from sparse anonymous mappings,
+ * pthreads for parallel work, clock_gettime, and log lines to a FILE or a
+ * collector. A kernel embedding the core writes its own bm_prim instead
+ * (include/bootmm/prim.h says what each member must do).
+ */
+#ifndef BOOTMM_HOST_H
+#define BOOTMM_HOST_H
+
+#include <stdio.h>
+#include "prim.h"
+
+struct bm_host {
+	struct bm_prim prim;
+	FILE *log_file;		/* NULL: drop log lines */
+	int log_level;		/* print lines at or below this level */
+	/* Optional collector of every line (level, text). */
+	void (*collect)(void *arg, int level, const char *line);
+	void *collect_arg;
+	unsigned long phys_maps;	/* live simulated-RAM mappings (leak check) */
+};
+
+/**
+ * bm_host_init - fill @h with the POSIX implementation of struct bm_prim
+ * @h: storage, owned by the caller; pass &h->prim to bm_machine_init()
+ * @log_file: where log lines go (NULL: nowhere)
+ * @level: print lines at or below this BM_LOG_* level
+ *
+ * Context: any thread; @h must outlive every machine using &h->prim.
+ */
+void bm_host_init(struct bm_host *h, FILE *log_file, int level);
+
+#endif /* BOOTMM_HOST_H */
