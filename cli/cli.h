@@ -37,16 +37,19 @@ enum {
 
 /* Which options a subcommand takes (cli_parse's @accept). */
 enum {
-	CLI_OPT_MACHINE = 1 << 0,	/* --policy --deferred --threads --config --placement */
+	CLI_OPT_MACHINE = 1 << 0,	/* --policy --deferred --threads --config --placement --kernel --host-timings */
 	CLI_OPT_SHOW = 1 << 1,
 	CLI_OPT_FUZZ = 1 << 2,		/* --seconds --seed --out --stop-on --max-execs */
 	CLI_OPT_SVG = 1 << 3,
 	CLI_OPT_TOP = 1 << 4,		/* no subcommand: -V/--version; "bootmm:" in messages */
+	CLI_OPT_DIFF = 1 << 5,		/* replay --diff */
 };
 
 struct cli_opts {
 	const char *cmd;		/* "boot", "compare", ... for messages */
 	bool json, help, version;
+	bool diff;			/* replay --diff: unified diff of the lines */
+	bool host_timings;		/* --host-timings: wall-clock ms in the log */
 	int policy;			/* -1: not given */
 	int deferred;			/* -1: not given, else 0/1 */
 	unsigned threads;		/* 0: not given */
@@ -71,6 +74,10 @@ struct cli_opts {
 /* main.c: "usage: ..." and the subcommands, one line each (--help, help) */
 void cli_usage(FILE *f);
 
+/* diff.c: 0 identical, 1 different (diff printed), -1 no memory / too long */
+int cli_unified_diff(FILE *out, const char *name_a, char *const *a, size_t na,
+		     const char *name_b, char *const *b, size_t nb);
+
 /* options.c */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Parse argv[1..] of a subcommand. Return 0, or CLI_EXIT_USAGE after printing why. */
@@ -88,6 +95,8 @@ struct cli_machine {
 	struct bm_config cfg;		/* everything applied, command line last */
 	struct bm_scenario *scn;	/* NULL unless a scenario was given */
 	struct bm_bootlog *log;		/* NULL unless the machine is a plain log */
+	char *stdin_text;		/* the text read from "-", else NULL */
+	size_t stdin_len;
 };
 /*
  * Load the inputs into @cm with @base as the configuration before the

@@ -19,6 +19,7 @@ static const char *verdict_name(enum bm_oracle_verdict v)
 	case BM_ORACLE_TOLERATED: return "tolerated";
 	case BM_ORACLE_MISMATCH: return "mismatch";
 	case BM_ORACLE_INFO: return "info";
+	case BM_ORACLE_UNPREDICTABLE: return "unpredictable";
 	}
 	return "?";
 }
@@ -86,6 +87,7 @@ static void json_table(struct json *j, const struct bm_oracle_table *t)
 	json_uint(j, "tolerated", t->n_tolerated);
 	json_uint(j, "mismatch", t->n_mismatch);
 	json_uint(j, "info", t->n_info);
+	json_uint(j, "unpredictable", t->n_unpredictable);
 	json_end_object(j);
 }
 
@@ -98,9 +100,58 @@ static void help(FILE *f)
 	      "allocation placements, zone and node ranges, first deferred pfns, the\n"
 	      "Memory: line, Freeing lines, MemTotal, zoneinfo, buddyinfo.\n"
 	      "\n"
-	      "Exit status: 0 every row matches (or differs only by a documented,\n"
-	      "unmodelled kernel action), 1 mismatches, 2 unreadable input or usage.\n\n", f);
+	      "LOG may be - for standard input (sudo dmesg | bootmm replay -), a dmesg\n"
+	      "or journalctl -k capture with or without timestamps or syslog prefixes.\n"
+	      "\n"
+	      "Every row is one of: ok (agrees), ~ok (within its stated bound), DIFF\n"
+	      "(disagrees), n/a (cannot be predicted from this log: the note names the\n"
+	      "line that would be needed), info (not compared: e.g. not printed by this\n"
+	      "kernel).\n"
+	      "\n"
+	      "  --diff             the kernel's early-memory lines against bootmm's as a\n"
+	      "                     unified diff (kernel formats), instead of the table\n"
+	      "\n"
+	      "Exit status: 0 every predictable row agrees, 1 a disagreement, 2 bad\n"
+	      "input or usage (also a log cut off before the lines replay needs).\n\n", f);
 	cli_help_machine_options(f);
+}
+
+static void free_lines(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/*
+ * --diff: the kernel's early-memory lines against bootmm's, in the
+ * kernel's formats. Exit status as without --diff (the oracle's verdicts
+ * decide), 2 if the log cannot be read again.
+ */
+static int print_diff(const struct cli_opts *o, const struct cli_machine *cm,
+		      const struct bm_sim_run *run)
+{
+	char *text = cm->stdin_text, **k, **b;
+	size_t len = cm->stdin_len, nk, nb;
+	struct bm_parse_error err;
+	char label[600];
+	int rc;
+
+	if (!text && bm_read_file(cm->source, &text, &len, &err)) {
+		cli_error(o->cmd, "%s: cannot read it again for --diff: %s", cm->source, err.msg);
+		return -1;
+	}
+	k = bm_memory_messages(text, len, &nk);
+	b = bm_memory_messages(run->log, run->log_len, &nb);
+	if (text != cm->stdin_text)
+		free(text);
+	snprintf(label, sizeof(label), "%s (kernel)", cm->source);
+	rc = k && b ? cli_unified_diff(stdout, label, k, nk, "bootmm", b, nb) : -1;
+	free_lines(k, nk);
+	free_lines(b, nb);
+	if (rc < 0)
+		cli_error(o->cmd, "%s: --diff: out of memory", cm->source);
+	return rc < 0 ? -1 : 0;
 }
 
 /**
@@ -118,7 +169,7 @@ int cmd_replay(int argc, char **argv)
 	struct bm_oracle_table t;
 	struct bm_sim_run *run;
 	struct progress pr;
-	int ret = cli_parse(argc, argv, CLI_OPT_MACHINE, &o), err = 0, cmp;
+	int ret = cli_parse(argc, argv, CLI_OPT_MACHINE | CLI_OPT_DIFF, &o), err = 0, cmp;
 
 	if (ret)
 		return ret;
@@ -136,6 +187,16 @@ int cmd_replay(int argc, char **argv)
 	if (ret) {
 		cli_machine_free(&cm);
 		return ret;
+	}
+	/* Nothing to compare against: a log cut off (or captured) before
+	 * mem_init printed "Memory:", or a firmware dump (/proc/iomem). */
+	if (cm.log && !cm.log->memory.present) {
+		cli_error(o.cmd, "%s: no \"Memory:\" line (%u lines read): the log ends before "
+			  "mem_init printed it, or is not a kernel log; replay compares with it "
+			  "(capture the whole boot: sudo dmesg, journalctl -k -b; a firmware dump "
+			  "boots with bootmm boot)", cm.source, cm.log->n_lines);
+		cli_machine_free(&cm);
+		return CLI_EXIT_USAGE;
 	}
 	progress_init(&pr);
 	run = cli_boot(&cm.desc, &cm.cfg, NULL, 0, NULL, &pr, &err);
@@ -162,6 +223,9 @@ int cmd_replay(int argc, char **argv)
 		cli_json_result(&j, "result", &run->res);
 		json_document_end(&j);
 		ret = cmp ? CLI_EXIT_FOUND : CLI_EXIT_CLEAN;
+	} else if (o.diff) {
+		ret = print_diff(&o, &cm, run) ? CLI_EXIT_USAGE :
+		      cmp ? CLI_EXIT_FOUND : CLI_EXIT_CLEAN;
 	} else {
 		printf("%s\n", cm.source);
 		cli_compare_print_kernel(&cm, stdout);

@@ -115,6 +115,32 @@ static int check_feasible(const struct cli_opts *o, struct cli_machine *cm)
 	return CLI_EXIT_USAGE;
 }
 
+/* "-": the log on standard input (sudo dmesg | bootmm replay -). */
+static int load_stdin(const struct cli_opts *o, const struct bm_config *base,
+		      struct cli_machine *cm)
+{
+	struct bm_parse_error err;
+	size_t len;
+	char *buf;
+	int ret;
+
+	if (bm_read_stream(stdin, "(stdin)", &buf, &len, &err)) {
+		cli_error(o->cmd, "standard input: %s", err.msg);
+		return CLI_EXIT_USAGE;
+	}
+	if (!len) {
+		free(buf);
+		cli_error(o->cmd, "standard input is empty: pipe a boot log in "
+			  "(sudo dmesg | bootmm %s -)", o->cmd);
+		return CLI_EXIT_USAGE;
+	}
+	ret = load_log(o, "(stdin)", buf, len, base, cm);
+	/* kept: replay --diff reads the kernel's lines again */
+	cm->stdin_text = buf;
+	cm->stdin_len = len;
+	return ret;
+}
+
 /**
  * cli_load - the machine the command's inputs describe
  * @o: parsed options (inputs and configuration options)
@@ -153,6 +179,8 @@ int cli_load(const struct cli_opts *o, const struct bm_config *base, struct cli_
 	with_kernel(o, base, &scratch);
 	if (scn)
 		ret = load_scenario(o, scn, log, &scratch, cm);
+	else if (!strcmp(log, "-"))
+		ret = load_stdin(o, &scratch, cm);
 	else
 		ret = load_log(o, log, NULL, 0, &scratch, cm);
 	if (ret || (ret = check_feasible(o, cm)))
@@ -201,5 +229,6 @@ void cli_machine_free(struct cli_machine *cm)
 		bm_bootlog_free(cm->log);
 		free(cm->log);
 	}
+	free(cm->stdin_text);
 	memset(cm, 0, sizeof(*cm));
 }

@@ -142,6 +142,8 @@ enum {
 	OPT_STOP_ON,
 	OPT_MAX_EXECS,
 	OPT_SVG,
+	OPT_DIFF,
+	OPT_HOST_TIMINGS,
 };
 
 static const struct cli_option {
@@ -166,6 +168,8 @@ static const struct cli_option {
 	{ "stop-on", OPT_STOP_ON, true, CLI_OPT_FUZZ },
 	{ "max-execs", OPT_MAX_EXECS, true, CLI_OPT_FUZZ },
 	{ "svg", OPT_SVG, true, CLI_OPT_SVG },
+	{ "diff", OPT_DIFF, false, CLI_OPT_DIFF },
+	{ "host-timings", OPT_HOST_TIMINGS, false, CLI_OPT_MACHINE },
 };
 
 /* "--name" of an option value, for messages. */
@@ -266,6 +270,12 @@ static int apply_option(struct cli_opts *o, int val, const char *v)
 	case OPT_SVG:
 		o->svg = v;
 		break;
+	case OPT_DIFF:
+		o->diff = true;
+		break;
+	case OPT_HOST_TIMINGS:
+		o->host_timings = true;
+		break;
 	}
 	return ret;
 }
@@ -363,6 +373,8 @@ int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o)
 	for (; optind < argc; optind++)
 		if ((ret = add_input(o, argv[optind])))
 			return ret;
+	/* Simulated time unless asked: output must diff the same every run. */
+	bm_sim_set_host_timings(o->host_timings);
 	return 0;
 }
 
@@ -421,6 +433,8 @@ void cli_help_machine_options(FILE *f)
 	      "                     unreserve, unreserve-flag, discard, warn\n"
 	      "  --deferred on|off  CONFIG_DEFERRED_STRUCT_PAGE_INIT\n"
 	      "  --threads N        host threads for deferred struct page init\n"
+	      "  --host-timings     print host wall-clock times (\"deferred pages initialised\n"
+	      "                     in Nms\"); default: simulated time, 0ms, the same every run\n"
 	      "  --placement P      where the seeds' callers release memory: historical\n"
 	      "                     (before SMP), fixed (arch_initcall), initmem, auto;\n"
 	      "                     every caller, over the kernel's era\n"

@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "bootmm/types.h"
@@ -428,6 +429,35 @@ enum bm_input_format {
 	BM_FMT_DTB,
 };
 
+/*
+ * Early allocations a full dmesg states with their sizes
+ * (host/parse_early.c; the x86 model uses them, docs/X86-MODEL.md).
+ */
+struct bm_hash_table {
+	char name[40];			/* "Dentry cache", "Inode-cache", ... */
+	uint64_t entries, bytes;
+	bool vmalloc;			/* ", vmalloc" (not from memblock) */
+	unsigned line;
+};
+
+struct bm_early {
+	unsigned nr_cpu_ids, nr_node_ids;	/* "setup_percpu: NR_CPUS:.." */
+	unsigned cpu_line;			/* 0: no setup_percpu line */
+	uint64_t pcpu_static, pcpu_reserved, pcpu_dyn, pcpu_unit; /* s r d u */
+	unsigned pcpu_line;			/* 0: no sizes on the percpu line */
+	struct bm_hash_table *hashes;		/* every "hash table entries" line */
+	size_t n_hashes;
+	struct bm_range crash[2];		/* crashkernel (high/normal, low) */
+	size_t n_crash;
+	uint64_t swiotlb_bytes;			/* "software IO TLB .. (NMB)" */
+	unsigned swiotlb_line;
+	unsigned swiotlb_areas;			/* "software IO TLB: area num N." */
+	struct bm_range *acpi_tables;		/* "ACPI: Reserving X table memory" */
+	size_t n_acpi_tables;
+	unsigned uefi_line;			/* "efi: EFI v2.70 by ..." (0: none) */
+	unsigned slub_line;			/* "SLUB: HWalign=.." (kmem_cache_init) */
+};
+
 struct bm_bootlog_priv;
 
 struct bm_bootlog {
@@ -534,16 +564,30 @@ struct bm_bootlog {
 	struct bm_dt_region *dt_memreserve;	/* /memreserve/ entries */
 	size_t n_dt_memreserve;
 
+	struct bm_early early;
+
 	struct bm_bootlog_priv *priv;
 };
 
 /* Parse any supported input (a directory is read as /sys/firmware/memmap,
  * a file starting with the FDT magic as a device tree blob). */
+/*
+ * Every input is read whole through these two: at most BM_INPUT_MAX bytes,
+ * NUL-terminated, errors naming @path. bm_read_stream closes @f unless it
+ * is stdin. Return 0, or -1 with @err set.
+ */
+int bm_read_file(const char *path, char **buf, size_t *len, struct bm_parse_error *err);
+int bm_read_stream(FILE *f, const char *path, char **buf, size_t *len,
+		   struct bm_parse_error *err);
+
 int bm_bootlog_parse_file(const char *path, struct bm_bootlog *log, struct bm_parse_error *err);
 /* Parse text (or a DTB) held in memory; @name is used in errors. */
 int bm_bootlog_parse_buf(const char *name, const char *buf, size_t len,
 			 struct bm_bootlog *log, struct bm_parse_error *err);
 void bm_bootlog_free(struct bm_bootlog *log);
+/* The log's early-memory kernel messages bootmm prints too, prefixes
+ * stripped (host/memory_lines.c; "bootmm replay --diff"). */
+char **bm_memory_messages(const char *buf, size_t len, size_t *nlines);
 
 /* Format-specific entry points: they accept only their own format and
  * fail ("no ... found") on anything else. */

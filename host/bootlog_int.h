@@ -150,6 +150,7 @@ int bm_efi_line(struct bm_parser *p, const char *m, size_t len);
 int bm_trace_line(struct bm_parser *p, const char *m, size_t len);
 int bm_numa_line(struct bm_parser *p, const char *m, size_t len);
 int bm_kmsg_line(struct bm_parser *p, const char *m, size_t len);
+int bm_early_line(struct bm_parser *p, const char *m, size_t len);
 int bm_cmdline_parse(struct bm_parser *p, struct bm_cmdline *cl, const char *text, size_t len);
 int bm_procfs_line(struct bm_parser *p, const char *m, size_t len);
 int bm_iomem_line(struct bm_parser *p, const char *m, size_t len);
@@ -172,13 +173,13 @@ int bm_parser_begin(struct bm_parser *p, const char *name, struct bm_bootlog *lo
 		    struct bm_parse_error *err);
 int bm_parser_end(struct bm_parser *p, int rc);
 void bm_bootlog_priv_free(struct bm_bootlog_priv *pv);
-int bm_read_file(const char *path, char **buf, size_t *len, struct bm_parse_error *err);
 
 /* Sort a table by start; with @merge join touching entries of one type. */
 int bm_e820_normalize(struct bm_e820_table *t, bool merge);
 
 /* Small string helpers */
 static inline bool bm_isdigit(int c) { return c >= '0' && c <= '9'; }
+static inline bool bm_isalpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static inline bool bm_isxdigit(int c)
 {
 	return bm_isdigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');

@@ -95,6 +95,13 @@ static void fill_result(struct bm_sim_run *run)
  *
  * Return: the finished run, with the checker's result filled in.
  */
+static bool sim_host_timings;
+
+void bm_sim_set_host_timings(bool on)
+{
+	sim_host_timings = on;
+}
+
 struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_config *cfg,
 			       FILE *log_file, int level, int *err)
 {
@@ -115,6 +122,7 @@ struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_
 	if (d->n_kho)
 		ctx.cfg.kho = true;
 	bm_host_init(&run->host, log_file, level);
+	run->host.no_clock = !sim_host_timings;
 	run->host.collect = collect_line;
 	run->host.collect_arg = run;
 	ret = bm_machine_init(&run->m, &run->host.prim, &ctx.cfg, d->phys_size);

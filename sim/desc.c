@@ -137,7 +137,10 @@ static void kernel_image(const struct bm_bootlog *log, struct bm_kernel_image *k
 		phys_addr_t p;
 
 		k->text_start = DEF_PHYSICAL_START;
-		k->text_end = k->text_start + code_b;
+		/* "kernel code" is (_etext - _stext) >> 10, truncated, and _etext
+		 * is not page aligned (vmlinux.lds: ". = ALIGN(PAGE_SIZE)" comes
+		 * after it): the smallest size the line allows is one byte more. */
+		k->text_end = k->text_start + code_b + 1;
 		k->rodata_start = BM_ALIGN_UP(k->text_end, SZ_2M);
 		k->rodata_end = k->rodata_start + ro_b;
 		k->data_start = BM_ALIGN_UP(k->rodata_end, SZ_2M);
@@ -322,8 +325,13 @@ static void record_deferred(struct bm_machine *m, void *arg)
 
 static bool has_firmware_map(const struct bm_bootlog *log)
 {
-	if (log->e820 || log->efi || log->n_dumps)
+	if (log->e820 || log->efi || log->n_dumps || log->n_fwmemmap)
 		return true;
+	/* /proc/iomem: a map when it has RAM ("System RAM"), not only the
+	 * kernel image lines of a log's own iomem section */
+	for (size_t i = 0; i < log->n_iomem; i++)
+		if (log->iomem[i].name && !strcmp(log->iomem[i].name, "System RAM"))
+			return true;
 	for (size_t i = 0; i < log->n_e820_tables; i++)
 		if (log->e820_tables[i].n)
 			return true;
@@ -346,7 +354,8 @@ int bm_desc_from_log_opts(const struct bm_bootlog *log, const struct bm_config *
 	}
 	if (!has_firmware_map(log)) {
 		set_err(err, log, "no firmware memory map in the log (no BIOS-e820 table, "
-			"EFI memory map or MEMBLOCK configuration dump): nothing to boot");
+			"EFI memory map, MEMBLOCK configuration dump, /proc/iomem or "
+			"/sys/firmware/memmap): nothing to boot");
 		return -1;
 	}
 	/*

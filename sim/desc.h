@@ -109,7 +109,10 @@ enum bm_oracle_verdict {
 	BM_ORACLE_MATCH,	/* equal */
 	BM_ORACLE_TOLERATED,	/* differs exactly by a documented unmodelled kernel action */
 	BM_ORACLE_MISMATCH,
-	BM_ORACLE_INFO,		/* reported, not required (buddyinfo, bootmm-only facts) */
+	BM_ORACLE_INFO,		/* reported, not required (buddyinfo, bootmm-only facts,
+				 * rows this kernel does not print) */
+	BM_ORACLE_UNPREDICTABLE,	/* cannot be predicted from this log: the note
+					 * names the line that would be needed */
 };
 
 struct bm_oracle_row {
@@ -123,7 +126,7 @@ struct bm_oracle_row {
 struct bm_oracle_table {
 	struct bm_oracle_row *rows;
 	size_t n, cap;
-	size_t n_match, n_tolerated, n_mismatch, n_info;
+	size_t n_match, n_tolerated, n_mismatch, n_info, n_unpredictable;
 };
 
 /**

@@ -31,6 +31,15 @@ static bool ge(const struct bm_era *e, int major, int minor)
 	return bm_era_cmp(e, major, minor, 0) >= 0;
 }
 
+bool bm_era_log_at_least(const struct bm_bootlog *log, int major, int minor, bool unknown)
+{
+	struct bm_era e;
+
+	if (bm_era_from_log(log, &e) == BM_ERA_NONE)
+		return unknown;
+	return ge(&e, major, minor);
+}
+
 static bool branch(const struct bm_era *e, int major, int minor)
 {
 	return e->major == major && e->minor == minor && !e->rc;
@@ -161,10 +170,11 @@ bool bm_era_efi_fixed(const struct bm_era *e)
 	return ge(e, 7, 0);
 }
 
-/* init_unavailable_range()'s pr_info (v5.12): older kernels print no such line. */
+/* init_unavailable_range()'s pr_info (v5.11; 5.10 stable has it too, which a
+ * log shows by printing it): older kernels print no such line. */
 bool bm_era_prints_unavailable(const struct bm_era *e)
 {
-	return ge(e, 5, 12);
+	return ge(e, 5, 11);
 }
 
 /* The release story only: entry points and where the seeds' callers run. */

@@ -58,6 +58,18 @@ enum bm_era_source bm_era_from_log(const struct bm_bootlog *log, struct bm_era *
 const char *bm_era_source_name(enum bm_era_source s);
 
 /**
+ * bm_era_log_at_least - is the kernel that printed @log at least @major.@minor?
+ * @log: parsed boot log
+ * @major: kernel major version
+ * @minor: kernel minor version
+ * @unknown: the answer when the log names no kernel
+ *
+ * The one place a model asks a log's version (bm_era_from_log's reading:
+ * the Debian version string before the release name).
+ */
+bool bm_era_log_at_least(const struct bm_bootlog *log, int major, int minor, bool unknown);
+
+/**
  * bm_era_apply - set every era-dependent configuration key from @e's profile
  * @e: the kernel
  * @cfg: configuration; only the era's keys change (release policies of

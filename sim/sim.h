@@ -111,6 +111,14 @@ struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_
 void bm_sim_run_free(struct bm_sim_run *run);
 
 /*
+ * bm_sim_set_host_timings - let bm_sim_boot's machines read the host's
+ * clock. Off by default: the clock stands still, so everything a boot
+ * prints ("node 0 deferred pages initialised in 0ms") is the same on every
+ * run and can be diffed. Context: set once, before booting (not thread safe).
+ */
+void bm_sim_set_host_timings(bool on);
+
+/*
  * Boot @d under every policy; results[p] for policy p. @before (may be
  * NULL) is called with @arg and the policy before each boot (progress).
  * Returns 0 or the first boot's negative error.

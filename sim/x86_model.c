@@ -16,10 +16,12 @@
  *    (x86_reserve.c).
  * Each assumption is in docs/REPLAY.md.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/desc_int.h"
+#include "sim/era.h"
 
 #define E820_RAM		1
 #define E820_RESERVED		2
@@ -196,6 +198,21 @@ int x86_firmware_e820(const struct bm_bootlog *log, struct xr_list *out)
 				return -1;
 		}
 		return e820_sanitize(out);
+	}
+	/* /sys/firmware/memmap is the firmware's e820 as the kernel got it
+	 * (firmware_map_add_early); /proc/iomem's firmware entries are the
+	 * kernel's final e820 table (e820__reserve_resources). */
+	if (log->n_fwmemmap || log->n_iomem) {
+		struct bm_e820_table t = { 0 };
+		int rc = log->n_fwmemmap ? bm_fwmemmap_to_e820(log, true, &t) :
+			 bm_iomem_to_e820(log, true, &t);
+
+		if (!rc && t.n) {
+			rc = from_table(&t, out);
+			free(t.entries);
+			return rc;
+		}
+		free(t.entries);
 	}
 	if (log->n_dumps) {
 		const struct bm_mb_dump *d = &log->dumps[0];
@@ -478,7 +495,9 @@ int x86_input_from_log(const struct bm_bootlog *log, const struct bm_kernel_imag
 	for (unsigned i = 0; i < x->n_blk; i++)
 		nodes |= 1ull << (x->blk[i].nid & 63);
 	x->hashdist = __builtin_popcountll(nodes) > 1;
-	x->nr_cpus = 2;
+	/* nr_cpu_ids of "setup_percpu:" (possible CPUs: every one gets a
+	 * percpu unit), else the 2 CPUs of the QEMU logs. */
+	x->nr_cpus = log->early.cpu_line ? (int)log->early.nr_cpu_ids : 2;
 	x->cmdline_len = cl && cl->text ? strlen(cl->text) : 0;
 	x->movable_node = cl && cl->movable_node;
 	x->real_mode_pages = REAL_MODE_PAGES;
@@ -548,6 +567,40 @@ static void init_mem_mapping(struct bm_machine *m, struct desc_ctx *c)
 	}
 }
 
+/* roundup(sizeof(pg_data_t), PAGE_SIZE): the size of the log's
+ * "NODE_DATA(nid) allocated [mem ..]" range, else the Debian 6.1 build's. */
+static phys_addr_t pgdat_bytes(const struct bm_bootlog *log, int nid)
+{
+	for (size_t i = 0; i < log->n_node_data; i++) {
+		const struct bm_node_range *r = &log->node_data[i];
+
+		if (r->node == nid && r->end > r->start && r->end - r->start < SZ_1M)
+			return BM_ALIGN_UP(r->end - r->start + 1, BM_PAGE_SIZE);
+	}
+	return PGDAT_BYTES;
+}
+
+/*
+ * Reservations the log states with their place: every ACPI table
+ * (acpi_reserve_initial_tables, 5.14+, "ACPI: Reserving FACP table memory
+ * at [mem ..]") and the crash kernel (reserve_crashkernel, after
+ * initmem_init, "Reserving 512MB of memory at 1040MB for crashkernel" or
+ * from 6.2 "crashkernel reserved: 0x.. - 0x.."). Both are memblock_reserve
+ * of that range.
+ */
+static void x86_log_reservations(struct bm_machine *m, struct desc_ctx *c)
+{
+	const struct bm_early *ef = &c->log->early;
+
+	m->caller = "acpi_reserve_initial_tables";
+	for (size_t i = 0; i < ef->n_acpi_tables; i++)
+		bm_memblock_reserve(m, ef->acpi_tables[i].start,
+				    ef->acpi_tables[i].end - ef->acpi_tables[i].start + 1);
+	m->caller = "reserve_crashkernel";
+	for (size_t i = 0; i < ef->n_crash; i++)
+		bm_memblock_reserve(m, ef->crash[i].start, ef->crash[i].end - ef->crash[i].start + 1);
+}
+
 /**
  * bm_x86_setup_arch - setup_arch of a description made from a firmware map
  * @m: machine in setup_arch
@@ -585,8 +638,12 @@ int bm_x86_setup_arch(struct bm_machine *m, void *arg)
 	got = bm_memblock_phys_alloc_range(m, x->real_mode_pages * BM_PAGE_SIZE, BM_PAGE_SIZE, 0, SZ_1M);
 	x86_record_alloc(m, c, "memblock_phys_alloc_range", "reserve_real_mode",
 			 x->real_mode_pages * BM_PAGE_SIZE, BM_PAGE_SIZE, BM_NUMA_NO_NODE, 0, SZ_1M, got);
+	/* The whole first 1M from 5.13 ("x86/setup: Always reserve the first
+	 * 1M of RAM"); before, trim_low_memory_range's first 64K (reserved
+	 * above with the BIOS region and the trampoline) is all. */
 	m->caller = "setup_arch";
-	bm_memblock_reserve(m, 0, SZ_1M);
+	if (bm_era_log_at_least(c->log, 5, 13, true))
+		bm_memblock_reserve(m, 0, SZ_1M);
 	init_mem_mapping(m, c);
 	bm_memblock_set_current_limit(m, x->ram_end);
 	x86_apply_numa(m, c, 0);
@@ -599,14 +656,17 @@ int bm_x86_setup_arch(struct bm_machine *m, void *arg)
 		done |= 1ull << nid;
 	}
 	for (int nid = 0; nid < BM_MAX_NUMNODES; nid++) {
+		phys_addr_t size = pgdat_bytes(c->log, nid);
+
 		if (!(done & (1ull << nid)))
 			continue;
 		m->caller = "alloc_node_data";
-		got = bm_memblock_phys_alloc_try_nid(m, PGDAT_BYTES, BM_SMP_CACHE_BYTES, nid);
-		x86_record_alloc(m, c, "memblock_phys_alloc_try_nid", "alloc_node_data", PGDAT_BYTES,
+		got = bm_memblock_phys_alloc_try_nid(m, size, BM_SMP_CACHE_BYTES, nid);
+		x86_record_alloc(m, c, "memblock_phys_alloc_try_nid", "alloc_node_data", size,
 				 BM_SMP_CACHE_BYTES, nid, 0, 0, got);
 		m->mm.nodes[nid].pgdat_phys = got;
 	}
+	x86_log_reservations(m, c);
 	m->caller = "sparse_init";
 	ret = bm_sparse_init(m);
 	if (ret) {

@@ -7,9 +7,11 @@
  * Every one is placed by bootmm's allocator; when the log has a trace that
  * the model ignored, each is compared with the kernel's placement.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "sim/desc_int.h"
+#include "sim/era.h"
 
 /* percpu of the Debian 6.1 kernel: "percpu: Embedded 61 pages/cpu s212992
  * r8192 d28672". */
@@ -145,8 +147,14 @@ static void pcpu_first_chunk(struct bm_machine *m, struct desc_ctx *c, uint64_t 
 static void percpu(struct bm_machine *m, struct desc_ctx *c, const int *node_of_group,
 		   unsigned nr_groups)
 {
+	const struct bm_early *ef = &c->log->early;
 	const unsigned ncpu = (unsigned)c->x.nr_cpus;
-	const uint64_t size_sum = PCPU_STATIC + PCPU_RESERVED + PCPU_DYNAMIC;
+	/* The sizes the kernel printed ("s.. r.. d.. u.."), else the Debian 6.1
+	 * build's: size_sum is page aligned (pcpu_build_alloc_info). */
+	const uint64_t st = ef->pcpu_line ? ef->pcpu_static : PCPU_STATIC;
+	const uint64_t rs = ef->pcpu_line ? ef->pcpu_reserved : PCPU_RESERVED;
+	const uint64_t dy = ef->pcpu_line ? ef->pcpu_dyn : PCPU_DYNAMIC;
+	const uint64_t size_sum = BM_ALIGN_UP(st + rs + dy, BM_PAGE_SIZE);
 	unsigned group_cnt[BM_MAX_NUMNODES] = { 0 };
 	unsigned upa, best_upa = 1, last_allocs = ~0u;
 	uint64_t min_unit = BM_MAX(size_sum, (uint64_t)32768), unit;
@@ -174,6 +182,11 @@ static void percpu(struct bm_machine *m, struct desc_ctx *c, const int *node_of_
 		best_upa = upa;
 	}
 	unit = PCPU_ATOM / best_upa;
+	if (ef->pcpu_line && ef->pcpu_unit >= size_sum) {
+		/* The printed unit decides: units per atom follow from it. */
+		unit = ef->pcpu_unit;
+		best_upa = unit < PCPU_ATOM ? (unsigned)(PCPU_ATOM / unit) : 1;
+	}
 	ai = alloc(m, c, "pcpu_build_alloc_info", BM_PAGE_SIZE, BM_PAGE_SIZE, BM_NUMA_NO_NODE, 0, 0);
 	areas = small(m, c, "pcpu_embed_first_chunk",
 		      BM_ALIGN_UP(nr_groups * 8ull, BM_PAGE_SIZE));
@@ -202,8 +215,8 @@ static void percpu(struct bm_machine *m, struct desc_ctx *c, const int *node_of_
 	small(m, c, "pcpu_setup_first_chunk", ncpu * 8ull);
 	/* pcpu_nr_slots: __pcpu_size_to_slot(unit) + 4 list heads */
 	small(m, c, "pcpu_setup_first_chunk", ((uint64_t)fls64(unit) - 5 + 2 + 4) * 16);
-	pcpu_first_chunk(m, c, PCPU_STATIC, PCPU_RESERVED);
-	pcpu_first_chunk(m, c, PCPU_STATIC + PCPU_RESERVED, PCPU_DYNAMIC);
+	pcpu_first_chunk(m, c, st, rs);
+	pcpu_first_chunk(m, c, st + rs, size_sum - st - rs);
 	m->caller = "pcpu_embed_first_chunk";
 	if (ai)
 		bm_memblock_phys_free(m, ai, BM_PAGE_SIZE);
@@ -289,6 +302,62 @@ static uint64_t hash_bytes(uint64_t kpages, unsigned scale)
 	return roundup_pow2(n) * 8;
 }
 
+/*
+ * The hash tables alloc_large_system_hash took from memblock (HASH_EARLY,
+ * not hashdist): every one the kernel printed, without ", vmalloc", before
+ * mm_init / mm_core_init handed memory to the buddy allocator
+ * (vfs_caches_init_early, and before 4.15 pidhash_init; the later ones,
+ * vfs_caches_init's and the network's, use the buddy allocator or
+ * vmalloc). The end of that stretch is the "SLUB: HWalign=" line
+ * (kmem_cache_init, right after mem_init), else the Memory: line: from
+ * 6.11 Memory: is printed after deferred init, later hash tables before
+ * it. Returns false when the log printed no hash table at all: the sizes
+ * are then the model's formula's.
+ */
+static bool hashes_from_log(struct bm_machine *m, struct desc_ctx *c)
+{
+	const struct bm_bootlog *log = c->log;
+	const struct bm_early *ef = &log->early;
+	unsigned end = ef->slub_line ? ef->slub_line : log->memory.line;
+
+	if (!ef->n_hashes || !end)
+		return false;
+	for (size_t i = 0; i < ef->n_hashes; i++)
+		if (ef->hashes[i].line < end && !ef->hashes[i].vmalloc)
+			alloc(m, c, "alloc_large_system_hash", ef->hashes[i].bytes,
+			      BM_SMP_CACHE_BYTES, BM_NUMA_NO_NODE, 0, 0);
+	return true;
+}
+
+/*
+ * swiotlb_init (mem_init -> pci_iommu_alloc): the bounce buffer, its size
+ * printed by swiotlb_print_info (64 MB unless swiotlb=), and the slot
+ * metadata: an int and a phys_addr_t per 2K slab before 5.12 (io_tlb_list,
+ * io_tlb_orig_addr), a 24-byte struct io_tlb_slot since; one io_tlb_area
+ * per area from 6.0 ("area num N").
+ */
+static void swiotlb(struct bm_machine *m, struct desc_ctx *c)
+{
+	const struct bm_early *ef = &c->log->early;
+	uint64_t bytes = ef->swiotlb_line ? ef->swiotlb_bytes : IO_TLB_DEFAULT;
+	uint64_t nslabs = bytes >> IO_TLB_SHIFT;
+
+	alloc(m, c, "swiotlb_init_remap", bytes, BM_PAGE_SIZE, BM_NUMA_NO_NODE, 0,
+	      BM_ARCH_LOW_ADDRESS_LIMIT);
+	if (!bm_era_log_at_least(c->log, 5, 12, true)) {
+		alloc(m, c, "swiotlb_init_with_tbl", BM_ALIGN_UP(nslabs * 4, BM_PAGE_SIZE),
+		      BM_PAGE_SIZE, BM_NUMA_NO_NODE, 0, 0);
+		alloc(m, c, "swiotlb_init_with_tbl", BM_ALIGN_UP(nslabs * 8, BM_PAGE_SIZE),
+		      BM_PAGE_SIZE, BM_NUMA_NO_NODE, 0, 0);
+		return;
+	}
+	alloc(m, c, "swiotlb_init_remap", BM_ALIGN_UP(nslabs * IO_TLB_SLOT_BYTES, BM_PAGE_SIZE),
+	      BM_PAGE_SIZE, BM_NUMA_NO_NODE, 0, 0);
+	if (bm_era_log_at_least(c->log, 6, 0, true))
+		small(m, c, "swiotlb_init_remap",
+		      roundup_pow2(ef->swiotlb_areas ? ef->swiotlb_areas : (uint64_t)c->x.nr_cpus) * 16);
+}
+
 /**
  * x86_late_allocs - setup_arch after paging_init, setup_per_cpu_areas and
  * mm_init's allocations before memblock_free_all, as the model has them
@@ -340,7 +409,7 @@ void x86_late_allocs(struct bm_machine *m, struct desc_ctx *c)
 	/* setup_cpu_local_masks (4) and one node_to_cpumask_map per node. */
 	for (unsigned i = 0; i < 4 + BM_MAX(nr_nodes, 1u); i++)
 		small(m, c, "alloc_bootmem_cpumask_var", 8);
-	if (!x->hashdist) {
+	if (!hashes_from_log(m, c) && !x->hashdist) {
 		alloc(m, c, "alloc_large_system_hash", hash_bytes(kpages, 13), BM_SMP_CACHE_BYTES,
 		      BM_NUMA_NO_NODE, 0, 0);
 		alloc(m, c, "alloc_large_system_hash", hash_bytes(kpages, 14), BM_SMP_CACHE_BYTES,
@@ -351,13 +420,6 @@ void x86_late_allocs(struct bm_machine *m, struct desc_ctx *c)
 		alloc(m, c, "spp_getpage", BM_PAGE_SIZE, BM_PAGE_SIZE, BM_NUMA_NO_NODE, 0, 0);
 	/* mem_init -> pci_iommu_alloc: swiotlb when max_possible_pfn is above
 	 * 4G (RAM, or SRAT's hotpluggable / memoryless ranges). */
-	if (x->possible_end > SZ_4G) {
-		uint64_t nslabs = IO_TLB_DEFAULT >> IO_TLB_SHIFT;
-
-		alloc(m, c, "swiotlb_init_remap", IO_TLB_DEFAULT, BM_PAGE_SIZE, BM_NUMA_NO_NODE, 0,
-		      BM_ARCH_LOW_ADDRESS_LIMIT);
-		alloc(m, c, "swiotlb_init_remap", BM_ALIGN_UP(nslabs * IO_TLB_SLOT_BYTES, BM_PAGE_SIZE),
-		      BM_PAGE_SIZE, BM_NUMA_NO_NODE, 0, 0);
-		small(m, c, "swiotlb_init_remap", roundup_pow2((uint64_t)x->nr_cpus) * 16);
-	}
+	if (x->possible_end > SZ_4G || c->log->early.swiotlb_line)
+		swiotlb(m, c);
 }

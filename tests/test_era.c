@@ -163,8 +163,8 @@ static void test_profiles(void)
 	CHECK(!c.memblock_alloc_rsrv_kern);
 	profile("6.16", &c);
 	CHECK(c.memblock_alloc_rsrv_kern);
-	CHECK(bm_era_parse("5.11", &e, why, sizeof(why)) == 0 && !bm_era_prints_unavailable(&e));
-	CHECK(bm_era_parse("5.12", &e, why, sizeof(why)) == 0 && bm_era_prints_unavailable(&e));
+	CHECK(bm_era_parse("5.10", &e, why, sizeof(why)) == 0 && !bm_era_prints_unavailable(&e));
+	CHECK(bm_era_parse("5.11", &e, why, sizeof(why)) == 0 && bm_era_prints_unavailable(&e));
 	/* A bad value changes nothing. */
 	profile("6.1", &c);
 	CHECK_EQ(bm_config_set(&c, "kernel", "6.x", why, sizeof(why)), -1);
