@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEPS := cmake gcc make libfdt-dev device-tree-compiler
 
-.PHONY: all deps configure demo test asan tsan freestanding bench clean
+.PHONY: all deps configure demo test asan tsan freestanding bench clean fuzz
 
 all: configure
 	cmake --build $(BUILD) -j$(JOBS)
@@ -45,6 +45,14 @@ bench: deps
 	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DBOOTMM_BENCH=ON -DBOOTMM_CHECKS=OFF >/dev/null
 	cmake --build build-bench -j$(JOBS)
 	./tools/run-benchmarks.sh build-bench
+
+# Every libFuzzer harness for SECONDS seconds each with random seeds
+# (FUZZ_JOBS=2 runs two at once); findings are kept in fuzz-findings/ (not
+# tracked, kept by make clean), the grown corpus in build-fuzz/corpus/.
+SECONDS ?= 600
+FUZZ_JOBS ?= 1
+fuzz:
+	FUZZ_JOBS=$(FUZZ_JOBS) FUZZ_FINDINGS=$(CURDIR)/fuzz-findings ./tools/fuzz-smoke.sh $(SECONDS)
 
 clean:
 	rm -rf build build-asan build-tsan build-bench

@@ -368,7 +368,8 @@ int cmd_boot(int argc, char **argv)
 	progress_done(&pr);
 	fclose(logf);
 	if (!run) {
-		cli_error(o.cmd, "%s: the machine could not be booted (error %d)", cm.source, err);
+		cli_error(o.cmd, "%s: the machine could not be booted: %s", cm.source,
+			  bm_sim_last_failure());
 		if (log_len)
 			fputs(log, stderr);
 		free(log);

@@ -357,7 +357,8 @@ int cmd_compare(int argc, char **argv)
 	}
 	ret = cli_compare_run(&cm, &o, &c);
 	if (ret) {
-		cli_error(o.cmd, "%s: the machine could not be booted (error %d)", cm.source, ret);
+		cli_error(o.cmd, "%s: the machine could not be booted: %s", cm.source,
+			  bm_sim_last_failure());
 		cli_machine_free(&cm);
 		return CLI_EXIT_USAGE;
 	}

@@ -119,7 +119,7 @@ int cmd_example(int argc, char **argv)
 		return ret;
 	}
 	if (cli_compare_run(&cm, &o, &c)) {
-		cli_error(NULL, "the built-in example could not be booted");
+		cli_error(NULL, "the built-in example could not be booted: %s", bm_sim_last_failure());
 		cli_machine_free(&cm);
 		return CLI_EXIT_USAGE;
 	}

@@ -66,7 +66,8 @@ int cmd_map(int argc, char **argv)
 	run = cli_boot(&cm.desc, &cm.cfg, NULL, 0, &facts, &pr, &err);
 	progress_done(&pr);
 	if (!run) {
-		cli_error(o.cmd, "%s: the machine could not be booted (error %d)", cm.source, err);
+		cli_error(o.cmd, "%s: the machine could not be booted: %s", cm.source,
+			  bm_sim_last_failure());
 		cli_machine_free(&cm);
 		return CLI_EXIT_USAGE;
 	}

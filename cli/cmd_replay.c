@@ -123,38 +123,6 @@ static void free_lines(char **v, size_t n)
 	free(v);
 }
 
-/* The whole of @path (a regular file or a pipe), NULL on error. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0;
-	char *buf = f ? malloc(cap) : NULL;
-
-	while (buf) {
-		size_t r;
-
-		if (n == cap) {
-			char *nb = cap < ((size_t)256 << 20) ? realloc(buf, cap * 2) : NULL;
-
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (!r)
-			break;
-	}
-	if (f)
-		fclose(f);
-	*len = n;
-	return buf;
-}
-
 /*
  * --diff: the kernel's early-memory lines against bootmm's, in the
  * kernel's formats. Exit status as without --diff (the oracle's verdicts
@@ -165,11 +133,12 @@ static int print_diff(const struct cli_opts *o, const struct cli_machine *cm,
 {
 	char *text = cm->stdin_text, **k, **b;
 	size_t len = cm->stdin_len, nk, nb;
+	struct bm_parse_error err;
 	char label[600];
 	int rc;
 
-	if (!text && !(text = slurp(cm->source, &len))) {
-		cli_error(o->cmd, "%s: cannot read it again for --diff", cm->source);
+	if (!text && bm_read_file(cm->source, &text, &len, &err)) {
+		cli_error(o->cmd, "%s: cannot read it again for --diff: %s", cm->source, err.msg);
 		return -1;
 	}
 	k = bm_memory_messages(text, len, &nk);
@@ -233,7 +202,8 @@ int cmd_replay(int argc, char **argv)
 	run = cli_boot(&cm.desc, &cm.cfg, NULL, 0, NULL, &pr, &err);
 	progress_done(&pr);
 	if (!run) {
-		cli_error(o.cmd, "%s: the machine could not be booted (error %d)", cm.source, err);
+		cli_error(o.cmd, "%s: the machine could not be booted: %s", cm.source,
+			  bm_sim_last_failure());
 		cli_machine_free(&cm);
 		return CLI_EXIT_USAGE;
 	}

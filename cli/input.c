@@ -104,45 +104,28 @@ static int load_log(const struct cli_opts *o, const char *name, const char *buf,
 	return 0;
 }
 
-/* Upper bound on what "-" reads: far above any boot log, and it keeps a
- * stream that never ends (a pipe from "yes") from exhausting memory. */
-#define STDIN_MAX	((size_t)256 << 20)
+/* Refuse, as bad input, a machine the host has not the memory to simulate. */
+static int check_feasible(const struct cli_opts *o, struct cli_machine *cm)
+{
+	char why[300];
+
+	if (bm_sim_feasible(&cm->desc, why, sizeof(why)))
+		return 0;
+	cli_error(o->cmd, "%s: %s", cm->source, why);
+	return CLI_EXIT_USAGE;
+}
 
 /* "-": the log on standard input (sudo dmesg | bootmm replay -). */
 static int load_stdin(const struct cli_opts *o, const struct bm_config *base,
 		      struct cli_machine *cm)
 {
-	size_t len = 0, cap = 1 << 16;
-	char *buf = malloc(cap);
+	struct bm_parse_error err;
+	size_t len;
+	char *buf;
 	int ret;
 
-	if (!buf) {
-		cli_error(o->cmd, "out of memory");
-		return CLI_EXIT_USAGE;
-	}
-	for (;;) {
-		size_t n;
-
-		if (len == cap) {
-			char *nb = cap < STDIN_MAX ? realloc(buf, cap * 2) : NULL;
-
-			if (!nb) {
-				free(buf);
-				cli_error(o->cmd, "standard input: %s", cap < STDIN_MAX ?
-					  "out of memory" : "more than 256 MiB, not a boot log");
-				return CLI_EXIT_USAGE;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		n = fread(buf + len, 1, cap - len, stdin);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(stdin)) {
-		free(buf);
-		cli_error(o->cmd, "standard input: read error");
+	if (bm_read_stream(stdin, "(stdin)", &buf, &len, &err)) {
+		cli_error(o->cmd, "standard input: %s", err.msg);
 		return CLI_EXIT_USAGE;
 	}
 	if (!len) {
@@ -200,7 +183,7 @@ int cli_load(const struct cli_opts *o, const struct bm_config *base, struct cli_
 		ret = load_stdin(o, &scratch, cm);
 	else
 		ret = load_log(o, log, NULL, 0, &scratch, cm);
-	if (ret)
+	if (ret || (ret = check_feasible(o, cm)))
 		return ret;
 	return cli_apply_config(o, &cm->cfg);
 }
@@ -225,7 +208,7 @@ int cli_load_buf(const struct cli_opts *o, const char *name, const char *buf, si
 	memset(cm, 0, sizeof(*cm));
 	with_kernel(o, base, &k);
 	ret = load_log(o, name, buf, len, &k, cm);
-	if (ret)
+	if (ret || (ret = check_feasible(o, cm)))
 		return ret;
 	return cli_apply_config(o, &cm->cfg);
 }

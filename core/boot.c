@@ -72,23 +72,33 @@ static void enter(struct bm_machine *m, int phase, const struct bm_action *a, un
  * @nr: number of actions
  *
  * Return: 0, or a negative error if the memory map could not be built
- * (nothing after free_area_init runs then).
+ * (nothing after free_area_init runs then); -BM_EINVAL, with a
+ * BM_V_MISUSE violation and nothing changed, if any boot step already ran
+ * (a second bm_boot) or the machine was destroyed.
  * Context: the machine must be in setup_arch; it ends in running.
  */
 int bm_boot(struct bm_machine *m, const struct bm_action *actions, unsigned int nr)
 {
 	int ret;
 
-	if (m->phase != BM_PHASE_SETUP_ARCH) {
-		bm_violation(m, BM_V_MISUSE, 0, 0, __func__, "boot started in phase %s",
-			     bm_phase_name(m->phase));
+	if (!bm_machine_alive(m, __func__))
+		return -BM_EINVAL;
+	/* Any boot step already done (a second bm_boot, even with the phase
+	 * set back) would run again over the state it built. */
+	if (m->phase != BM_PHASE_SETUP_ARCH || m->steps) {
+		bm_violation(m, BM_V_MISUSE, 0, 0, __func__,
+			     "boot started in phase %s with steps %#x done: refused",
+			     bm_phase_name(m->phase), m->steps);
 		return -BM_EINVAL;
 	}
+	bm_step_done(m, BM_STEP_BOOT);
 	run_actions(m, BM_PHASE_SETUP_ARCH, actions, nr);
 	m->caller = "free_area_init";
 	ret = bm_free_area_init(m);
 	if (ret)
 		return ret;
+	if (!(m->steps & BM_STEP_FREE_AREA_INIT))
+		return -BM_EINVAL;	/* an action ran it: refused and recorded */
 	run_actions(m, BM_PHASE_FREE_AREA_INIT, actions, nr);
 	for (int phase = BM_PHASE_MM_CORE_INIT; phase < BM_NR_PHASES; phase++)
 		enter(m, phase, actions, nr);

@@ -482,14 +482,42 @@ void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
  * zero-refcount page is recorded as BM_V_MISUSE and ignored.
  * Context: takes the zone lock.
  */
+static void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+		      unsigned int order);
+
 void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 {
-	struct bm_zone *zone = free_block_zone(m, pfn, order, "__free_pages");
-	struct page *page;
+	struct bm_zone *zone;
 
+	if (!bm_buddy_usable(m, "__free_pages", pfn))
+		return;
+	/*
+	 * The deferred part of the memory map was never handed to the
+	 * allocator, so nothing there can have been allocated: a struct page
+	 * initialised early there (the pre-fix KHO scratch init) has refcount
+	 * 1 but no owner, and freeing it would put it on a free list that
+	 * deferred init then initialises over (found by fuzz_api).
+	 */
+	if (bm_pfn_deferred(m, pfn) ||
+	    (order < 32 && bm_pfn_deferred(m, pfn + ((bm_pfn_t)1 << order) - 1))) {
+		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "__free_pages",
+			     "pfn %#llx is in the deferred memory map: never allocated",
+			     (unsigned long long)pfn);
+		return;
+	}
+	zone = free_block_zone(m, pfn, order, "__free_pages");
 	if (!zone)
 		return;
-	page = pg(m, pfn);
+	put_pages(m, zone, pfn, order);
+}
+
+/* __free_pages' own checks and the put; free_reserved_page comes here too
+ * (its page may lie in the deferred part: the policies decide that). */
+static void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+		      unsigned int order)
+{
+	struct page *page = pg(m, pfn);
+
 	if (page->flags & PG_reserved) {
 		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "__free_pages",
 			     "pfn %#llx is Reserved (free_reserved_page releases those)",
@@ -528,6 +556,8 @@ void bm_free_reserved_page(struct bm_machine *m, bm_pfn_t pfn)
 	struct bm_zone *zone;
 	struct page *page;
 
+	if (!bm_buddy_usable(m, "free_reserved_page", pfn))
+		return;
 	if (!bm_page_initialised(m, pfn)) {
 		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "free_reserved_page",
 			     "struct page of pfn %#llx is not initialised",
@@ -549,7 +579,7 @@ void bm_free_reserved_page(struct bm_machine *m, bm_pfn_t pfn)
 	}
 	page->flags &= ~PG_reserved;
 	page->refcount = 1;
-	bm_free_pages(m, pfn, 0);
+	put_pages(m, zone, pfn, 0);
 	__atomic_fetch_add(&zone->managed_pages, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&m->mm.totalram_pages, 1, __ATOMIC_RELAXED);
 }
@@ -722,7 +752,8 @@ static unsigned int alloc_flags_nofragment(struct bm_machine *m, const struct bm
  * bm_alloc_pages - allocate 2^@order pages (__alloc_pages, fast path)
  * @m: machine
  * @nid: preferred node; BM_NUMA_NO_NODE or an offline node means the first
- *       online node
+ *       online node; negative (other than NUMA_NO_NODE) or >= MAX_NUMNODES is
+ *       refused as misuse (the kernel's VM_BUG_ON)
  * @order: at most max_order
  * @highest_zone: highest zone type allowed (gfp_zone)
  * @mt: MIGRATE_UNMOVABLE, MIGRATE_MOVABLE or MIGRATE_RECLAIMABLE
@@ -750,6 +781,18 @@ bm_pfn_t bm_alloc_pages(struct bm_machine *m, int nid, unsigned int order,
 		bm_violation(m, BM_V_MISUSE, 0, 0, "__alloc_pages",
 			     "bad request: order %u zone %d migratetype %d", order,
 			     (int)highest_zone, mt);
+		return BM_NO_PFN;
+	}
+	if (!bm_buddy_usable(m, "__alloc_pages", 0))
+		return BM_NO_PFN;
+	/*
+	 * __alloc_pages_node: VM_BUG_ON(nid < 0 || nid >= MAX_NUMNODES);
+	 * NUMA_NO_NODE means the local node. A nid in range but offline (the
+	 * kernel's VM_WARN_ON) falls back to the first online node.
+	 */
+	if (nid != BM_NUMA_NO_NODE && (nid < 0 || nid >= BM_MAX_NUMNODES)) {
+		bm_violation(m, BM_V_MISUSE, 0, 0, "__alloc_pages",
+			     "bad request: node %d (MAX_NUMNODES %d)", nid, BM_MAX_NUMNODES);
 		return BM_NO_PFN;
 	}
 	if (!m->mm.nodes)

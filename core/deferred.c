@@ -217,12 +217,16 @@ static void free_discarded_arrays(struct bm_machine *m)
  * threads each), logs "node N deferred pages initialised in Mms", completes
  * releases that waited for it, turns the deferred_pages key off, frees what
  * the discard policy held back and discards memblock (unless kept).
+ * Refused (one BM_V_MISUSE, nothing changed) before memblock_free_all, a
+ * second time, or on a destroyed machine.
  * Context: page_alloc_init_late; moves the machine to that phase.
  */
 void bm_page_alloc_init_late(struct bm_machine *m)
 {
 	int nid;
 
+	if (!bm_step_begin(m, BM_STEP_INIT_LATE))
+		return;
 	bm_set_phase(m, BM_PHASE_PAGE_ALLOC_INIT_LATE);
 	bm_for_each_online_node(m, nid)
 		deferred_init_node(m, nid);
@@ -232,6 +236,7 @@ void bm_page_alloc_init_late(struct bm_machine *m)
 	bm_release_settle(m, true);
 	bm_memblock_discard(m);
 	free_discarded_arrays(m);
+	bm_step_done(m, BM_STEP_INIT_LATE);
 }
 
 /**

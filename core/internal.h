@@ -91,6 +91,7 @@ void bm_reserve_bootmem_region(struct bm_machine *m, phys_addr_t start, phys_add
  */
 bool bm_deferred_grow_zone(struct bm_machine *m, struct bm_zone *zone, unsigned int order);
 
+int bm_memblock_unreserve(struct bm_machine *m, phys_addr_t base, phys_addr_t size);
 bool bm_memblock_frees_own_array(struct bm_machine *m, phys_addr_t base, phys_addr_t size);
 /*
  * memblock.memory is fixed once the buddy allocator owns the free memory:
@@ -115,12 +116,24 @@ static inline bool bm_memblock_memory_sealed(struct bm_machine *m, const char *f
 void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t bytes);
 
 /* memmap.c */
+/* One past the last pfn that can have a memory map: every per-page walk of
+ * a caller's range stops here, whatever the range says. */
+static inline bm_pfn_t bm_memmap_end_pfn(const struct bm_machine *m)
+{
+	return (bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION;
+}
 bool bm_range_holds_memmap(struct bm_machine *m, phys_addr_t start, phys_addr_t end);
 
 /* release.c */
 bool bm_maxorder_block_initialised(struct bm_machine *m, bm_pfn_t pfn);
 void bm_release_settle(struct bm_machine *m, bool discard_time);
 void bm_release_finish(struct bm_machine *m);
+
+/* phase.c: the boot-step state machine; each refusal is one BM_V_MISUSE. */
+bool bm_machine_alive(struct bm_machine *m, const char *func);
+bool bm_step_begin(struct bm_machine *m, unsigned int step);
+void bm_step_done(struct bm_machine *m, unsigned int step);
+bool bm_buddy_usable(struct bm_machine *m, const char *func, bm_pfn_t pfn);
 
 /* Per-layer setup and teardown called by bm_machine_init/destroy. */
 void bm_memblock_init_state(struct bm_machine *m);

@@ -70,7 +70,9 @@ static void init_scratch_pages_prefix(struct bm_machine *m)
 
 	bm_for_each_mem_range_in(m, i, &m->memblock.mb.memory, NULL, BM_NUMA_NO_NODE,
 				 MEMBLOCK_KHO_SCRATCH, &start, &end, &nid) {
-		for (bm_pfn_t pfn = BM_PFN_UP(start); pfn < BM_PFN_DOWN(end); pfn++) {
+		bm_pfn_t epfn = BM_MIN(BM_PFN_DOWN(end), bm_memmap_end_pfn(m));
+
+		for (bm_pfn_t pfn = BM_PFN_UP(start); pfn < epfn; pfn++) {
 			struct bm_zone *z = bm_pfn_zone(m, pfn);
 
 			if (!bm_pfn_deferred(m, pfn) || !z)
@@ -107,7 +109,8 @@ void bm_kho_release_scratch(struct bm_machine *m)
 	bm_for_each_mem_range_in(m, i, &m->memblock.mb.memory, NULL, BM_NUMA_NO_NODE,
 				 MEMBLOCK_KHO_SCRATCH, &start, &end, &nid) {
 		bm_pfn_t spfn = BM_ALIGN_DOWN(BM_PFN_DOWN(start), (bm_pfn_t)nr_pb);
-		bm_pfn_t epfn = BM_ALIGN_UP(BM_PFN_UP(end), (bm_pfn_t)nr_pb);
+		bm_pfn_t epfn = BM_MIN(BM_ALIGN_UP(BM_PFN_UP(end), (bm_pfn_t)nr_pb),
+				       bm_memmap_end_pfn(m));
 
 		if (m->cfg.kho_fixed) {
 			/* Only pages already initialised: the node of the memory,

@@ -120,14 +120,32 @@ int bm_machine_init_identity(struct bm_machine *m, const struct bm_prim *prim,
 	return 0;
 }
 
+/**
+ * bm_machine_destroy - release the host resources of a machine
+ * @m: machine
+ *
+ * Frees the simulated RAM and the memory map's host memory, then leaves a
+ * dead machine: no pointer into what was freed survives (the memory map
+ * is empty, memblock back on its empty static arrays), and every later
+ * call is refused with a BM_V_MISUSE violation. The configuration and the
+ * violation record stay readable. Destroying twice is harmless.
+ * Context: no other thread uses @m.
+ */
 void bm_machine_destroy(struct bm_machine *m)
 {
+	if (m->dead)
+		return;
 	bm_mm_destroy_state(m);
 	if (m->phys_base)
 		m->prim->phys_unmap(m->prim->ctx, m->phys_base, m->phys_size);
 	m->phys_base = NULL;
 	m->phys_size = 0;
 	m->phys_identity = false;
+	memset(&m->mm, 0, sizeof(m->mm));
+	memset(&m->memblock, 0, sizeof(m->memblock));
+	bm_memblock_init_state(m);
+	memset(&m->boot, 0, sizeof(m->boot));
+	m->dead = true;
 }
 
 void *bm_phys_to_virt(struct bm_machine *m, phys_addr_t phys)

@@ -397,6 +397,9 @@ int bm_memblock_add_range(struct bm_machine *m, struct memblock_type *type,
 	unsigned long idx, nr_new, start_rgn = 0, end_rgn = 0;
 	bool have_start = false;
 
+	if (!bm_machine_alive(m, "memblock_add_range"))
+		return -BM_EINVAL;
+
 	if (!size)
 		return 0;
 
@@ -501,6 +504,8 @@ int bm_memblock_isolate_range(struct bm_machine *m, struct memblock_type *type,
 	long idx;
 
 	*start_rgn = *end_rgn = 0;
+	if (!bm_machine_alive(m, "memblock_isolate_range"))
+		return -BM_EINVAL;
 	if (!size)
 		return 0;
 
@@ -658,19 +663,6 @@ static phys_addr_t reserved_bytes_in(struct memblock_type *type, phys_addr_t bas
 }
 
 /**
- * bm_memblock_phys_free - release a reservation
- * @m: machine
- * @base: start
- * @size: size; 0 is a no-op
- *
- * Removes [base, base + size) from memblock.reserved, like the kernel,
- * which does not hand anything to the buddy allocator. Freeing a range
- * that is not entirely reserved, or that wraps, is reported as misuse;
- * whatever part is reserved is still released.
- *
- * Return: 0 or -BM_ENOMEM. Context: setup; traced as memblock_phys_free.
- */
-/**
  * bm_memblock_frees_own_array - would unreserving a range take memblock's
  * own doubled arrays with it?
  * @m: machine
@@ -706,7 +698,11 @@ bool bm_memblock_frees_own_array(struct bm_machine *m, phys_addr_t base, phys_ad
 	return false;
 }
 
-int bm_memblock_phys_free(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
+/*
+ * memblock_phys_free without the hand-off check, for the release paths
+ * (release.c) that keep memblock.reserved in step with pages they free.
+ */
+int bm_memblock_unreserve(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
 	struct memblock_type *rsv = &m->memblock.mb.reserved;
 	phys_addr_t covered;
@@ -733,6 +729,40 @@ int bm_memblock_phys_free(struct bm_machine *m, phys_addr_t base, phys_addr_t si
 			  (unsigned long long)covered, (unsigned long long)size);
 	}
 	return bm_memblock_remove_range(m, rsv, base, size);
+}
+
+/**
+ * bm_memblock_phys_free - release a reservation
+ * @m: machine
+ * @base: start
+ * @size: size; 0 is a no-op
+ *
+ * Removes [base, base + size) from memblock.reserved, like the kernel,
+ * which does not hand anything to the buddy allocator. Freeing a range
+ * that is not entirely reserved, or that wraps, is reported as misuse;
+ * whatever part is reserved is still released. After memblock_free_all
+ * the call is refused (BM_V_MISUSE, nothing changed): the pages belong to
+ * the memory map now, Reserved, and unreserving them would let deferred
+ * init initialise and free pages a release already freed (the list
+ * corruption fuzz_api found); memblock_free_late is the call then.
+ *
+ * Return: 0, -BM_ENOMEM, or -BM_EINVAL if refused. Context: setup; traced
+ * as memblock_phys_free.
+ */
+int bm_memblock_phys_free(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
+{
+	if (!bm_machine_alive(m, "memblock_phys_free"))
+		return -BM_EINVAL;
+	if (size && m->mm.buddy_ready) {
+		bm_memblock_trace_range(m, "memblock_phys_free", base, size);
+		m->memblock.misuse++;
+		bm_misuse(m, base, size < BM_PHYS_ADDR_MAX - base ? size : BM_PHYS_ADDR_MAX - base,
+			  "memblock_phys_free [%#llx+%#llx] after the buddy hand-off "
+			  "(memblock_free_late frees reserved memory then): refused",
+			  (unsigned long long)base, (unsigned long long)size);
+		return -BM_EINVAL;
+	}
+	return bm_memblock_unreserve(m, base, size);
 }
 
 /**

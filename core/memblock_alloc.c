@@ -78,15 +78,23 @@ static phys_addr_t find_top_down(struct bm_machine *m, phys_addr_t start,
  * @flags: MIRROR / KHO_SCRATCH / NOMAP / ... as the free-range iterator reads them
  *
  * Top-down (highest fit, round_down(end - size, align)) unless bottom-up
- * was set.
+ * was set. An @align that is 0 or not a power of two is refused as misuse:
+ * round_down/round_up with it would hand out misaligned or wrong ranges.
  *
- * Return: the address, 0 if nothing fits. Context: setup.
+ * Return: the address, 0 if nothing fits or the call is refused.
+ * Context: setup.
  */
 phys_addr_t bm_memblock_find_in_range_node(struct bm_machine *m, phys_addr_t size,
 					   phys_addr_t align, phys_addr_t start,
 					   phys_addr_t end, int nid,
 					   enum memblock_flags flags)
 {
+	if (!align || (align & (align - 1))) {
+		m->memblock.misuse++;
+		bm_violation(m, BM_V_MISUSE, 0, 0, "memblock_find_in_range_node",
+			     "align %#llx is not a power of two: refused", (unsigned long long)align);
+		return 0;
+	}
 	if (end == MEMBLOCK_ALLOC_ACCESSIBLE || end == MEMBLOCK_ALLOC_NOLEAKTRACE)
 		end = m->memblock.mb.current_limit;
 	start = BM_MAX(start, BM_PAGE_SIZE);
@@ -151,7 +159,7 @@ static int reserve_found(struct bm_machine *m, phys_addr_t found, phys_addr_t si
  * @m: machine
  * @size: bytes
  * @align: alignment; 0 warns (the kernel dumps the stack) and uses
- *         SMP_CACHE_BYTES; not a power of two is reported as misuse
+ *         SMP_CACHE_BYTES; not a power of two is refused as misuse
  * @start: lowest acceptable address
  * @end: one past the highest, or MEMBLOCK_ALLOC_ACCESSIBLE
  * @nid: preferred node, or NUMA_NO_NODE
@@ -203,7 +211,8 @@ phys_addr_t bm_memblock_alloc_range_nid(struct bm_machine *m, phys_addr_t size,
 	} else if (align & (align - 1)) {
 		m->memblock.misuse++;
 		bm_violation(m, BM_V_MISUSE, 0, 0, __func__,
-			     "align %#llx is not a power of two", (unsigned long long)align);
+			     "align %#llx is not a power of two: refused", (unsigned long long)align);
+		return 0;
 	}
 
 again:

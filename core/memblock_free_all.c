@@ -37,21 +37,48 @@ static void init_reserved_page(struct bm_machine *m, bm_pfn_t pfn, int nid)
  * @m: machine after free_area_init
  * @start: first byte
  * @end: one past the last byte (rounded out to whole pages)
- * @nid: node of the range, or BM_NUMA_NO_NODE to look it up per pfn
+ * @nid: node of the range, used only where memory's own node is unknown
  *
+ * Only pfns with a memory map are visited, so the walk is bounded by the
+ * memory that exists, not by the range (a reservation may reach 2^64).
  * Context: mm_core_init (memmap_init_reserved_pages), and late for ranges
  * reserved after the hand-off.
  */
 void bm_reserve_bootmem_region(struct bm_machine *m, phys_addr_t start, phys_addr_t end,
 			       int nid)
 {
-	for (bm_pfn_t pfn = BM_PFN_DOWN(start); pfn < BM_PFN_UP(end); pfn++) {
-		struct page *page;
+	/* PFN_UP without the wrap of end + PAGE_SIZE - 1 near 2^64. */
+	bm_pfn_t epfn = BM_MIN(BM_PFN_DOWN(end) + !!(end & (BM_PAGE_SIZE - 1)),
+			       bm_memmap_end_pfn(m));
 
-		if (!bm_pfn_valid(m, pfn))
+	unsigned long rs = 1, re = 0;	/* the memory region last looked up */
+	int rnid = BM_NUMA_NO_NODE;
+
+	if (end < start)
+		return;
+	for (bm_pfn_t pfn = BM_PFN_DOWN(start); pfn < epfn; pfn++) {
+		struct page *page;
+		int pnid;
+
+		if (!bm_pfn_valid(m, pfn)) {
+			/* A section without a memory map: skip all of it. */
+			pfn = BM_ALIGN_UP(pfn + 1, BM_PAGES_PER_SECTION) - 1;
 			continue;
-		init_reserved_page(m, pfn, nid >= 0 && nid < BM_MAX_NUMNODES ? nid :
-				   bm_pfn_nid(m, pfn));
+		}
+		/*
+		 * The node of the memory (early_pfn_to_nid), as memmap_init
+		 * linked it: x86's NUMA init resets reserved regions to
+		 * NUMA_NO_NODE for this, and a reservation tagged with another
+		 * node (allocated before the nodes were known) must not link
+		 * its pages to that node. Then @nid, then the section's.
+		 */
+		if (pfn < rs || pfn >= re)
+			rnid = bm_memblock_search_pfn_nid(m, (unsigned long)pfn, &rs, &re);
+		pnid = rnid >= 0 && rnid < BM_MAX_NUMNODES ? rnid :
+		       nid >= 0 && nid < BM_MAX_NUMNODES ? nid : bm_pfn_nid(m, pfn);
+		if (rnid == BM_NUMA_NO_NODE)
+			rs = 1, re = 0;
+		init_reserved_page(m, pfn, pnid);
 		page = bm_pfn_to_page(m, pfn);
 		if (!bm_page_initialised(m, pfn))
 			continue;	/* outside every zone: nothing to mark */
@@ -117,6 +144,8 @@ static void reset_managed_pages(struct bm_machine *m)
  * (memory minus reserved, NOMAP excluded) in the largest aligned orders,
  * skipping blocks at or above the node's first deferred pfn. totalram
  * counts every free page, deferred ones included, as the kernel's does.
+ * Refused (one BM_V_MISUSE, nothing changed) before free_area_init, a
+ * second time, or on a destroyed machine (core/phase.c).
  * Context: mm_core_init; moves the machine to that phase.
  */
 void bm_memblock_free_all(struct bm_machine *m)
@@ -125,6 +154,8 @@ void bm_memblock_free_all(struct bm_machine *m)
 	unsigned long count = 0;
 	uint64_t i;
 
+	if (!bm_step_begin(m, BM_STEP_FREE_ALL))
+		return;
 	bm_set_phase(m, BM_PHASE_MM_CORE_INIT);
 	/* Hotpluggable memory is just memory from here on (it sits in
 	 * ZONE_MOVABLE already), and the free-range walks must see it. */
@@ -142,4 +173,5 @@ void bm_memblock_free_all(struct bm_machine *m)
 	}
 	m->mm.totalram_pages += count;
 	m->mm.buddy_ready = true;
+	bm_step_done(m, BM_STEP_FREE_ALL);
 }

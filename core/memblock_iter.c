@@ -508,6 +508,14 @@ void bm_memblock_cap_memory_range(struct bm_machine *m, phys_addr_t base, phys_a
 	for (i = start_rgn - 1; i >= 0; i--)
 		if (!(mem->regions[i].flags & MEMBLOCK_NOMAP))
 			bm_memblock_remove_region(m, mem, (unsigned long)i);
+	/*
+	 * Isolation split regions at base and base + size; where both halves
+	 * stayed (NOMAP ones are kept outside the range) they are neighbours
+	 * with the same nid and flags again: merge them, or memblock is no
+	 * longer minimal (the kernel leaves them split; nothing there checks).
+	 */
+	if (mem->cnt)
+		bm_memblock_merge_regions(m, mem, 0, mem->cnt);
 	bm_memblock_remove_range(m, &m->memblock.mb.reserved, 0, base);
 	bm_memblock_remove_range(m, &m->memblock.mb.reserved, base + size, BM_PHYS_ADDR_MAX);
 }
@@ -591,10 +599,22 @@ void bm_memblock_trim_memory(struct bm_machine *m, phys_addr_t align)
 int bm_memblock_setclr_flag(struct bm_machine *m, bool reserved, phys_addr_t base,
 			    phys_addr_t size, int set, enum memblock_flags flag)
 {
+	/* Every flag enum memblock_flags defines; keep in step with it. */
+	const unsigned int known = MEMBLOCK_HOTPLUG | MEMBLOCK_MIRROR | MEMBLOCK_NOMAP |
+				   MEMBLOCK_DRIVER_MANAGED | MEMBLOCK_RSRV_NOINIT |
+				   MEMBLOCK_RSRV_KERN | MEMBLOCK_KHO_SCRATCH |
+				   MEMBLOCK_BM_RELEASE | MEMBLOCK_BM_MEMMAP_INIT;
 	struct memblock_type *type = reserved ? &m->memblock.mb.reserved :
 						&m->memblock.mb.memory;
 	int i, ret, start_rgn, end_rgn;
 
+	if (!flag || ((unsigned int)flag & ~known)) {
+		m->memblock.misuse++;
+		bm_misuse(m, base, 0, "memblock %s of flags %#x: %s: refused",
+			  set ? "mark" : "clear", (unsigned int)flag,
+			  flag ? "unknown flag bits" : "no flag");
+		return -BM_EINVAL;
+	}
 	ret = bm_memblock_isolate_range(m, type, base, size, &start_rgn, &end_rgn);
 	if (ret)
 		return ret;

@@ -357,6 +357,8 @@ int bm_sparse_init_at(struct bm_machine *m, const phys_addr_t *node_memmap)
 	bm_pfn_t max_pfn = 0;
 	int i, nid, ret = 0;
 
+	if (!bm_machine_alive(m, __func__))
+		return -BM_EINVAL;
 	if (mm->memmap_ready) {
 		bm_violation(m, BM_V_MISUSE, 0, 0, __func__, "sparse_init called twice");
 		return -BM_EINVAL;
@@ -445,8 +447,8 @@ int bm_sparse_init_at(struct bm_machine *m, const phys_addr_t *node_memmap)
 			if (!at || !bm_phys_to_virt(m, at + SECTION_MAP_SIZE - 1)) {
 				bm_violation(m, BM_V_MISUSE, s * BM_PAGES_PER_SECTION,
 					     (s + 1) * BM_PAGES_PER_SECTION, __func__,
-					     "node %d: no room for the memory map of section %lu",
-					     nid, s);
+					     "node %d: no room for the 2 MiB memory map of "
+					     "section %lu in the node's free memory", nid, s);
 				ret = -BM_ENOMEM;
 				break;
 			}

@@ -504,6 +504,19 @@ static void check_zone_lists(struct ck *c, const struct bm_zone *z)
 
 /* --- the pfn walk ---------------------------------------------------------- */
 
+/* Does a zone of @node span @p? */
+static bool node_spans(const struct bm_node *node, bm_pfn_t p)
+{
+	for (int t = 0; t < BM_NR_ZONES; t++) {
+		const struct bm_zone *z = &node->zones[t];
+
+		if (z->spanned_pages && z->zone_start_pfn <= p &&
+		    p < z->zone_start_pfn + z->spanned_pages)
+			return true;
+	}
+	return false;
+}
+
 /* The segment starting at @p: every attribute holds until seg->end. */
 static void seg_at(struct ck *c, bm_pfn_t p, struct seg *sg)
 {
@@ -523,6 +536,15 @@ static void seg_at(struct ck *c, bm_pfn_t p, struct seg *sg)
 		if (BM_PFN_UP(r->base) <= p) {
 			sg->memory = true;
 			sg->nomap = (r->flags & MEMBLOCK_NOMAP) != 0;
+			/* Memory of two nodes may share a section (its memory map
+			 * has one node): memmap_init links each page to the node
+			 * of its memblock region (a region of no node to node 0),
+			 * so that is what must match. */
+			int rn = r->nid >= 0 && r->nid < BM_MAX_NUMNODES ? r->nid : 0;
+
+			if (rn < m->mm.nr_node_ids && m->mm.nodes[rn].online &&
+			    node_spans(&m->mm.nodes[rn], p))
+				sg->nid = rn;
 			end = BM_MIN(end, BM_PFN_DOWN(rgn_end(r)));
 		} else {
 			end = BM_MIN(end, BM_PFN_UP(r->base));

@@ -216,7 +216,7 @@ static unsigned long free_run_now(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t 
 static void unreserve(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn)
 {
 	if (!m->memblock.discarded || m->memblock.keep)
-		bm_memblock_phys_free(m, BM_PFN_PHYS(spfn), BM_PFN_PHYS(epfn - spfn));
+		bm_memblock_unreserve(m, BM_PFN_PHYS(spfn), BM_PFN_PHYS(epfn - spfn));
 }
 
 /*
@@ -294,7 +294,7 @@ static void run_unreserve(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e, bool def
 		return;
 	}
 	/* Deferred init will see a free range: initialise and free it. */
-	bm_memblock_phys_free(m, BM_PFN_PHYS(s), BM_PFN_PHYS(e - s));
+	bm_memblock_unreserve(m, BM_PFN_PHYS(s), BM_PFN_PHYS(e - s));
 	if (c->policy == BM_POLICY_UNRESERVE_FLAG)
 		bm_memblock_setclr_flag(m, false, BM_PFN_PHYS(s), BM_PFN_PHYS(e - s), 1,
 					MEMBLOCK_BM_MEMMAP_INIT);
@@ -333,7 +333,15 @@ static unsigned long release_range(struct bm_machine *m, phys_addr_t start, phys
 	struct release_ctx c = { bm_release_rec(m, name), api, api_policy(m, api), 0 };
 	unsigned long n;
 
-	if (end < start || spfn >= epfn)
+	if (!bm_machine_alive(m, __func__))
+		return 0;
+	if (end < start) {
+		bm_violation(m, BM_V_MISUSE, BM_PFN_DOWN(end), BM_PFN_UP(start), __func__,
+			     "%s: start %#llx is above end %#llx: refused", name ? name : "release",
+			     (unsigned long long)start, (unsigned long long)end);
+		return 0;
+	}
+	if (spfn >= epfn)
 		return 0;
 	n = (unsigned long)(epfn - spfn);
 	if (!m->mm.buddy_ready) {
@@ -450,6 +458,13 @@ unsigned long bm_free_reserved_range(struct bm_machine *m, phys_addr_t start, ph
 void bm_memblock_free_late(struct bm_machine *m, phys_addr_t base, phys_addr_t size,
 			   const char *name)
 {
+	if (size && base + size < base) {
+		bm_violation(m, BM_V_MISUSE, BM_PFN_DOWN(base), BM_NO_PFN, __func__,
+			     "%s: [%#llx+%#llx] wraps past the end of the address space: refused",
+			     name ? name : "memblock_free_late", (unsigned long long)base,
+			     (unsigned long long)size);
+		return;
+	}
 	if (m->cfg.memblock_debug)
 		bm_log(m, BM_LOG_DEBUG, "memblock_free_late: [%#018llx-%#018llx] %s",
 		       (unsigned long long)base, (unsigned long long)(base + size - 1),
@@ -488,7 +503,7 @@ static bool settle_one(struct bm_machine *m, struct bm_pending *p, bool discard_
 				freed += free_page_now(m, pfn, (enum bm_release_api)p->api);
 		}
 		if (!m->memblock.discarded || m->memblock.keep)
-			bm_memblock_phys_free(m, p->base, p->size);
+			bm_memblock_unreserve(m, p->base, p->size);
 		break;
 	default:	/* unreserve: deferred init freed them as free memory */
 		for (bm_pfn_t pfn = spfn; pfn < epfn; pfn++) {

@@ -377,7 +377,8 @@ static void log_zone_ranges(struct bm_machine *m)
  * (holes as Reserved). Logs the kernel's "Zone ranges:", "Early memory node
  * ranges", "Initmem setup node" and "pages in unavailable ranges" lines.
  *
- * Return: 0, or a negative error from sparse_init.
+ * Return: 0, a negative error from sparse_init, or -BM_EINVAL if refused
+ * (a second call, or a destroyed machine: one BM_V_MISUSE, nothing changed).
  * Context: setup_arch (x86 zone_sizes_init); moves the machine to the
  * free_area_init phase.
  */
@@ -385,6 +386,8 @@ int bm_free_area_init(struct bm_machine *m)
 {
 	int nid, ret;
 
+	if (!bm_step_begin(m, BM_STEP_FREE_AREA_INIT))
+		return -BM_EINVAL;
 	if (!m->mm.memmap_ready) {
 		ret = bm_sparse_init(m);
 		if (ret)
@@ -396,5 +399,6 @@ int bm_free_area_init(struct bm_machine *m)
 		compute_first_deferred(m, nid);
 	log_zone_ranges(m);
 	memmap_init(m);
+	bm_step_done(m, BM_STEP_FREE_AREA_INIT);
 	return 0;
 }

@@ -357,30 +357,44 @@ out:
 	return bm_parser_end(p, rc);
 }
 
-int bm_read_file(const char *path, char **buf, size_t *len, struct bm_parse_error *err)
+static void close_stream(FILE *f)
 {
-	FILE *f;
+	if (f != stdin)
+		fclose(f);
+}
+
+/*
+ * Read all of @f (named @path in errors) into a NUL-terminated buffer;
+ * refuse more than BM_INPUT_MAX (a device or pipe never ending included)
+ * with an error. Closes @f unless it is stdin.
+ */
+int bm_read_stream(FILE *f, const char *path, char **buf, size_t *len,
+		   struct bm_parse_error *err)
+{
 	char *b = NULL;
 	size_t n = 0, cap = 0;
 
 	*buf = NULL;
 	*len = 0;
-	f = fopen(path, "rb");
-	if (!f) {
-		bm_set_error(err, path, 0, "cannot open: %s", strerror(errno));
-		return -1;
-	}
 	for (;;) {
 		size_t r;
 
 		if (cap - n < 65536) {
 			char *t;
 
+			if (n > BM_INPUT_MAX) {
+				free(b);
+				close_stream(f);
+				bm_set_error(err, path, 0, "input too large: more than %zu MiB "
+					     "(bootmm reads at most %zu MiB of one input)",
+					     BM_INPUT_MAX >> 20, BM_INPUT_MAX >> 20);
+				return -1;
+			}
 			cap = cap ? cap * 2 : 65536;
 			t = realloc(b, cap + 1);
 			if (!t) {
 				free(b);
-				fclose(f);
+				close_stream(f);
 				bm_set_error(err, path, 0, "out of memory");
 				return -1;
 			}
@@ -395,15 +409,29 @@ int bm_read_file(const char *path, char **buf, size_t *len, struct bm_parse_erro
 		int e = errno;
 
 		free(b);
-		fclose(f);
+		close_stream(f);
 		bm_set_error(err, path, 0, "cannot read: %s", strerror(e ? e : EIO));
 		return -1;
 	}
-	fclose(f);
+	close_stream(f);
 	b[n] = '\0';
 	*buf = b;
 	*len = n;
 	return 0;
+}
+
+/* Read all of @path (bm_read_stream). */
+int bm_read_file(const char *path, char **buf, size_t *len, struct bm_parse_error *err)
+{
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		*buf = NULL;
+		*len = 0;
+		bm_set_error(err, path, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	return bm_read_stream(f, path, buf, len, err);
 }
 
 static bool is_fdt(const char *buf, size_t len)

@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "bootmm/types.h"
@@ -30,6 +31,13 @@
 /* Highest physical address a firmware table may describe: x86-64's 52-bit
  * physical address space. Edit records (e820 update/remove, memblock
  * remove, allocation limits) may go up to 2^64-1 as the kernel prints. */
+/*
+ * The largest input file bootmm reads (logs, dumps, blobs, scenarios). A
+ * memblock=debug log of a large machine is a few MiB; past this cap the
+ * input is refused rather than read until the host runs out of memory
+ * (/dev/zero, a wrong file).
+ */
+#define BM_INPUT_MAX		((size_t)64 << 20)
 #define BM_PHYS_LIMIT		((((phys_addr_t)1) << 52) - 1)
 
 struct bm_parse_error {
@@ -563,6 +571,15 @@ struct bm_bootlog {
 
 /* Parse any supported input (a directory is read as /sys/firmware/memmap,
  * a file starting with the FDT magic as a device tree blob). */
+/*
+ * Every input is read whole through these two: at most BM_INPUT_MAX bytes,
+ * NUL-terminated, errors naming @path. bm_read_stream closes @f unless it
+ * is stdin. Return 0, or -1 with @err set.
+ */
+int bm_read_file(const char *path, char **buf, size_t *len, struct bm_parse_error *err);
+int bm_read_stream(FILE *f, const char *path, char **buf, size_t *len,
+		   struct bm_parse_error *err);
+
 int bm_bootlog_parse_file(const char *path, struct bm_bootlog *log, struct bm_parse_error *err);
 /* Parse text (or a DTB) held in memory; @name is used in errors. */
 int bm_bootlog_parse_buf(const char *name, const char *buf, size_t len,

@@ -173,7 +173,6 @@ int bm_parser_begin(struct bm_parser *p, const char *name, struct bm_bootlog *lo
 		    struct bm_parse_error *err);
 int bm_parser_end(struct bm_parser *p, int rc);
 void bm_bootlog_priv_free(struct bm_bootlog_priv *pv);
-int bm_read_file(const char *path, char **buf, size_t *len, struct bm_parse_error *err);
 
 /* Sort a table by start; with @merge join touching entries of one type. */
 int bm_e820_normalize(struct bm_e820_table *t, bool merge);

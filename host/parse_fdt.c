@@ -20,6 +20,8 @@ bool bm_fdt_supported(void)
 	return true;
 }
 
+static const char *node_path(struct bm_parser *p, const void *fdt, int node);
+
 static int cells(const void *fdt, int node, const char *name, int def, int *out,
 		 struct bm_parser *p)
 {
@@ -36,6 +38,39 @@ static int cells(const void *fdt, int node, const char *name, int def, int *out,
 	if (*out < 0 || *out > 2)
 		return bm_fail(p, "%s = %d is not supported (0..2)", name, *out);
 	return 0;
+}
+
+/*
+ * The one reader of string properties: a DTB property is a byte array, and
+ * nothing guarantees the terminating NUL a string needs (a crafted or cut
+ * blob has none). *@out is the string, NULL if @node has no such property;
+ * a property without a NUL inside its length, or an unreadable one, is an
+ * error naming the node and property. Compare values with prop_is only.
+ */
+static int prop_string(struct bm_parser *p, const void *fdt, int node, const char *name,
+		       const char **out)
+{
+	int len;
+	const char *v = fdt_getprop(fdt, node, name, &len);
+
+	*out = NULL;
+	if (!v) {
+		if (len == -FDT_ERR_NOTFOUND)
+			return 0;
+		return bm_fail(p, "%s: property %s unreadable: %s", node_path(p, fdt, node),
+			       name, fdt_strerror(len));
+	}
+	if (len <= 0 || !memchr(v, '\0', (size_t)len))
+		return bm_fail(p, "%s: property %s (%d bytes) is not a NUL-terminated string",
+			       node_path(p, fdt, node), name, len);
+	*out = v;
+	return 0;
+}
+
+/* Is the string @s (from prop_string, may be NULL) equal to @want? */
+static bool prop_is(const char *s, const char *want)
+{
+	return s && !strcmp(s, want);
 }
 
 static uint64_t read_cells(const fdt32_t *c, int n)
@@ -117,6 +152,16 @@ static int parse_fdt(struct bm_parser *p, const void *fdt, size_t len)
 	if (fdt_totalsize(fdt) > len)
 		return bm_fail(p, "truncated device tree blob: header says %u bytes, file has %zu",
 			       fdt_totalsize(fdt), len);
+	/*
+	 * The specification aligns the structure block to 4 bytes and the
+	 * memory reservation block to 8; libfdt reads both through aligned
+	 * types without checking (undefined behaviour, found by
+	 * fuzz_parse_fdt under UBSan). A blob that breaks it is corrupt.
+	 */
+	if (fdt_off_dt_struct(fdt) % 4 || fdt_off_mem_rsvmap(fdt) % 8)
+		return bm_fail(p, "corrupt device tree blob: structure block at %#x or memory "
+			       "reservation block at %#x not aligned (4 and 8 bytes)",
+			       fdt_off_dt_struct(fdt), fdt_off_mem_rsvmap(fdt));
 	/* fdt_check_full() of libfdt 1.6.1 crashes on some corrupt blobs
 	 * (found by fuzz_parse_fdt): rely on the bounds-checked accessors and
 	 * their error codes instead. */
@@ -126,14 +171,15 @@ static int parse_fdt(struct bm_parser *p, const void *fdt, size_t len)
 	/* memory nodes: children of the root */
 	fdt_for_each_subnode(node, fdt, 0) {
 		const char *name = fdt_get_name(fdt, node, NULL);
-		const char *dt = fdt_getprop(fdt, node, "device_type", NULL);
+		const char *dt;
 		struct bm_dt_region t = { 0 };
 		int cnt;
 
 		if (!name)
 			continue;
-		if (strcmp(name, "memory") && strncmp(name, "memory@", 7) &&
-		    !(dt && !strcmp(dt, "memory")))
+		if (prop_string(p, fdt, node, "device_type", &dt))
+			return -1;
+		if (strcmp(name, "memory") && strncmp(name, "memory@", 7) && !prop_is(dt, "memory"))
 			continue;
 		t.node = node_path(p, fdt, node);
 		if (!t.node || regs(p, fdt, node, ac, sc, &t, &log->dt_memory, &log->n_dt_memory, &cnt))
@@ -151,11 +197,14 @@ static int parse_fdt(struct bm_parser *p, const void *fdt, size_t len)
 			return -1;
 		fdt_for_each_subnode(child, fdt, node) {
 			struct bm_dt_region t = { 0 };
-			const char *status = fdt_getprop(fdt, child, "status", NULL);
+			const char *status;
 			const fdt32_t *v;
 			int cnt, l;
 
-			if (status && strcmp(status, "okay") && strcmp(status, "ok"))
+			if (prop_string(p, fdt, child, "status", &status))
+				return -1;
+			/* No status means available (of_device_is_available). */
+			if (status && !prop_is(status, "okay") && !prop_is(status, "ok"))
 				continue;
 			t.node = node_path(p, fdt, child);
 			if (!t.node)

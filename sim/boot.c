@@ -145,8 +145,12 @@ struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_
 	return run;
 
 fail_machine:
+	bm_sim_note_failure(&run->m, ret);
 	bm_machine_destroy(&run->m);
+	goto out;
 fail:
+	bm_sim_note_failure(NULL, ret);
+out:
 	free(run->log);
 	free(run);
 	*err = ret ? ret : -BM_EINVAL;

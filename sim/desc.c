@@ -80,6 +80,18 @@ static uint64_t kb_or(int64_t v, uint64_t def)
 	return v >= 0 ? (uint64_t)v : def;
 }
 
+/* Does the log say where the kernel image lies and how its parts are sized? */
+static bool kernel_image_known(const struct bm_bootlog *log)
+{
+	if (find_iomem(log, "Kernel code") && find_iomem(log, "Kernel rodata") &&
+	    find_iomem(log, "Kernel data") && find_iomem(log, "Kernel bss"))
+		return true;
+	for (size_t i = 0; i < log->n_freeing; i++)
+		if (log->freeing[i].what && !strncmp(log->freeing[i].what, "unused kernel", 13))
+			return true;
+	return false;
+}
+
 /*
  * The kernel image. /proc/iomem gives code, rodata, data and bss; the x86
  * vmlinux.lds layout puts, between the end of data and __bss_start:
@@ -355,6 +367,25 @@ int bm_desc_from_log_opts(const struct bm_bootlog *log, const struct bm_config *
 	    !log->memory.present) {
 		set_err(err, log, "the memblock=debug trace ends before the \"Memory:\" line: "
 			"the log is truncated during setup_arch (nothing to replay past it)");
+		if (err)
+			err->line = log->n_lines;
+		return -1;
+	}
+	/*
+	 * A trace cut before free_initmem ("Freeing unused kernel ...") with
+	 * no /proc/iomem "Kernel code/rodata/data/bss" lines has lost the
+	 * kernel image's layout (init, .smp_locks and the gaps are sized by
+	 * those Freeing lines), while its replayed reservations put the image
+	 * where it really was: a default layout then disagrees with them and
+	 * every release becomes a bogus finding. Refuse. (Without a trace the
+	 * x86 model reserves the image at the default layout itself, and a
+	 * map-only excerpt boots consistently.)
+	 */
+	if (log->n_dumps > 0 && log->n_events > 0 && !(flags & BM_DESC_IGNORE_TRACE) &&
+	    !kernel_image_known(log)) {
+		set_err(err, log, "the log ends before free_initmem (no \"Freeing unused kernel "
+			"image\" line) and has no /proc/iomem Kernel code/rodata/data/bss lines: the "
+			"kernel image's layout is missing (a truncated log?); give the whole log");
 		if (err)
 			err->line = log->n_lines;
 		return -1;

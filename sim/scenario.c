@@ -391,6 +391,18 @@ static int do_config(struct scn_parser *p)
 		st->key[eq - p->tok[i]] = '\0';
 		strcpy(st->value, eq + 1);
 		st->line = p->line;
+		/* A key set twice: which one was meant? Last-wins would hide it. */
+		for (unsigned j = 0; j + 1 < p->s->nr_settings; j++) {
+			const struct bm_scn_setting *o = &p->s->settings[j];
+
+			if (!strcmp(o->key, st->key)) {
+				unsigned first = o->line;
+
+				p->s->nr_settings--;
+				return fail(p, "config key '%s' set again (first set on line %u)",
+					    st->key, first);
+			}
+		}
 	}
 	return 0;
 }

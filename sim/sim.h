@@ -56,6 +56,13 @@ struct bm_machine_desc {
 	unsigned nr_extra_actions;
 };
 
+/* sim/feasible.c: does the host have the memory to simulate a machine? */
+uint64_t bm_sim_host_memory(const char **from);
+uint64_t bm_sim_host_need(phys_addr_t phys_size);
+bool bm_sim_feasible(const struct bm_machine_desc *d, char *why, size_t n);
+void bm_sim_note_failure(const struct bm_machine *m, int ret);
+const char *bm_sim_last_failure(void);
+
 /* What the checker found in one boot: the JSON schema's per-policy fields. */
 struct bm_sim_result {
 	int policy;

@@ -257,6 +257,45 @@ static void test_fdt_bad(void)
 	CHECK(log_empty(&log));
 }
 
+/*
+ * String properties without their NUL (issue 12): one length-checked reader
+ * refuses them, naming node and property, never reading past the value.
+ * The campaign's blobs end right after the value; ours put it mid-blob,
+ * where an unchecked strcmp would read on silently.
+ */
+static void test_fdt_strings_without_nul(void)
+{
+	static const struct { const char *file, *msg; } cases[] = {
+		{ "/tests/data/findings/crafted-fdt-devtype-noNUL.dtb",
+		  "/x: property device_type (6 bytes) is not a NUL-terminated string" },
+		/* its structure block is at 0x3f as well: refused before the string */
+		{ "/tests/data/findings/crafted-fdt-status-noNUL.dtb",
+		  "structure block at 0x3f or memory reservation block at 0x28 not aligned" },
+		{ "/tests/data/parse_fdt_devtype_nonul.dtb",
+		  "/memory@0: property device_type (6 bytes) is not a NUL-terminated string" },
+		{ "/tests/data/parse_fdt_status_nonul.dtb",
+		  "/reserved-memory/r@100000: property status (4 bytes) is not a NUL-terminated string" },
+		/* found by fuzz_parse_fdt with libfdt instrumented: libfdt reads
+		 * the blocks through aligned types (UBSan) */
+		{ "/tests/data/parse_fdt_misaligned.dtb",
+		  "structure block at 0x39 or memory reservation block at 0x61 not aligned" },
+	};
+	struct bm_bootlog log;
+	struct bm_parse_error err;
+	char path[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", BOOTMM_SOURCE_DIR, cases[i].file);
+		CHECK_EQ(bm_bootlog_parse_file(path, &log, &err), -1);
+		CHECK(log_empty(&log));
+		if (!bm_fdt_supported())
+			continue;
+		if (!strstr(err.msg, cases[i].msg))
+			fprintf(stderr, "%s: got '%s'\n", cases[i].file, err.msg);
+		CHECK(strstr(err.msg, cases[i].msg) != NULL);
+	}
+}
+
 static void test_section_strict(void)
 {
 	FAIL("=====MEMINFO\nMemTotal:         474636 kB\nMemFree: lots\n", 3, "MEMINFO");
@@ -312,6 +351,7 @@ int main(void)
 	RUN(test_binary);
 	RUN(test_missing_and_empty);
 	RUN(test_fdt_bad);
+	RUN(test_fdt_strings_without_nul);
 	RUN(test_section_strict);
 	RUN(test_normalize);
 	return CHECK_DONE();

@@ -3,16 +3,19 @@
 #
 # Build every libFuzzer harness (fuzz/fuzz_*.c) with clang,
 # -fsanitize=fuzzer,address,undefined (CMake -DBOOTMM_FUZZ=ON into
-# build-fuzz), then run each for SECONDS seconds starting from its seed
-# corpus fuzz/corpus/<harness>/. New inputs go to build-fuzz/corpus/<harness>/,
-# never into the repository; crashes to build-fuzz/artifacts/.
+# build-fuzz, libfdt built from source by tools/build-libfdt.sh), then run
+# each for SECONDS seconds starting from its seed corpus fuzz/corpus/<harness>/.
+# New inputs go to build-fuzz/corpus/<harness>/, never into the repository;
+# crashes, leaks and timeouts to FUZZ_FINDINGS (default build-fuzz/artifacts/).
+# Without -seed in FUZZ_ARGS libFuzzer draws a random seed (make fuzz); CI
+# passes -seed=1 so that a red smoke means the change, not luck.
 #
 # usage: tools/fuzz-smoke.sh [SECONDS]      (default 10; CI runs 10)
 #
 # Environment: FUZZ_BUILD (default build-fuzz), FUZZ_ONLY=<harness> to run
 # one, FUZZ_JOBS (parallel harnesses, default 1), FUZZ_ARGS (extra libFuzzer
-# options). Exit status: non-zero if a harness did not build, crashed, or
-# found a leak or a timeout.
+# options), FUZZ_FINDINGS (where findings go). Exit status: non-zero if a
+# harness did not build, crashed, or found a leak or a timeout.
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,6 +44,19 @@ if [ ${#harnesses[@]} = 0 ]; then
 	exit 2
 fi
 
+# libfdt from source, instrumented like the rest (tools/build-libfdt.sh):
+# the system's shared libfdt is invisible to libFuzzer. Without its sources
+# (no network) fall back to the system's, and say so.
+libfdt_dir=
+if [ ! -f "$build/CMakeCache.txt" ]; then
+	mkdir -p "$build"
+	if "$root/tools/build-libfdt.sh" "$build/libfdt" >"$build/libfdt.log" 2>&1; then
+		libfdt_dir=$build/libfdt
+	else
+		tail -3 "$build/libfdt.log" >&2
+		echo "fuzz-smoke: using the system's uninstrumented libfdt" >&2
+	fi
+fi
 if [ ! -f "$build/CMakeCache.txt" ]; then
 	# fuzzer-no-link: the libraries get coverage instrumentation too, so
 	# libFuzzer is guided by the code under test, not just the harness.
@@ -48,7 +64,8 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
 	# made executions 5x slower for little guidance.
 	CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		"-DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link -fno-sanitize-coverage=trace-cmp" \
-		-DBOOTMM_FUZZ=ON -DBOOTMM_SANITIZE=address,undefined >/dev/null || exit 1
+		-DBOOTMM_FUZZ=ON -DBOOTMM_SANITIZE=address,undefined \
+		"-DBOOTMM_LIBFDT_DIR=$libfdt_dir" >/dev/null || exit 1
 fi
 # Re-run the glob so harnesses added since the last configure are built.
 cmake "$build" >/dev/null || exit 1
@@ -58,7 +75,9 @@ if ! cmake --build "$build" -j"$jobs" --target "${harnesses[@]}" >"$build/fuzz-b
 	exit 1
 fi
 
-mkdir -p "$build/artifacts"
+findings=${FUZZ_FINDINGS:-$build/artifacts}
+case $findings in /*) ;; *) findings=$root/$findings ;; esac
+mkdir -p "$findings"
 failed=()
 run_one() {	# name
 	local name=$1 seeds=$root/fuzz/corpus/$1 work=$build/corpus/$1 log=$build/$1.log rc
@@ -72,12 +91,12 @@ run_one() {	# name
 	fi
 	# shellcheck disable=SC2086
 	"$build/$name" -max_total_time="$secs" -timeout=60 -rss_limit_mb=4096 \
-		-print_final_stats=1 -artifact_prefix="$build/artifacts/$name-" \
+		-print_final_stats=1 -artifact_prefix="$findings/$name-" \
 		${FUZZ_ARGS:-} "${dirs[@]}" >"$log" 2>&1
 	rc=$?
 	if [ $rc = 0 ]; then
 		printf '%-28s ok   %s\n' "$name" \
-			"$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$') runs, $(grep -Eo 'cov: [0-9]+' "$log" | tail -1)"
+			"$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$') runs, $(grep -Eo 'cov: [0-9]+' "$log" | tail -1), $(grep -Eo 'exec/s: [0-9]+' "$log" | tail -1), $(grep -Eo 'Seed: [0-9]+' "$log" | head -1)"
 	else
 		printf '%-28s FAIL (exit %d), log %s\n' "$name" "$rc" "$log"
 		grep -E 'ERROR|SUMMARY|fuzz_api:|invariant|Test unit written' "$log" | head -20

@@ -136,6 +136,8 @@ struct bm_machine {
 	phys_addr_t phys_start;
 
 	enum bm_phase phase;
+	unsigned int steps;		/* boot steps done, BM_STEP_* (core/phase.c) */
+	bool dead;			/* torn down: every later call is refused */
 	const char *caller;		/* who is calling now, for traces and violations */
 
 	struct bm_memblock_state memblock;
@@ -197,6 +199,12 @@ void *bm_phys_to_virt(struct bm_machine *m, phys_addr_t phys);
 phys_addr_t bm_virt_to_phys(struct bm_machine *m, const void *virt);
 
 void bm_set_phase(struct bm_machine *m, enum bm_phase phase);
+
+/* Boot steps (m->steps): each runs once, in this order (core/phase.c). */
+#define BM_STEP_FREE_AREA_INIT	(1u << 0)
+#define BM_STEP_FREE_ALL	(1u << 1)	/* memblock_free_all */
+#define BM_STEP_INIT_LATE	(1u << 2)	/* page_alloc_init_late */
+#define BM_STEP_BOOT		(1u << 3)	/* bm_boot started */
 
 /* Logging: the line is formatted by the core's own printf (fmt.c). */
 void bm_log(struct bm_machine *m, int level, const char *fmt, ...)

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Regression tests for what the robustness campaign found (issue 12): each
+ * misuse of the library is refused with one BM_V_MISUSE violation and
+ * changes nothing; per-page walks stop at the memory that exists; teardown
+ * leaves a dead machine that refuses every call. The fuzz_api inputs that
+ * found these replay in test_fuzz_replay_api; these tests state the rules.
+ */
+#include "check.h"
+#include "harness.h"
+#include "core/internal.h"
+#include "bootmm/boot.h"
+
+#define MiB ((phys_addr_t)1 << 20)
+
+/* A 320 MiB machine with deferred init, the image reserved, set up. */
+static struct bm_machine *setup(struct test_machine *t)
+{
+	struct bm_config cfg;
+	struct bm_machine *m;
+
+	bm_config_default(&cfg);
+	cfg.zone_dma32_end_pfn = BM_PFN_DOWN(64 * MiB);	/* a Normal zone, deferred */
+	m = tm_init(t, 320 * MiB, &cfg);
+	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+	bm_memblock_add(m, MiB, 319 * MiB);
+	bm_memblock_reserve(m, 16 * MiB, 16 * MiB);
+	bm_memblock_reserve(m, 280 * MiB, 8 * MiB);
+	return m;
+}
+
+static unsigned long misuse(struct bm_machine *m)
+{
+	return tm_violations(m, BM_V_MISUSE);
+}
+
+static bool last_says(struct bm_machine *m, const char *what)
+{
+	return m->nr_recorded && strstr(m->violations[m->nr_recorded - 1].detail, what);
+}
+
+/* api-F2: a page freed before memblock_free_all would be handed off again. */
+static void test_free_before_buddy(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = setup(&t);
+	struct page before;
+	unsigned long n = misuse(m);
+
+	CHECK_EQ(bm_free_area_init(m), 0);
+	before = *bm_pfn_to_page(m, 0x2000);
+	bm_free_pages(m, 0x2000, 0);
+	CHECK_EQ(misuse(m), n + 1);
+	CHECK(last_says(m, "before memblock_free_all"));
+	CHECK(!memcmp(bm_pfn_to_page(m, 0x2000), &before, sizeof(before)));
+	CHECK_EQ(bm_alloc_pages(m, 0, 0, BM_ZONE_NORMAL, MIGRATE_MOVABLE), BM_NO_PFN);
+	CHECK_EQ(misuse(m), n + 2);
+	bm_free_reserved_page(m, 0x1000 * 4);
+	CHECK_EQ(misuse(m), n + 3);
+	bm_memblock_free_all(m);
+	CHECK_EQ(bm_mm_check(m), 0);
+	CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+	tm_destroy(&t);
+}
+
+/* Boot steps twice or out of order: refused, the state they built intact. */
+static void test_steps_out_of_order(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = setup(&t);
+	unsigned long n = misuse(m), free_pages;
+
+	bm_memblock_free_all(m);		/* before free_area_init */
+	CHECK_EQ(misuse(m), n + 1);
+	CHECK(last_says(m, "memblock_free_all before free_area_init"));
+	CHECK(!m->mm.buddy_ready);
+	bm_page_alloc_init_late(m);		/* before memblock_free_all */
+	CHECK_EQ(misuse(m), n + 2);
+	CHECK(last_says(m, "page_alloc_init_late before memblock_free_all"));
+	CHECK(!m->mm.deferred_done);
+
+	CHECK_EQ(bm_free_area_init(m), 0);
+	CHECK_EQ(bm_free_area_init(m), -BM_EINVAL);	/* would initialise every page again */
+	CHECK_EQ(misuse(m), n + 3);
+	CHECK(last_says(m, "free_area_init called twice"));
+	CHECK_EQ(m->mm.nr_double_inits, 0);
+
+	bm_memblock_free_all(m);
+	free_pages = bm_nr_free_pages(m);
+	CHECK(free_pages > 0);
+	bm_memblock_free_all(m);		/* would free every free page twice */
+	CHECK_EQ(misuse(m), n + 4);
+	CHECK(last_says(m, "memblock_free_all called twice"));
+	CHECK_EQ(bm_nr_free_pages(m), free_pages);
+
+	bm_page_alloc_init_late(m);
+	CHECK(m->mm.deferred_done);
+	free_pages = bm_nr_free_pages(m);
+	bm_page_alloc_init_late(m);
+	CHECK_EQ(misuse(m), n + 5);
+	CHECK_EQ(bm_nr_free_pages(m), free_pages);
+	CHECK_EQ(m->mm.nr_double_inits, 0);
+
+	/* A second bm_boot, even with the phase set back. */
+	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+	CHECK_EQ(bm_boot(m, NULL, 0), -BM_EINVAL);
+	CHECK_EQ(misuse(m), n + 6);
+	CHECK_EQ(bm_nr_free_pages(m), free_pages);
+	CHECK_EQ(bm_mm_check(m), 0);
+	CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+	tm_destroy(&t);
+}
+
+/*
+ * Found by fuzz_api: the deferred part of the memory map was never handed
+ * to the allocator, so a free there has no owner and is refused.
+ */
+static void test_free_in_deferred_part(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = setup(&t);
+	bm_pfn_t pfn;
+	unsigned long n, free_pages;
+
+	CHECK_EQ(bm_free_area_init(m), 0);
+	bm_memblock_free_all(m);
+	pfn = m->mm.nodes[0].first_deferred_pfn;
+	CHECK(pfn != BM_NO_PFN);
+	n = misuse(m);
+	free_pages = bm_nr_free_pages(m);
+	bm_free_pages(m, pfn + 8, 3);
+	CHECK_EQ(misuse(m), n + 1);
+	CHECK(last_says(m, "deferred memory map"));
+	CHECK_EQ(bm_nr_free_pages(m), free_pages);
+	bm_page_alloc_init_late(m);
+	CHECK_EQ(bm_mm_check(m), 0);
+	CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+	tm_destroy(&t);
+}
+
+/* Teardown marks the machine dead: calls are refused, nothing dereferenced. */
+static void test_use_after_destroy(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = setup(&t);
+	unsigned long n;
+
+	CHECK_EQ(bm_boot(m, NULL, 0), 0);
+	bm_machine_destroy(m);
+	CHECK(m->dead);
+	n = misuse(m);
+	CHECK_EQ(bm_free_reserved_area(m, 16 * MiB, 17 * MiB, 0, "initrd"), 0);
+	CHECK(bm_page_read(m, 0x2000, "test") == NULL);
+	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+	CHECK_EQ(bm_boot(m, NULL, 0), -BM_EINVAL);
+	bm_free_pages(m, 0x2000, 0);
+	CHECK_EQ(bm_alloc_pages(m, BM_NUMA_NO_NODE, 0, BM_ZONE_NORMAL, MIGRATE_MOVABLE),
+		 BM_NO_PFN);
+	CHECK_EQ(bm_memblock_add(m, 0, 64 * MiB), -BM_EINVAL);
+	CHECK_EQ(bm_memblock_phys_free(m, 16 * MiB, MiB), -BM_EINVAL);
+	CHECK_EQ(bm_free_area_init(m), -BM_EINVAL);
+	bm_memblock_free_all(m);
+	bm_page_alloc_init_late(m);
+	CHECK_EQ(misuse(m), n + 9);
+	CHECK(last_says(m, "destroyed machine"));
+	bm_machine_destroy(m);			/* twice: harmless */
+}
+
+/*
+ * fuzz_api-crash-a355ef: memblock_phys_free after the hand-off unreserved
+ * a range whose release was pending, so deferred init initialised and
+ * freed pages already on a free list. It is refused now, memblock intact.
+ */
+static void test_phys_free_after_handoff(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = setup(&t);
+	phys_addr_t rsv;
+	unsigned long n;
+
+	CHECK_EQ(bm_free_area_init(m), 0);
+	bm_memblock_free_all(m);
+	m->boot.deferred_pages_key = true;
+	bm_memblock_free_late(m, 280 * MiB, 8 * MiB, "EFI boot services");
+	rsv = m->memblock.mb.reserved.total_size;
+	n = misuse(m);
+	CHECK_EQ(bm_memblock_phys_free(m, 280 * MiB, 8 * MiB), -BM_EINVAL);
+	CHECK_EQ(misuse(m), n + 1);
+	CHECK(last_says(m, "after the buddy hand-off"));
+	CHECK_EQ(m->memblock.mb.reserved.total_size, rsv);
+	bm_page_alloc_init_late(m);
+	CHECK_EQ(bm_memblock_check(m), 0);
+	CHECK_EQ(bm_mm_check(m), 0);
+	CHECK_EQ(m->mm.nr_double_inits, 0);
+	CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+	tm_destroy(&t);
+}
+
+/* hugeres.log / api-F3: a reservation to 2^52 walks only pages that exist. */
+static void test_huge_reservation_bounded(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = setup(&t);
+
+	bm_memblock_reserve(m, 0x100000000ull, 0xfffffffffffffull - 0x100000000ull + 1);
+	bm_memblock_reserve(m, 300 * MiB, ~(phys_addr_t)0 - 300 * MiB);
+	CHECK_EQ(bm_free_area_init(m), 0);
+	bm_memblock_free_all(m);	/* hung, walking 2^40 pfns, before the fix */
+	CHECK(m->mm.buddy_ready);
+	CHECK(bm_pfn_to_page(m, BM_PFN_DOWN(300 * MiB))->flags & PG_reserved);
+	bm_page_alloc_init_late(m);
+	CHECK_EQ(bm_mm_check(m), 0);
+	CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+	tm_destroy(&t);
+}
+
+/* api-F4: the split around the limit is merged again where both halves stay. */
+static void test_mem_limit_remove_map_merges(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = tm_init(&t, 320 * MiB, NULL);
+
+	bm_memblock_add(m, MiB, 255 * MiB);
+	bm_memblock_mark_nomap(m, 64 * MiB, 128 * MiB);
+	CHECK_EQ(m->memblock.mb.memory.cnt, 3);
+	bm_memblock_mem_limit_remove_map(m, 100 * MiB);	/* the cut falls in the NOMAP region */
+	CHECK_EQ(bm_memblock_check(m), 0);
+	CHECK_EQ(m->memblock.mb.memory.cnt, 2);
+	CHECK_EQ(m->memblock.mb.memory.regions[1].base, 64 * MiB);
+	CHECK_EQ(m->memblock.mb.memory.regions[1].size, 128 * MiB);
+	tm_destroy(&t);
+}
+
+/* Arguments the kernel would BUG or WARN on: refused, nothing changed. */
+static void test_bad_arguments_refused(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = setup(&t);
+	struct memblock_type before = m->memblock.mb.memory;
+	unsigned long n = misuse(m), free_pages;
+
+	CHECK_EQ(bm_memblock_setclr_flag(m, false, MiB, MiB, 1, (enum memblock_flags)0x80), -BM_EINVAL);
+	CHECK_EQ(bm_memblock_setclr_flag(m, false, MiB, MiB, 0, (enum memblock_flags)0x10001), -BM_EINVAL);
+	CHECK_EQ(misuse(m), n + 2);
+	CHECK(last_says(m, "unknown flag bits"));
+	CHECK_EQ(m->memblock.mb.memory.cnt, before.cnt);
+	CHECK_EQ(bm_memblock_find_in_range_node(m, 4096, 5, 0, 64 * MiB, BM_NUMA_NO_NODE,
+						MEMBLOCK_NONE), 0);
+	CHECK_EQ(misuse(m), n + 3);
+
+	CHECK_EQ(bm_free_area_init(m), 0);
+	bm_memblock_free_all(m);
+	free_pages = bm_nr_free_pages(m);
+	CHECK_EQ(bm_alloc_pages(m, BM_MAX_NUMNODES, 0, BM_ZONE_NORMAL, MIGRATE_MOVABLE), BM_NO_PFN);
+	CHECK_EQ(bm_alloc_pages(m, -7, 0, BM_ZONE_NORMAL, MIGRATE_MOVABLE), BM_NO_PFN);
+	CHECK_EQ(misuse(m), n + 5);
+	CHECK(last_says(m, "node -7"));
+	CHECK_EQ(bm_nr_free_pages(m), free_pages);
+	CHECK(bm_alloc_pages(m, BM_NUMA_NO_NODE, 0, BM_ZONE_NORMAL, MIGRATE_MOVABLE) != BM_NO_PFN);
+
+	CHECK_EQ(bm_free_reserved_area(m, 20 * MiB, 18 * MiB, 0, "initrd"), 0);
+	CHECK_EQ(misuse(m), n + 6);
+	CHECK(last_says(m, "above end"));
+	bm_memblock_free_late(m, 20 * MiB, ~(phys_addr_t)0 - 4 * MiB, "initrd");
+	CHECK_EQ(misuse(m), n + 7);
+	CHECK(last_says(m, "wraps"));
+	CHECK_EQ(bm_nr_free_pages(m), free_pages - 1);
+	CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+	tm_destroy(&t);
+}
+
+int main(void)
+{
+	RUN(test_free_before_buddy);
+	RUN(test_steps_out_of_order);
+	RUN(test_free_in_deferred_part);
+	RUN(test_use_after_destroy);
+	RUN(test_phys_free_after_handoff);
+	RUN(test_huge_reservation_bounded);
+	RUN(test_mem_limit_remove_map_merges);
+	RUN(test_bad_arguments_refused);
+	return CHECK_DONE();
+}
