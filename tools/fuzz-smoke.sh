@@ -83,6 +83,8 @@ run_one() {	# name
 	local name=$1 seeds=$root/fuzz/corpus/$1 work=$build/corpus/$1 log=$build/$1.log rc
 	local dirs=("$work")
 
+	local before
+	before=$(find "$findings" -maxdepth 1 -name "$name-*" 2>/dev/null | wc -l)
 	mkdir -p "$work"
 	if [ -d "$seeds" ]; then
 		dirs+=("$seeds")
@@ -94,6 +96,10 @@ run_one() {	# name
 		-print_final_stats=1 -artifact_prefix="$findings/$name-" \
 		${FUZZ_ARGS:-} "${dirs[@]}" >"$log" 2>&1
 	rc=$?
+	# -fork with -ignore_crashes exits 0 after findings: count them.
+	if [ $rc = 0 ] && [ "$(find "$findings" -maxdepth 1 -name "$name-*" | wc -l)" != "$before" ]; then
+		rc=1
+	fi
 	if [ $rc = 0 ]; then
 		printf '%-28s ok   %s\n' "$name" \
 			"$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$') runs, $(grep -Eo 'cov: [0-9]+' "$log" | tail -1), $(grep -Eo 'exec/s: [0-9]+' "$log" | tail -1), $(grep -Eo 'Seed: [0-9]+' "$log" | head -1)"
