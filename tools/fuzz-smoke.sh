@@ -102,10 +102,10 @@ run_one() {	# name
 	fi
 	if [ $rc = 0 ]; then
 		printf '%-28s ok   %s\n' "$name" \
-			"$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$') runs, $(grep -Eo 'cov: [0-9]+' "$log" | tail -1), $(grep -Eo 'exec/s: [0-9]+' "$log" | tail -1), $(grep -Eo 'Seed: [0-9]+' "$log" | head -1)"
+			"$(grep -aEo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$') runs, $(grep -aEo 'cov: [0-9]+' "$log" | tail -1), $(grep -aEo 'exec/s: [0-9]+' "$log" | tail -1), $(grep -aEo 'Seed: [0-9]+' "$log" | head -1)"
 	else
 		printf '%-28s FAIL (exit %d), log %s\n' "$name" "$rc" "$log"
-		grep -E 'ERROR|SUMMARY|fuzz_api:|invariant|Test unit written' "$log" | head -20
+		grep -aE 'ERROR|SUMMARY|fuzz_api:|invariant|Test unit written' "$log" | head -20
 	fi
 	return $rc
 }
