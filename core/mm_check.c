@@ -82,6 +82,7 @@ struct seg {
 	bool valid;		/* the section has a memory map */
 	bool memory;		/* a whole page of a memblock.memory region */
 	bool nomap;
+	bool driver_managed;	/* hot-added memory's flag: boot leaves it to its driver */
 	bool may_rsv;		/* touched by any memblock.reserved region */
 	bool must_rsv;		/* touched by one neither BM_RELEASE nor RSRV_NOINIT */
 	bool deferred;		/* >= first_deferred_pfn, deferred init pending */
@@ -536,6 +537,7 @@ static void seg_at(struct ck *c, bm_pfn_t p, struct seg *sg)
 		if (BM_PFN_UP(r->base) <= p) {
 			sg->memory = true;
 			sg->nomap = (r->flags & MEMBLOCK_NOMAP) != 0;
+			sg->driver_managed = (r->flags & MEMBLOCK_DRIVER_MANAGED) != 0;
 			/* Memory of two nodes may share a section (its memory map
 			 * has one node): memmap_init links each page to the node
 			 * of its memblock region (a region of no node to node 0),
@@ -596,7 +598,10 @@ static void check_uninit(struct ck *c, const struct seg *sg, bm_pfn_t p, bm_pfn_
 {
 	bool in_free = n == 64 ? c->freemap[p >> 6] != 0 : bit_test(c->freemap, p);
 
-	if (!sg->deferred)
+	/* Deferred init walks free memory only, which driver-managed memory
+	 * never is (should_skip_region): above the frontier the kernel leaves
+	 * its struct pages to the driver that onlines it. */
+	if (!sg->deferred && !sg->driver_managed)
 		ck_fail(c, CK_UNINIT, p, n, 0,
 			sg->nid >= 0 ? c->m->mm.nodes[sg->nid].first_deferred_pfn : BM_NO_PFN, 0);
 	if (in_free)
