@@ -128,6 +128,7 @@ struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_
 	ret = bm_machine_init(&run->m, &run->host.prim, &ctx.cfg, d->phys_size);
 	if (ret)
 		goto fail;
+	bm_machine_set_record(&run->m, &run->record);
 	bm_set_phase(&run->m, BM_PHASE_SETUP_ARCH);
 	if (d->setup_arch) {
 		run->m.caller = "setup_arch";

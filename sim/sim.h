@@ -93,6 +93,7 @@ struct bm_sim_result {
 struct bm_sim_run {
 	struct bm_host host;
 	struct bm_machine m;
+	struct bm_violation_record record;	/* the checker's record of m */
 	struct bm_sim_result res;
 	char *log;		/* every log line, '\n'-separated */
 	size_t log_len, log_cap;

@@ -64,6 +64,21 @@ struct bm_violation {
 
 #define BM_MAX_RECORDED_VIOLATIONS 256
 
+/*
+ * The checker's record: an optional observer the host attaches with
+ * bm_machine_set_record(). Without one the core only counts violations
+ * (bm_machine.violation_count) and logs the first of each kind; with one it
+ * keeps the first BM_MAX_RECORDED_VIOLATIONS findings in full, merges a
+ * finding continuing the last record into it, and logs each new record.
+ * The host owns the storage; it must outlive the machine's use of it.
+ */
+struct bm_violation_record {
+	struct bm_violation violations[BM_MAX_RECORDED_VIOLATIONS];
+	unsigned long nr_recorded;
+	unsigned long nr_unrecorded;	/* counted after the record filled up */
+	int lock;			/* violations may come from deferred-init threads */
+};
+
 /* Configuration of one boot: the kernel's Kconfig and command line. */
 struct bm_config {
 	unsigned int pageblock_order;	/* 9 on x86-64 */
@@ -144,12 +159,11 @@ struct bm_machine {
 	struct bm_mm mm;
 	struct bm_boot_state boot;
 
-	/* Checker record. */
+	/* Every violation counted, by kind (atomically: deferred-init threads
+	 * may report); read them once no thread is booting any more. */
 	unsigned long violation_count[BM_NR_VIOLATION_KINDS];
-	struct bm_violation violations[BM_MAX_RECORDED_VIOLATIONS];
-	unsigned long nr_recorded;
-	unsigned long nr_unrecorded;	/* counted after the record filled up */
-	int report_lock;		/* violations may come from deferred-init threads */
+	/* The checker's record, if the host attached one; NULL: counts only. */
+	struct bm_violation_record *record;
 
 	/* Optional observer of log lines, in addition to prim->log. */
 	void (*log_hook)(struct bm_machine *m, int level, const char *line);
@@ -190,6 +204,15 @@ int bm_machine_init(struct bm_machine *m, const struct bm_prim *prim,
 int bm_machine_init_identity(struct bm_machine *m, const struct bm_prim *prim,
 			     const struct bm_config *cfg, phys_addr_t start,
 			     phys_addr_t size);
+/**
+ * bm_machine_set_record - attach the checker's record to a machine
+ * @m: machine, after bm_machine_init() or bm_machine_init_identity()
+ * @rec: storage for the record, owned by the caller (emptied here); NULL
+ *       detaches the record, after which violations are only counted
+ *
+ * Context: before the boot, or while no other thread reports on @m.
+ */
+void bm_machine_set_record(struct bm_machine *m, struct bm_violation_record *rec);
 /* Release host resources of @m (the simulated RAM and shadows). */
 void bm_machine_destroy(struct bm_machine *m);
 
@@ -210,7 +233,8 @@ void bm_set_phase(struct bm_machine *m, enum bm_phase phase);
 void bm_log(struct bm_machine *m, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Record a violation; also logged at BM_LOG_ERR (WARN kinds at BM_LOG_WARN). */
+/* Count a violation and record it in m->record if attached; logged at
+ * BM_LOG_ERR (WARN kinds at BM_LOG_WARN). */
 void bm_violation(struct bm_machine *m, enum bm_violation_kind kind,
 		  bm_pfn_t pfn_start, bm_pfn_t pfn_end, const char *func,
 		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
