@@ -14,7 +14,7 @@
 #include "mm.h"
 #include "boot.h"
 
-/* Boot phases, in the order start_kernel goes through them (BRIEF 1). */
+/* Boot phases, in the order start_kernel goes through them (init/main.c). */
 enum bm_phase {
 	BM_PHASE_SETUP_ARCH,
 	BM_PHASE_FREE_AREA_INIT,
@@ -93,15 +93,20 @@ struct bm_config {
 	bm_pfn_t zone_dma_end_pfn;
 	bm_pfn_t zone_dma32_end_pfn;
 	bool kho;			/* a kexec-handover boot */
-	bool kho_fixed;			/* KHO scratch CMA fix (seed 003) applied */
+	/* KHO scratch pageblocks: true, every struct page initialiser (deferred
+	 * init included) sets them CMA, as since the fix to kho_release_scratch;
+	 * false, kho_release_scratch sets them all CMA first and deferred init
+	 * overwrites them MOVABLE, as before it. */
+	bool kho_fixed;
 	int placement;			/* enum bm_placement of the seeds' callers */
 	int placement_efi;		/* EFI boot services only; AUTO: as placement */
 	int placement_alt;		/* seed 002's module alternatives; AUTO: as placement */
 	/*
 	 * What free_reserved_area does while deferred pages remain: a policy,
 	 * or BM_POLICY_AS_RELEASE (-1, auto): what it did in release_policy's
-	 * era (free at once beside skip-uninit and seed 001's proposals, as
-	 * every kernel before v7.1; the same policy otherwise).
+	 * era (free at once beside skip-uninit and the unreserve, unreserve-flag
+	 * and discard proposals, as every kernel before v7.1; the same policy
+	 * otherwise).
 	 */
 	int free_reserved_area_policy;
 	/* The kernel whose era profile was applied (sim/era.c), "" for none;
