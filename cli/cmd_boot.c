@@ -336,7 +336,7 @@ int cmd_boot(int argc, char **argv)
 	struct cli_opts o;
 	struct cli_machine cm;
 	struct cli_facts facts;
-	struct bm_config base;
+	struct bm_sim_config base;
 	struct bm_sim_run *run;
 	struct progress pr;
 	char *log = NULL;
@@ -350,7 +350,7 @@ int cmd_boot(int argc, char **argv)
 		help(stdout);
 		return 0;
 	}
-	bm_config_default(&base);
+	bm_sim_config_default(&base);
 	ret = cli_load(&o, &base, &cm);
 	if (ret) {
 		cli_machine_free(&cm);

@@ -18,7 +18,7 @@
 
 static struct bm_bootlog log512;
 static struct bm_machine_desc desc512;
-static struct bm_config cfg512;
+static struct bm_sim_config cfg512;
 
 /*
  * Independent of the simulator: boot-services pages efi_free_boot_services
@@ -49,7 +49,7 @@ static void efi_pages_from_log(bm_pfn_t first_deferred, unsigned long *all,
 
 static struct bm_sim_run *boot512(int policy, int placement_efi)
 {
-	struct bm_config cfg = cfg512;
+	struct bm_sim_config cfg = cfg512;
 	struct bm_sim_run *run;
 	int err = 0;
 
@@ -215,11 +215,11 @@ static void synth_desc(struct bm_machine_desc *d, struct synth_layout *l)
 static struct bm_sim_run *synth_boot(const struct bm_machine_desc *d, int policy, int placement,
 				     bool kho_fixed)
 {
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 	struct bm_sim_run *run;
 	int err = 0;
 
-	bm_config_default(&cfg);
+	bm_sim_config_default(&cfg);
 	cfg.release_policy = policy;
 	cfg.placement = placement;
 	cfg.kho_fixed = kho_fixed;

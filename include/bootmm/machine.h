@@ -79,57 +79,62 @@ struct bm_violation_record {
 	int lock;			/* violations may come from deferred-init threads */
 };
 
-/* Configuration of one boot: the kernel's Kconfig and command line. */
+/*
+ * Configuration of one boot: the kernel's Kconfig and command line, and the
+ * behaviours of the kernel era the core implements. Nothing here is the
+ * simulator's: where its callers release memory, which era it applied and
+ * the like live in the simulator's own configuration (sim/sim.h), which
+ * embeds these members through BM_CONFIG_MEMBERS so that one object can be
+ * read both ways. An embedder uses struct bm_config and bm_config_default().
+ */
+#define BM_CONFIG_MEMBERS \
+	unsigned int pageblock_order;	/* 9 on x86-64 */                               \
+	unsigned int max_page_order;	/* MAX_PAGE_ORDER, 10 on x86-64 */              \
+	bool deferred_struct_page_init;	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT */          \
+	bool arch_keep_memblock;	/* CONFIG_ARCH_KEEP_MEMBLOCK */                 \
+	bool memblock_debug;		/* memblock=debug: trace every call */          \
+	bool movable_node;                                                              \
+	unsigned int threads;		/* host threads for deferred init */            \
+	int release_policy;		/* enum bm_release_policy (boot.h) */           \
+	/* Zone boundaries in pfns: DMA below dma_pfn, DMA32 below dma32_pfn. */        \
+	bm_pfn_t zone_dma_end_pfn;                                                      \
+	bm_pfn_t zone_dma32_end_pfn;                                                    \
+	bool kho;			/* a kexec-handover boot */                     \
+	/* KHO scratch pageblocks: true, every struct page initialiser (deferred        \
+	 * init included) sets them CMA, as since the fix to kho_release_scratch;       \
+	 * false, kho_release_scratch sets them all CMA first and deferred init         \
+	 * overwrites them MOVABLE, as before it. */                                    \
+	bool kho_fixed;                                                                 \
+	/*                                                                              \
+	 * What free_reserved_area does while deferred pages remain: a policy,          \
+	 * or BM_POLICY_AS_RELEASE (-1, auto): what it did in release_policy's          \
+	 * era (free at once beside skip-uninit and the unreserve, unreserve-flag       \
+	 * and discard proposals, as every kernel before v7.1; the same policy          \
+	 * otherwise).                                                                  \
+	 */                                                                             \
+	int free_reserved_area_policy;                                                  \
+	/* The kernel image, for the "Memory:" line (bytes). */                         \
+	uint64_t kernel_code, kernel_rwdata, kernel_rodata, kernel_init, kernel_bss;    \
+	/* x86 mem_init's preallocate_vmalloc_pages: page-table pages taken from        \
+	 * the buddy right after memblock_free_all (65 with KASLR, 64 without). */      \
+	unsigned int vmalloc_prealloc_pages;                                            \
+	/* Print "Memory:" after deferred init (>= 6.11) instead of at mm_core_init. */ \
+	bool memory_line_after_deferred;                                                \
+	/*                                                                              \
+	 * How memblock tags the reservations it makes for itself (allocations,         \
+	 * doubled region arrays, memblock_reserve_kern). true (the default,            \
+	 * Linux >= 6.16): MEMBLOCK_RSRV_KERN on the allocation's node, and             \
+	 * plain memblock_reserve() on NUMA_NO_NODE, as since "memblock: add            \
+	 * MEMBLOCK_RSRV_KERN flag" (KHO series, merged for v6.16). false               \
+	 * (<= 6.15, e.g. 6.1 and 6.12): no flag and MAX_NUMNODES for every             \
+	 * reservation, so allocations merge with neighbouring reservations.            \
+	 * docs/KERNEL-SUITE.md has the sources.                                        \
+	 */                                                                             \
+	bool memblock_alloc_rsrv_kern;                                                  \
+	/* end of BM_CONFIG_MEMBERS */
+
 struct bm_config {
-	unsigned int pageblock_order;	/* 9 on x86-64 */
-	unsigned int max_page_order;	/* MAX_PAGE_ORDER, 10 on x86-64 */
-	bool deferred_struct_page_init;	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT */
-	bool arch_keep_memblock;	/* CONFIG_ARCH_KEEP_MEMBLOCK */
-	bool memblock_debug;		/* memblock=debug: trace every call */
-	bool movable_node;
-	unsigned int threads;		/* host threads for deferred init */
-	int release_policy;		/* enum bm_release_policy (boot.h) */
-	/* Zone boundaries in pfns: DMA below dma_pfn, DMA32 below dma32_pfn. */
-	bm_pfn_t zone_dma_end_pfn;
-	bm_pfn_t zone_dma32_end_pfn;
-	bool kho;			/* a kexec-handover boot */
-	/* KHO scratch pageblocks: true, every struct page initialiser (deferred
-	 * init included) sets them CMA, as since the fix to kho_release_scratch;
-	 * false, kho_release_scratch sets them all CMA first and deferred init
-	 * overwrites them MOVABLE, as before it. */
-	bool kho_fixed;
-	int placement;			/* enum bm_placement of the seeds' callers */
-	int placement_efi;		/* EFI boot services only; AUTO: as placement */
-	int placement_alt;		/* seed 002's module alternatives; AUTO: as placement */
-	/*
-	 * What free_reserved_area does while deferred pages remain: a policy,
-	 * or BM_POLICY_AS_RELEASE (-1, auto): what it did in release_policy's
-	 * era (free at once beside skip-uninit and the unreserve, unreserve-flag
-	 * and discard proposals, as every kernel before v7.1; the same policy
-	 * otherwise).
-	 */
-	int free_reserved_area_policy;
-	/* The kernel whose era profile was applied (sim/era.c), "" for none;
-	 * the core does not read it. */
-	char kernel[24];
-	/* The kernel image, for the "Memory:" line (bytes). */
-	uint64_t kernel_code, kernel_rwdata, kernel_rodata, kernel_init, kernel_bss;
-	/* x86 mem_init's preallocate_vmalloc_pages: page-table pages taken from
-	 * the buddy right after memblock_free_all (65 with KASLR, 64 without). */
-	unsigned int vmalloc_prealloc_pages;
-	/* Print "Memory:" after deferred init (>= 6.11) instead of at mm_core_init. */
-	bool memory_line_after_deferred;
-	/*
-	 * How memblock tags the reservations it makes for itself (allocations,
-	 * doubled region arrays, memblock_reserve_kern). true (the default,
-	 * Linux >= 6.16): MEMBLOCK_RSRV_KERN on the allocation's node, and
-	 * plain memblock_reserve() on NUMA_NO_NODE, as since "memblock: add
-	 * MEMBLOCK_RSRV_KERN flag" (KHO series, merged for v6.16). false
-	 * (<= 6.15, e.g. 6.1 and 6.12): no flag and MAX_NUMNODES for every
-	 * reservation, so allocations merge with neighbouring reservations.
-	 * docs/KERNEL-SUITE.md has the sources.
-	 */
-	bool memblock_alloc_rsrv_kern;
+	BM_CONFIG_MEMBERS
 };
 
 void bm_config_default(struct bm_config *cfg);
