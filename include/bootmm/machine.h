@@ -94,7 +94,10 @@ struct bm_violation_record {
 	bool arch_keep_memblock;	/* CONFIG_ARCH_KEEP_MEMBLOCK */                 \
 	bool memblock_debug;		/* memblock=debug: trace every call */          \
 	bool movable_node;                                                              \
-	unsigned int threads;		/* host threads for deferred init */            \
+	/* At most this many host threads for deferred init: the core splits   \
+	 * the work into section units and passes this to prim->parallel,      \
+	 * which decides (a host may use fewer, or all of its CPUs). */        \
+	unsigned int threads;                                                           \
 	int release_policy;		/* enum bm_release_policy (boot.h) */           \
 	/* Zone boundaries in pfns: DMA below dma_pfn, DMA32 below dma32_pfn. */        \
 	bm_pfn_t zone_dma_end_pfn;                                                      \
