@@ -195,11 +195,12 @@ BENCH_FN uint64_t bench_rand(uint64_t *s)
 
 /*
  * Owner of one simulated machine: host, machine context, and its layout.
- * Allocated on the heap (struct bm_machine carries the violation record).
+ * Allocated on the heap (it carries the checker's violation record).
  */
 struct bench_machine {
 	struct bm_host host;
 	struct bm_machine m;
+	struct bm_violation_record record;	/* attached to m */
 	phys_addr_t ram;	/* bytes of RAM */
 	phys_addr_t end;	/* end of the highest RAM range */
 };
@@ -262,6 +263,7 @@ BENCH_FN struct bench_machine *bench_machine_create(phys_addr_t ram, const struc
 		free(b);
 		return NULL;
 	}
+	bm_machine_set_record(&b->m, &b->record);
 	b->ram = ram;
 	bench_populate_memblock(&b->m, ram, nodes, &b->end);
 	return b;
@@ -293,9 +295,9 @@ BENCH_FN void bench_report_violations(const struct bm_machine *m, const char *wh
 	if (!n)
 		return;
 	fprintf(stderr, "%s: %lu violations recorded\n", where, n);
-	for (unsigned long i = 0; i < m->nr_recorded && i < 5; i++)
-		fprintf(stderr, "  %s in %s: %s\n", bm_violation_name(m->violations[i].kind),
-			m->violations[i].func, m->violations[i].detail);
+	for (unsigned long i = 0; m->record && i < m->record->nr_recorded && i < 5; i++)
+		fprintf(stderr, "  %s in %s: %s\n", bm_violation_name(m->record->violations[i].kind),
+			m->record->violations[i].func, m->record->violations[i].detail);
 }
 
 /* The deferred range of node @nid after free_area_init: [*spfn, *epfn). */

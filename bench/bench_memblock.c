@@ -91,6 +91,7 @@ static struct bench_machine *mb_machine(void)
 		free(b);
 		return NULL;
 	}
+	bm_machine_set_record(&b->m, &b->record);
 	m = &b->m;
 	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
 	bm_memblock_add(m, BENCH_MiB, MB_RAM - BENCH_MiB);

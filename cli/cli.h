@@ -84,7 +84,7 @@ void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(prin
 int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o);
 /* Apply --policy/--deferred/--threads/--placement/--config to @cfg (in that
  * order: --config last). Return 0, or CLI_EXIT_USAGE after printing why. */
-int cli_apply_config(const struct cli_opts *o, struct bm_config *cfg);
+int cli_apply_config(const struct cli_opts *o, struct bm_sim_config *cfg);
 /* The machine options' help text (shared by boot, compare, map). */
 void cli_help_machine_options(FILE *f);
 
@@ -92,7 +92,7 @@ void cli_help_machine_options(FILE *f);
 struct cli_machine {
 	char source[512];		/* what to call it in output */
 	struct bm_machine_desc desc;
-	struct bm_config cfg;		/* everything applied, command line last */
+	struct bm_sim_config cfg;		/* everything applied, command line last */
 	struct bm_scenario *scn;	/* NULL unless a scenario was given */
 	struct bm_bootlog *log;		/* NULL unless the machine is a plain log */
 	char *stdin_text;		/* the text read from "-", else NULL */
@@ -103,10 +103,10 @@ struct cli_machine {
  * machine's own and the command line's. Return 0, or CLI_EXIT_USAGE after
  * printing "FILE:LINE: what is wrong".
  */
-int cli_load(const struct cli_opts *o, const struct bm_config *base, struct cli_machine *cm);
+int cli_load(const struct cli_opts *o, const struct bm_sim_config *base, struct cli_machine *cm);
 /* The same from text held in memory (the built-in example). */
 int cli_load_buf(const struct cli_opts *o, const char *name, const char *buf, size_t len,
-		 const struct bm_config *base, struct cli_machine *cm);
+		 const struct bm_sim_config *base, struct cli_machine *cm);
 void cli_machine_free(struct cli_machine *cm);
 
 /* boot.c: one boot with the facts the output needs beyond bm_sim_result */
@@ -118,11 +118,11 @@ struct cli_facts {
 	uint64_t efi_boot_deferred_bytes;		/* of it, above first_deferred_pfn */
 };
 struct progress;
-struct bm_sim_run *cli_boot(const struct bm_machine_desc *d, const struct bm_config *cfg,
+struct bm_sim_run *cli_boot(const struct bm_machine_desc *d, const struct bm_sim_config *cfg,
 			    FILE *log_file, int level, struct cli_facts *facts,
 			    struct progress *progress, int *err);
 /* Every policy, through bm_sim_compare; @facts from the probe. */
-int cli_boot_policies(const struct bm_machine_desc *d, const struct bm_config *cfg,
+int cli_boot_policies(const struct bm_machine_desc *d, const struct bm_sim_config *cfg,
 		      struct bm_sim_result res[BM_NR_POLICIES], struct cli_facts *facts);
 /* "never" or the phase name. */
 const char *cli_phase_str(int phase);
@@ -137,7 +137,7 @@ struct cli_compare {
 	struct cli_compare_row rows[BM_NR_ROWS];
 	unsigned n;
 	struct cli_facts facts;
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 };
 int cli_compare_run(const struct cli_machine *cm, const struct cli_opts *o,
 		    struct cli_compare *c);
@@ -153,7 +153,7 @@ struct json;
 void cli_json_result(struct json *j, const char *key, const struct bm_sim_result *r);
 void cli_json_row(struct json *j, const struct cli_compare_row *row);
 void cli_compare_print_kernel(const struct cli_machine *cm, FILE *f);
-void cli_json_config(struct json *j, const struct bm_config *cfg);
+void cli_json_config(struct json *j, const struct bm_sim_config *cfg);
 void cli_json_facts(struct json *j, const char *source, const struct cli_facts *f);
 
 /* json.c: a streaming writer, pretty-printed, always valid JSON */

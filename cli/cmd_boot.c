@@ -98,12 +98,12 @@ static bool same_str(const char *a, const char *b)
 /* The group starting at record @i; returns the index after it. */
 static unsigned long next_group(const struct bm_machine *m, unsigned long i, struct vgroup *g)
 {
-	unsigned long n = BM_MIN(m->nr_recorded, (unsigned long)BM_MAX_RECORDED_VIOLATIONS);
-	const struct bm_violation *v = &m->violations[i];
+	unsigned long n = BM_MIN(m->record->nr_recorded, (unsigned long)BM_MAX_RECORDED_VIOLATIONS);
+	const struct bm_violation *v = &m->record->violations[i];
 
 	*g = (struct vgroup){ v, v->pfn_start, v->pfn_end, 1 };
 	for (i++; i < n; i++) {
-		const struct bm_violation *w = &m->violations[i];
+		const struct bm_violation *w = &m->record->violations[i];
 
 		if (w->kind != v->kind || w->phase != v->phase || !same_str(w->func, v->func) ||
 		    !same_str(w->cause, v->cause) || w->pfn_start < g->start || w->pfn_start > g->end)
@@ -155,7 +155,7 @@ static void print_verdict(const struct bm_sim_run *run)
 		printf("clean: no violations\n");
 		return;
 	}
-	for (unsigned long i = 0; i < m->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS; groups++) {
+	for (unsigned long i = 0; i < m->record->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS; groups++) {
 		struct vgroup g;
 
 		i = next_group(m, i, &g);
@@ -169,7 +169,7 @@ static void print_verdict(const struct bm_sim_run *run)
 		first = 0;
 	}
 	printf("), %lu range%s:\n", groups, groups == 1 ? "" : "s");
-	for (unsigned long i = 0; i < m->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS;) {
+	for (unsigned long i = 0; i < m->record->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS;) {
 		struct vgroup g;
 
 		i = next_group(m, i, &g);
@@ -229,10 +229,10 @@ static void json_violations(struct json *j, const struct bm_machine *m,
 	for (int k = 0; k < BM_NR_VIOLATION_KINDS; k++)
 		json_uint(j, bm_violation_name((enum bm_violation_kind)k), r->violation_counts[k]);
 	json_end_object(j);
-	json_uint(j, "violations_recorded", m->nr_recorded);
+	json_uint(j, "violations_recorded", m->record->nr_recorded);
 	json_uint(j, "violations_unrecorded", r->violations_unrecorded);
 	json_begin_array(j, "violations");
-	for (unsigned long i = 0; i < m->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS;) {
+	for (unsigned long i = 0; i < m->record->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS;) {
 		const struct bm_violation *v;
 		struct vgroup g;
 
@@ -336,7 +336,7 @@ int cmd_boot(int argc, char **argv)
 	struct cli_opts o;
 	struct cli_machine cm;
 	struct cli_facts facts;
-	struct bm_config base;
+	struct bm_sim_config base;
 	struct bm_sim_run *run;
 	struct progress pr;
 	char *log = NULL;
@@ -350,7 +350,7 @@ int cmd_boot(int argc, char **argv)
 		help(stdout);
 		return 0;
 	}
-	bm_config_default(&base);
+	bm_sim_config_default(&base);
 	ret = cli_load(&o, &base, &cm);
 	if (ret) {
 		cli_machine_free(&cm);

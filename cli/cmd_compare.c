@@ -20,7 +20,7 @@ static const int policy_row[BM_NR_POLICIES] = {
  * A scenario's config lines are explicit too: they win over a row's era as
  * over the log's (all but kernel=, which names the own row's era).
  */
-static int reapply_scenario(const struct cli_machine *cm, struct bm_config *cfg)
+static int reapply_scenario(const struct cli_machine *cm, struct bm_sim_config *cfg)
 {
 	char why[256];
 
@@ -60,7 +60,7 @@ int cli_compare_run(const struct cli_machine *cm, const struct cli_opts *o,
 	progress_init(&pr);
 	for (int row = 0; row < BM_NR_ROWS; row++) {
 		struct cli_compare_row *r = &c->rows[c->n];
-		struct bm_config cfg;
+		struct bm_sim_config cfg;
 		struct bm_sim_run *run;
 		int err = 0;
 
@@ -219,7 +219,7 @@ static void json_result_fields(struct json *j, const struct bm_sim_result *r)
  * @j: writer
  * @cfg: configuration
  */
-void cli_json_config(struct json *j, const struct bm_config *cfg)
+void cli_json_config(struct json *j, const struct bm_sim_config *cfg)
 {
 	char buf[64];
 
@@ -297,7 +297,7 @@ void cli_compare_print_kernel(const struct cli_machine *cm, FILE *f)
 		fprintf(f, "kernel: %s (given)\n", cm->cfg.kernel);
 	}
 	if (cm->log) {
-		struct bm_config scratch = cm->cfg;
+		struct bm_sim_config scratch = cm->cfg;
 
 		bm_era_apply_evidence(cm->log, &scratch, note, sizeof(note));
 		if (note[0])
@@ -339,7 +339,7 @@ int cmd_compare(int argc, char **argv)
 	struct cli_opts o;
 	struct cli_machine cm;
 	struct cli_compare c;
-	struct bm_config base;
+	struct bm_sim_config base;
 	int ret = cli_parse(argc, argv, CLI_OPT_MACHINE, &o);
 
 	if (ret)
@@ -348,7 +348,7 @@ int cmd_compare(int argc, char **argv)
 		help(stdout);
 		return 0;
 	}
-	bm_config_default(&base);
+	bm_sim_config_default(&base);
 	base.arch_keep_memblock = true;
 	ret = cli_load(&o, &base, &cm);
 	if (ret) {

@@ -59,7 +59,7 @@ static void print_explanation(const struct cli_compare *c)
 	       safe->res.leaked_pages);
 }
 
-static void print_footer(const struct bm_config *cfg)
+static void print_footer(const struct bm_sim_config *cfg)
 {
 	printf("\nconfig: keep_memblock=%s%s\n", cfg->arch_keep_memblock ? "on" : "off",
 	       cfg->arch_keep_memblock ? " (memblock/memmap disagreement observable, as on TDX "
@@ -93,7 +93,7 @@ int cmd_example(int argc, char **argv)
 	struct cli_opts o;
 	struct cli_machine cm;
 	struct cli_compare c;
-	struct bm_config base;
+	struct bm_sim_config base;
 	int ret = cli_parse(argc, argv, CLI_OPT_MACHINE | CLI_OPT_TOP, &o);
 
 	if (ret)
@@ -110,7 +110,7 @@ int cmd_example(int argc, char **argv)
 		cli_error(NULL, "unknown command '%s' (see bootmm --help)", o.inputs[0]);
 		return CLI_EXIT_USAGE;
 	}
-	bm_config_default(&base);
+	bm_sim_config_default(&base);
 	base.arch_keep_memblock = true;
 	ret = cli_load_buf(&o, bm_embedded_example_name, (const char *)bm_embedded_example,
 			   bm_embedded_example_len, &base, &cm);

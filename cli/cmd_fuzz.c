@@ -102,7 +102,7 @@ int cmd_fuzz(int argc, char **argv)
 	struct cli_opts o;
 	struct bm_fuzz_config fc = { 0 };
 	struct bm_fuzz_report rep;
-	struct bm_config scratch;
+	struct bm_sim_config scratch;
 	struct progress pr;
 	char out[64];
 	int ret = cli_parse(argc, argv, CLI_OPT_FUZZ, &o);
@@ -118,7 +118,7 @@ int cmd_fuzz(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	/* Validate --config now, so a typo is a usage error, not a fuzz case. */
-	bm_config_default(&scratch);
+	bm_sim_config_default(&scratch);
 	ret = cli_apply_config(&o, &scratch);
 	if (ret)
 		return ret;

@@ -37,7 +37,7 @@ int cmd_map(int argc, char **argv)
 	struct cli_opts o;
 	struct cli_machine cm;
 	struct cli_facts facts;
-	struct bm_config base;
+	struct bm_sim_config base;
 	struct bm_sim_run *run;
 	struct svg_stats st = { 0 };
 	struct progress pr;
@@ -55,7 +55,7 @@ int cmd_map(int argc, char **argv)
 		cli_error(o.cmd, "--svg FILE is required (see bootmm map --help)");
 		return CLI_EXIT_USAGE;
 	}
-	bm_config_default(&base);
+	bm_sim_config_default(&base);
 	base.arch_keep_memblock = true;
 	ret = cli_load(&o, &base, &cm);
 	if (ret) {

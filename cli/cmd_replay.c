@@ -165,7 +165,7 @@ int cmd_replay(int argc, char **argv)
 {
 	struct cli_opts o;
 	struct cli_machine cm;
-	struct bm_config base;
+	struct bm_sim_config base;
 	struct bm_oracle_table t;
 	struct bm_sim_run *run;
 	struct progress pr;
@@ -182,7 +182,7 @@ int cmd_replay(int argc, char **argv)
 			  "%s is a scenario; replay needs a kernel's boot log", o.inputs[0]);
 		return CLI_EXIT_USAGE;
 	}
-	bm_config_default(&base);
+	bm_sim_config_default(&base);
 	ret = cli_load(&o, &base, &cm);
 	if (ret) {
 		cli_machine_free(&cm);

@@ -25,8 +25,8 @@
  * place of the log's era: the scenario's config lines and the other
  * options then override it, in that order, as they do the log's.
  */
-static void with_kernel(const struct cli_opts *o, const struct bm_config *base,
-			struct bm_config *out)
+static void with_kernel(const struct cli_opts *o, const struct bm_sim_config *base,
+			struct bm_sim_config *out)
 {
 	char why[160];
 
@@ -45,7 +45,7 @@ static int load_error(const struct cli_opts *o, const struct bm_parse_error *err
 }
 
 static int load_scenario(const struct cli_opts *o, const char *path, const char *log_path,
-			 const struct bm_config *base, struct cli_machine *cm)
+			 const struct bm_sim_config *base, struct cli_machine *cm)
 {
 	struct bm_parse_error err;
 	bool has_memory = false;
@@ -75,7 +75,7 @@ static int load_scenario(const struct cli_opts *o, const char *path, const char 
 }
 
 static int load_log(const struct cli_opts *o, const char *name, const char *buf, size_t len,
-		    const struct bm_config *base, struct cli_machine *cm)
+		    const struct bm_sim_config *base, struct cli_machine *cm)
 {
 	struct bm_parse_error err;
 	int ret;
@@ -116,7 +116,7 @@ static int check_feasible(const struct cli_opts *o, struct cli_machine *cm)
 }
 
 /* "-": the log on standard input (sudo dmesg | bootmm replay -). */
-static int load_stdin(const struct cli_opts *o, const struct bm_config *base,
+static int load_stdin(const struct cli_opts *o, const struct bm_sim_config *base,
 		      struct cli_machine *cm)
 {
 	struct bm_parse_error err;
@@ -149,10 +149,10 @@ static int load_stdin(const struct cli_opts *o, const struct bm_config *base,
  *
  * Return: 0, or CLI_EXIT_USAGE after printing "FILE:LINE: what is wrong".
  */
-int cli_load(const struct cli_opts *o, const struct bm_config *base, struct cli_machine *cm)
+int cli_load(const struct cli_opts *o, const struct bm_sim_config *base, struct cli_machine *cm)
 {
 	const char *scn = NULL, *log = NULL;
-	struct bm_config scratch = *base;
+	struct bm_sim_config scratch = *base;
 	int ret;
 
 	memset(cm, 0, sizeof(*cm));
@@ -200,9 +200,9 @@ int cli_load(const struct cli_opts *o, const struct bm_config *base, struct cli_
  * Return: 0 or CLI_EXIT_USAGE.
  */
 int cli_load_buf(const struct cli_opts *o, const char *name, const char *buf, size_t len,
-		 const struct bm_config *base, struct cli_machine *cm)
+		 const struct bm_sim_config *base, struct cli_machine *cm)
 {
-	struct bm_config k;
+	struct bm_sim_config k;
 	int ret;
 
 	memset(cm, 0, sizeof(*cm));

@@ -389,7 +389,7 @@ int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o)
  *
  * Return: 0, or CLI_EXIT_USAGE after printing what is wrong.
  */
-int cli_apply_config(const struct cli_opts *o, struct bm_config *cfg)
+int cli_apply_config(const struct cli_opts *o, struct bm_sim_config *cfg)
 {
 	char why[512];
 

@@ -100,7 +100,7 @@ static int probe_attach(struct probed *p, const struct bm_machine_desc *d,
  *
  * Return: the finished run (bm_sim_run_free), or NULL.
  */
-struct bm_sim_run *cli_boot(const struct bm_machine_desc *d, const struct bm_config *cfg,
+struct bm_sim_run *cli_boot(const struct bm_machine_desc *d, const struct bm_sim_config *cfg,
 			    FILE *log_file, int level, struct cli_facts *facts,
 			    struct progress *progress, int *err)
 {
@@ -131,7 +131,7 @@ static void policy_progress(void *arg, int policy)
  *
  * Return: 0, or a negative error if a boot could not be set up.
  */
-int cli_boot_policies(const struct bm_machine_desc *d, const struct bm_config *cfg,
+int cli_boot_policies(const struct bm_machine_desc *d, const struct bm_sim_config *cfg,
 		      struct bm_sim_result res[BM_NR_POLICIES], struct cli_facts *facts)
 {
 	struct progress pr;

@@ -427,8 +427,8 @@ static void draw_problems(struct map *mp, const struct bm_machine *m, unsigned *
 	int y = lane_y(L_PROBLEMS);
 
 	*kinds = 0;
-	for (unsigned long i = 0; i < m->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS; i++) {
-		const struct bm_violation *v = &m->violations[i];
+	for (unsigned long i = 0; i < m->record->nr_recorded && i < BM_MAX_RECORDED_VIOLATIONS; i++) {
+		const struct bm_violation *v = &m->record->violations[i];
 		double x0, x1;
 
 		if (v->pfn_end <= v->pfn_start)

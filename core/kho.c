@@ -41,7 +41,7 @@ bool bm_is_kho_scratch(struct bm_machine *m, bm_pfn_t pfn)
  * @pfn: pageblock-aligned pfn whose struct page was just initialised
  * @site: which initialiser
  *
- * MOVABLE, as every initialiser of the kernel sets; with the seed-003 fix
+ * MOVABLE, as every initialiser of the kernel sets; with the KHO scratch fix
  * (cfg.kho_fixed) deferred and reserved-page init set CMA inside KHO
  * scratch. Context: any phase, deferred-init threads included (one byte
  * per pageblock, owned by the thread initialising that section).

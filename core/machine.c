@@ -202,7 +202,21 @@ void bm_log(struct bm_machine *m, int level, const char *fmt, ...)
 }
 
 /**
- * bm_violation - record what the checker caught
+ * bm_machine_set_record - attach the checker's record
+ * @m: machine
+ * @rec: the record's storage, emptied here; NULL to count only
+ *
+ * Context: while no other thread reports on @m.
+ */
+void bm_machine_set_record(struct bm_machine *m, struct bm_violation_record *rec)
+{
+	if (rec)
+		memset(rec, 0, sizeof(*rec));
+	m->record = rec;
+}
+
+/**
+ * bm_violation - count and record what the checker caught
  * @m: machine
  * @kind: what kind of violation
  * @pfn_start: first pfn concerned (0 if none)
@@ -210,46 +224,66 @@ void bm_log(struct bm_machine *m, int level, const char *fmt, ...)
  * @func: the core function that caught it
  * @fmt: detail
  *
- * Counts every violation; keeps the first BM_MAX_RECORDED_VIOLATIONS in
- * full (phase, function, the call in progress) and logs each. A violation
- * continuing the last record (same kind, function, phase and caller, on
- * the pfns right after it) extends that record's range and is not logged
- * again; past the record only the count grows.
+ * Counts every violation. With a record attached (bm_machine_set_record),
+ * keeps the first BM_MAX_RECORDED_VIOLATIONS in full (phase, function, the
+ * call in progress) and logs each. A violation continuing the last record
+ * (same kind, function, phase and caller, on the pfns right after it)
+ * extends that record's range and is not logged again; past the record
+ * only the count grows. Without a record only the first violation of each
+ * kind is logged, so a host that keeps no record still hears of it.
+ * Context: any; safe from concurrent deferred-init threads.
  */
 void bm_violation(struct bm_machine *m, enum bm_violation_kind kind,
 		  bm_pfn_t pfn_start, bm_pfn_t pfn_end, const char *func,
 		  const char *fmt, ...)
 {
+	struct bm_violation_record *rec = m->record;
 	struct bm_violation *v;
+	bool first, full;
+	char detail[sizeof(v->detail)];
 	va_list ap;
 
 	if ((unsigned)kind >= BM_NR_VIOLATION_KINDS)
 		kind = BM_V_INVARIANT;
-	while (__atomic_exchange_n(&m->report_lock, 1, __ATOMIC_ACQUIRE))
+	first = !__atomic_fetch_add(&m->violation_count[kind], 1, __ATOMIC_RELAXED);
+	if (!rec) {
+		if (!first)
+			return;
+		va_start(ap, fmt);
+		bm_vsnprintf(detail, sizeof(detail), fmt, ap);
+		va_end(ap);
+		bm_log(m, kind == BM_V_WARN ? BM_LOG_WARN : BM_LOG_ERR,
+		       "bootmm: %s in %s at %s (pfn %#llx-%#llx, via %s): %s"
+		       " (no record: further ones of this kind are counted only)",
+		       bm_violation_name(kind), func, bm_phase_name(m->phase),
+		       (unsigned long long)pfn_start, (unsigned long long)pfn_end,
+		       m->caller ? m->caller : "?", detail);
+		return;
+	}
+	while (__atomic_exchange_n(&rec->lock, 1, __ATOMIC_ACQUIRE))
 		;
-	m->violation_count[kind]++;
 	/*
 	 * The same finding on the next pfns (a range initialised twice, page
 	 * by page) extends the last record rather than flooding the table;
 	 * past the table only counts are kept. Neither is formatted or
 	 * logged: a misused 1 TiB release must not print 268M lines.
 	 */
-	if (m->nr_recorded) {
-		struct bm_violation *last = &m->violations[m->nr_recorded - 1];
+	if (rec->nr_recorded) {
+		struct bm_violation *last = &rec->violations[rec->nr_recorded - 1];
 
 		if (last->kind == kind && last->phase == m->phase && last->func == func &&
 		    last->cause == m->caller && pfn_start && last->pfn_end == pfn_start) {
 			last->pfn_end = pfn_end;
-			__atomic_store_n(&m->report_lock, 0, __ATOMIC_RELEASE);
+			__atomic_store_n(&rec->lock, 0, __ATOMIC_RELEASE);
 			return;
 		}
 	}
-	if (m->nr_recorded == BM_MAX_RECORDED_VIOLATIONS) {
-		m->nr_unrecorded++;
-		__atomic_store_n(&m->report_lock, 0, __ATOMIC_RELEASE);
+	if (rec->nr_recorded == BM_MAX_RECORDED_VIOLATIONS) {
+		rec->nr_unrecorded++;
+		__atomic_store_n(&rec->lock, 0, __ATOMIC_RELEASE);
 		return;
 	}
-	v = &m->violations[m->nr_recorded++];
+	v = &rec->violations[rec->nr_recorded++];
 	v->kind = kind;
 	v->phase = m->phase;
 	v->pfn_start = pfn_start;
@@ -259,12 +293,12 @@ void bm_violation(struct bm_machine *m, enum bm_violation_kind kind,
 	va_start(ap, fmt);
 	bm_vsnprintf(v->detail, sizeof(v->detail), fmt, ap);
 	va_end(ap);
-	__atomic_store_n(&m->report_lock, 0, __ATOMIC_RELEASE);
+	full = rec->nr_recorded == BM_MAX_RECORDED_VIOLATIONS;
+	__atomic_store_n(&rec->lock, 0, __ATOMIC_RELEASE);
 	bm_log(m, kind == BM_V_WARN ? BM_LOG_WARN : BM_LOG_ERR,
 	       "bootmm: %s in %s at %s (pfn %#llx-%#llx, via %s): %s%s",
 	       bm_violation_name(kind), func, bm_phase_name(v->phase),
 	       (unsigned long long)pfn_start, (unsigned long long)pfn_end,
 	       v->cause ? v->cause : "?", v->detail,
-	       m->nr_recorded == BM_MAX_RECORDED_VIOLATIONS ?
-	       " (record full: further violations are counted only)" : "");
+	       full ? " (record full: further violations are counted only)" : "");
 }

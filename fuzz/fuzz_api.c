@@ -93,6 +93,7 @@ struct fz_live {
 struct fz_state {
 	struct bm_host host;
 	struct bm_machine m;
+	struct bm_violation_record record;	/* the checker's record of m */
 	phys_addr_t ram;		/* backed bytes */
 	phys_addr_t span;		/* addresses generated mostly below this */
 	int stage;			/* 0 setup, 1 memmap, 2 buddy, 3 deferred done */
@@ -684,6 +685,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(s);
 		return 0;
 	}
+	bm_machine_set_record(&s->m, &s->record);
 	s->m.caller = "fuzz_api";
 	s->m.user = s;
 	s->m.log_hook = fz_log_hook;

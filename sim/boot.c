@@ -55,7 +55,7 @@ static int early_usable_phase(const struct bm_machine *m)
 	return phase;
 }
 
-static void fill_result(struct bm_sim_run *run)
+static void fill_result(struct bm_sim_run *run, const struct bm_sim_config *cfg)
 {
 	struct bm_machine *m = &run->m;
 	struct bm_sim_result *r = &run->res;
@@ -63,7 +63,7 @@ static void fill_result(struct bm_sim_run *run)
 
 	bm_mm_check(m);
 	r->policy = m->cfg.release_policy;
-	r->placement = bm_sim_placement(&m->cfg);
+	r->placement = bm_sim_placement(cfg);
 	r->leaked_pages = m->boot.leaked_pages;
 	r->uninit_reads = m->violation_count[BM_V_UNINIT_READ];
 	r->double_inits = m->mm.nr_double_inits;
@@ -102,7 +102,21 @@ void bm_sim_set_host_timings(bool on)
 	sim_host_timings = on;
 }
 
-struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_config *cfg,
+/**
+ * bm_sim_config_default - the simulator's default configuration
+ * @cfg: filled in: the core's defaults (bm_config_default), every caller's
+ *       placement BM_PLACEMENT_AUTO, no kernel era applied
+ */
+void bm_sim_config_default(struct bm_sim_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	bm_config_default(&cfg->core);
+	cfg->placement = BM_PLACEMENT_AUTO;
+	cfg->placement_efi = BM_PLACEMENT_AUTO;
+	cfg->placement_alt = BM_PLACEMENT_AUTO;
+}
+
+struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_sim_config *cfg,
 			       FILE *log_file, int level, int *err)
 {
 	struct bm_sim_run *run = calloc(1, sizeof(*run));
@@ -118,16 +132,17 @@ struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_
 	if (cfg)
 		ctx.cfg = *cfg;
 	else
-		bm_config_default(&ctx.cfg);
+		bm_sim_config_default(&ctx.cfg);
 	if (d->n_kho)
 		ctx.cfg.kho = true;
 	bm_host_init(&run->host, log_file, level);
 	run->host.no_clock = !sim_host_timings;
 	run->host.collect = collect_line;
 	run->host.collect_arg = run;
-	ret = bm_machine_init(&run->m, &run->host.prim, &ctx.cfg, d->phys_size);
+	ret = bm_machine_init(&run->m, &run->host.prim, &ctx.cfg.core, d->phys_size);
 	if (ret)
 		goto fail;
+	bm_machine_set_record(&run->m, &run->record);
 	bm_set_phase(&run->m, BM_PHASE_SETUP_ARCH);
 	if (d->setup_arch) {
 		run->m.caller = "setup_arch";
@@ -141,7 +156,7 @@ struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_
 	ret = bm_boot(&run->m, actions, nr);
 	if (ret)
 		goto fail_machine;
-	fill_result(run);
+	fill_result(run, &ctx.cfg);
 	return run;
 
 fail_machine:
@@ -176,16 +191,16 @@ void bm_sim_run_free(struct bm_sim_run *run)
  *
  * Return: 0, or the first failed boot's negative error.
  */
-int bm_sim_compare(const struct bm_machine_desc *d, const struct bm_config *cfg,
+int bm_sim_compare(const struct bm_machine_desc *d, const struct bm_sim_config *cfg,
 		   struct bm_sim_result results[BM_NR_POLICIES],
 		   void (*before)(void *arg, int policy), void *arg)
 {
-	struct bm_config c;
+	struct bm_sim_config c;
 
 	if (cfg)
 		c = *cfg;
 	else
-		bm_config_default(&c);
+		bm_sim_config_default(&c);
 	for (int p = 0; p < BM_NR_POLICIES; p++) {
 		struct bm_sim_run *run;
 		int err = 0;

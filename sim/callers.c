@@ -9,7 +9,7 @@
 
 #define SZ_1M ((phys_addr_t)1 << 20)
 
-int bm_sim_placement(const struct bm_config *cfg)
+int bm_sim_placement(const struct bm_sim_config *cfg)
 {
 	if (cfg->placement != BM_PLACEMENT_AUTO)
 		return cfg->placement;
@@ -17,7 +17,7 @@ int bm_sim_placement(const struct bm_config *cfg)
 }
 
 /* EFI's own placement, when a kernel moved it alone (6.1.192 backport). */
-static int sim_efi_placement(const struct bm_config *cfg)
+static int sim_efi_placement(const struct bm_sim_config *cfg)
 {
 	int p;
 
@@ -37,7 +37,7 @@ static void efi_free_boot_services(struct bm_machine *m, void *arg)
 {
 	struct sim_ctx *c = arg;
 	const struct bm_machine_desc *d = c->desc;
-	bool late_api = sim_efi_placement(&m->cfg) == BM_PLACEMENT_HISTORICAL;
+	bool late_api = sim_efi_placement(&c->cfg) == BM_PLACEMENT_HISTORICAL;
 	unsigned long pages = 0;
 
 	for (size_t i = 0; i < d->n_efi_boot; i++) {
@@ -96,7 +96,7 @@ static void free_initmem(struct bm_machine *m, void *arg)
 	if (k->decrypted_end > k->decrypted_start)
 		bm_free_reserved_area(m, k->decrypted_start, k->decrypted_end, -1,
 				      "unused decrypted");
-	if (bm_sim_placement(&m->cfg) == BM_PLACEMENT_INITMEM &&
+	if (bm_sim_placement(&c->cfg) == BM_PLACEMENT_INITMEM &&
 	    k->smp_locks_start == k->init_end)
 		init_end = k->smp_locks_end;
 	if (init_end > k->init_start)
@@ -135,8 +135,8 @@ static void alternatives_enable_smp(struct bm_machine *m, void *arg)
 {
 	struct sim_ctx *c = arg;
 
-	int p = m->cfg.placement_alt != BM_PLACEMENT_AUTO ? m->cfg.placement_alt :
-		bm_sim_placement(&m->cfg);
+	int p = c->cfg.placement_alt != BM_PLACEMENT_AUTO ? c->cfg.placement_alt :
+		bm_sim_placement(&c->cfg);
 
 	/* Before v4.15 the records stayed until module unload. */
 	if (p == BM_PLACEMENT_HISTORICAL)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Names the command line and scenario files share: struct bm_config keys
+ * Names the command line and scenario files share: struct bm_sim_config keys
  * with their validation, placements, phases, migratetypes and the result
  * fields that "expect" lines and the JSON output name. One table each, so a
  * new field is added in one place and appears in --help, scenarios and JSON.
@@ -181,11 +181,11 @@ static void list_keys(char *why, size_t len, const char *key)
  *
  * Return: 0, or -1 with @why set.
  */
-int bm_config_set(struct bm_config *cfg, const char *key, const char *value,
+int bm_config_set(struct bm_sim_config *cfg, const char *key, const char *value,
 		  char *why, size_t len)
 {
 	int idx = key_index(key);
-	struct bm_config c = *cfg;
+	struct bm_sim_config c = *cfg;
 	uint64_t n = 0;
 	bool b = false;
 
@@ -314,7 +314,7 @@ range:
  *
  * Return: 0 or -1.
  */
-int bm_config_assign(struct bm_config *cfg, const char *assignment, char *why, size_t len)
+int bm_config_assign(struct bm_sim_config *cfg, const char *assignment, char *why, size_t len)
 {
 	const char *eq = strchr(assignment, '=');
 	char key[64];
@@ -341,7 +341,7 @@ int bm_config_assign(struct bm_config *cfg, const char *assignment, char *why, s
  * Checked once all assignments are in, so their order does not matter.
  * Return: 0, or -1 with @why set.
  */
-int bm_config_check(const struct bm_config *cfg, char *why, size_t len)
+int bm_config_check(const struct bm_sim_config *cfg, char *why, size_t len)
 {
 	if (cfg->pageblock_order > cfg->max_page_order) {
 		snprintf(why, len, "pageblock_order %u is above max_page_order %u",
@@ -367,7 +367,7 @@ int bm_config_check(const struct bm_config *cfg, char *why, size_t len)
  * The text reads back through bm_config_set(): "on"/"off", decimal, 0x
  * addresses, names.
  */
-void bm_config_get(const struct bm_config *cfg, unsigned idx, char *buf, size_t len)
+void bm_config_get(const struct bm_sim_config *cfg, unsigned idx, char *buf, size_t len)
 {
 	const char *k = idx < bm_nr_config_keys ? bm_config_keys[idx].name : "";
 	const char *s = NULL;

@@ -255,8 +255,8 @@ static int efi_from_trace(struct desc_ctx *c)
  * machine's facts (deferred init, the image sizes, the command line). An
  * explicit kernel in @cfg_in (a scenario's "config kernel=") is kept.
  */
-static void config_of(const struct bm_bootlog *log, const struct bm_config *cfg_in,
-		      struct bm_config *cfg)
+static void config_of(const struct bm_bootlog *log, const struct bm_sim_config *cfg_in,
+		      struct bm_sim_config *cfg)
 {
 	const struct bm_cmdline *cl = bm_bootlog_cmdline(log);
 	const struct bm_memory_line *ml = &log->memory;
@@ -266,7 +266,7 @@ static void config_of(const struct bm_bootlog *log, const struct bm_config *cfg_
 	if (cfg_in)
 		*cfg = *cfg_in;
 	else
-		bm_config_default(cfg);
+		bm_sim_config_default(cfg);
 	if (!cfg->kernel[0] && bm_era_from_log(log, &era) != BM_ERA_NONE) {
 		bm_era_apply(&era, cfg);
 		known = true;
@@ -338,11 +338,11 @@ static bool has_firmware_map(const struct bm_bootlog *log)
 	return false;
 }
 
-int bm_desc_from_log_opts(const struct bm_bootlog *log, const struct bm_config *cfg_in,
-			  unsigned flags, struct bm_machine_desc *d, struct bm_config *cfg_out,
+int bm_desc_from_log_opts(const struct bm_bootlog *log, const struct bm_sim_config *cfg_in,
+			  unsigned flags, struct bm_machine_desc *d, struct bm_sim_config *cfg_out,
 			  struct bm_parse_error *err)
 {
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 	struct desc_ctx *c;
 	const char *base;
 
@@ -439,8 +439,8 @@ fail:
 	return -1;
 }
 
-int bm_desc_from_log(const struct bm_bootlog *log, const struct bm_config *cfg_in,
-		     struct bm_machine_desc *d, struct bm_config *cfg_out,
+int bm_desc_from_log(const struct bm_bootlog *log, const struct bm_sim_config *cfg_in,
+		     struct bm_machine_desc *d, struct bm_sim_config *cfg_out,
 		     struct bm_parse_error *err)
 {
 	return bm_desc_from_log_opts(log, cfg_in, 0, d, cfg_out, err);

@@ -81,7 +81,7 @@ struct bm_replay_stats {
 /**
  * bm_desc_from_log - build a machine description from a parsed boot log
  * @log: the parsed log; it must outlive @d (the description points into it)
- * @cfg_in: base configuration (NULL: bm_config_default()); its release policy
+ * @cfg_in: base configuration (NULL: bm_sim_config_default()); its release policy
  *          and thread count are kept
  * @d: filled; release with bm_desc_free()
  * @cfg_out: the configuration the logged kernel had (deferred struct page
@@ -91,12 +91,12 @@ struct bm_replay_stats {
  *
  * Return: 0, or -1 with @err filled (no firmware map, unusable trace, ...).
  */
-int bm_desc_from_log(const struct bm_bootlog *log, const struct bm_config *cfg_in,
-		     struct bm_machine_desc *d, struct bm_config *cfg_out,
+int bm_desc_from_log(const struct bm_bootlog *log, const struct bm_sim_config *cfg_in,
+		     struct bm_machine_desc *d, struct bm_sim_config *cfg_out,
 		     struct bm_parse_error *err);
 /* The same with BM_DESC_* @flags. */
-int bm_desc_from_log_opts(const struct bm_bootlog *log, const struct bm_config *cfg_in,
-			  unsigned flags, struct bm_machine_desc *d, struct bm_config *cfg_out,
+int bm_desc_from_log_opts(const struct bm_bootlog *log, const struct bm_sim_config *cfg_in,
+			  unsigned flags, struct bm_machine_desc *d, struct bm_sim_config *cfg_out,
 			  struct bm_parse_error *err);
 /* Release what bm_desc_from_log() allocated; @d is zeroed. */
 void bm_desc_free(struct bm_machine_desc *d);

@@ -178,7 +178,7 @@ bool bm_era_prints_unavailable(const struct bm_era *e)
 }
 
 /* The release story only: entry points and where the seeds' callers run. */
-static void apply_release(const struct bm_era *e, struct bm_config *cfg)
+static void apply_release(const struct bm_era *e, struct bm_sim_config *cfg)
 {
 	bool v71 = ge(e, 7, 1);
 
@@ -204,7 +204,7 @@ static void apply_release(const struct bm_era *e, struct bm_config *cfg)
 	cfg->kho_fixed = v71;
 }
 
-void bm_era_apply(const struct bm_era *e, struct bm_config *cfg)
+void bm_era_apply(const struct bm_era *e, struct bm_sim_config *cfg)
 {
 	apply_release(e, cfg);
 	/* "Memory:" printed from page_alloc_init_late, after deferred init (v6.11). */
@@ -221,7 +221,7 @@ static size_t note_add(char *note, size_t len, size_t n, const char *what)
 	return n + (size_t)snprintf(note + n, len - n, "%s%s", n ? "; " : "", what);
 }
 
-void bm_era_apply_evidence(const struct bm_bootlog *log, struct bm_config *cfg, char *note,
+void bm_era_apply_evidence(const struct bm_bootlog *log, struct bm_sim_config *cfg, char *note,
 			   size_t len)
 {
 	unsigned deferred_line = log->n_deferred ? log->deferred[0].line : 0;
@@ -301,7 +301,7 @@ static void fix_point(const struct bm_era *own, bool known, bool fixed, struct b
 		set_era(e, 6, 12, fixed ? 85 : 84, false);
 }
 
-void bm_era_row_config(int row, const struct bm_config *own, struct bm_config *cfg,
+void bm_era_row_config(int row, const struct bm_sim_config *own, struct bm_sim_config *cfg,
 		       char *kernel, size_t len)
 {
 	struct bm_era o, e;

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "bootmm/machine.h"
+#include "sim/sim.h"
 #include "host/bootlog.h"
 
 struct bm_era {
@@ -76,7 +76,7 @@ bool bm_era_log_at_least(const struct bm_bootlog *log, int major, int minor, boo
  *       both entry points, the callers' placements, kho_fixed,
  *       memory_line_after_deferred, memblock_alloc_rsrv_kern, kernel)
  */
-void bm_era_apply(const struct bm_era *e, struct bm_config *cfg);
+void bm_era_apply(const struct bm_era *e, struct bm_sim_config *cfg);
 
 /**
  * bm_era_apply_evidence - what the log's own lines show about its kernel
@@ -90,7 +90,7 @@ void bm_era_apply(const struct bm_era *e, struct bm_config *cfg);
  * "efi: Freeing EFI boot services memory" line (arch_initcall), where
  * "Freeing SMP alternatives" and "Memory:" sit against deferred init.
  */
-void bm_era_apply_evidence(const struct bm_bootlog *log, struct bm_config *cfg, char *note,
+void bm_era_apply_evidence(const struct bm_bootlog *log, struct bm_sim_config *cfg, char *note,
 			   size_t len);
 
 /* Behaviours a profile answers that are not configuration keys. */
@@ -128,7 +128,7 @@ const char *bm_era_row_name(int row);
  * @kernel: receives the version the row stands for ("" for bootmm's row)
  * @len: size of @kernel
  */
-void bm_era_row_config(int row, const struct bm_config *own, struct bm_config *cfg,
+void bm_era_row_config(int row, const struct bm_sim_config *own, struct bm_sim_config *cfg,
 		       char *kernel, size_t len);
 
 #endif /* BOOTMM_SIM_ERA_H */

@@ -158,8 +158,8 @@ static _Thread_local char last_failure[240];
  */
 void bm_sim_note_failure(const struct bm_machine *m, int ret)
 {
-	if (m && m->nr_recorded) {
-		const struct bm_violation *v = &m->violations[m->nr_recorded - 1];
+	if (m && m->record && m->record->nr_recorded) {
+		const struct bm_violation *v = &m->record->violations[m->record->nr_recorded - 1];
 
 		snprintf(last_failure, sizeof(last_failure), "%s in %s: %s",
 			 bm_violation_name(v->kind), v->func ? v->func : "?", v->detail);

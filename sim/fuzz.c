@@ -378,7 +378,7 @@ int bm_fuzz_kind(const struct bm_sim_result *r, unsigned kinds)
 static bool boot_case(const struct bm_scenario *s, struct bm_sim_result *res)
 {
 	struct bm_machine_desc d;
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 	struct bm_parse_error err;
 	struct bm_sim_run *run;
 	int e = 0;

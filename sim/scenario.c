@@ -370,11 +370,11 @@ static int do_expect(struct scn_parser *p)
 static int do_config(struct scn_parser *p)
 {
 	char why[512];
-	struct bm_config scratch;
+	struct bm_sim_config scratch;
 
 	if (p->ntok < 2)
 		return fail(p, "usage: config KEY=VALUE ...");
-	bm_config_default(&scratch);
+	bm_sim_config_default(&scratch);
 	for (int i = 1; i < p->ntok; i++) {
 		struct bm_scn_setting *st;
 		char *eq = strchr(p->tok[i], '=');
@@ -698,7 +698,7 @@ int bm_scenario_parse_file(const char *path, struct bm_scenario *s, struct bm_pa
  * Return: 0 or -1 (values were checked at parse time; this fails only on
  * the cross-field rules of bm_config_check()).
  */
-int bm_scenario_apply_config(const struct bm_scenario *s, struct bm_config *cfg,
+int bm_scenario_apply_config(const struct bm_scenario *s, struct bm_sim_config *cfg,
 			     struct bm_parse_error *err)
 {
 	char why[512];

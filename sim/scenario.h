@@ -7,7 +7,7 @@
  * for every bug it finds; tests/test_examples.c asserts their expectations.
  *
  * Also here, because scenarios and the command line share them: parsing and
- * printing of struct bm_config keys ("config KEY=VALUE", "--config").
+ * printing of struct bm_sim_config keys ("config KEY=VALUE", "--config").
  */
 #ifndef BOOTMM_SIM_SCENARIO_H
 #define BOOTMM_SIM_SCENARIO_H
@@ -39,14 +39,14 @@ extern const unsigned bm_nr_config_keys;
  * @why (unknown key naming the valid ones, or a bad value naming the
  * accepted ones); @cfg is unchanged on error.
  */
-int bm_config_set(struct bm_config *cfg, const char *key, const char *value,
+int bm_config_set(struct bm_sim_config *cfg, const char *key, const char *value,
 		  char *why, size_t len);
 /* "KEY=VALUE" form of bm_config_set. */
-int bm_config_assign(struct bm_config *cfg, const char *assignment, char *why, size_t len);
+int bm_config_assign(struct bm_sim_config *cfg, const char *assignment, char *why, size_t len);
 /* Cross-field checks (pageblock_order <= max_page_order, dma_end <= dma32_end). */
-int bm_config_check(const struct bm_config *cfg, char *why, size_t len);
+int bm_config_check(const struct bm_sim_config *cfg, char *why, size_t len);
 /* Canonical text of key @idx (as bm_config_set accepts it). */
-void bm_config_get(const struct bm_config *cfg, unsigned idx, char *buf, size_t len);
+void bm_config_get(const struct bm_sim_config *cfg, unsigned idx, char *buf, size_t len);
 /* Name of a placement, or -1 / NULL when unknown. */
 const char *bm_placement_name(int placement);
 int bm_placement_from_name(const char *name);
@@ -165,7 +165,7 @@ int bm_scenario_parse_file(const char *path, struct bm_scenario *s, struct bm_pa
 bool bm_scenario_is_file(const char *path);
 
 /* Apply the scenario's "config" lines to @cfg. Return 0 or -1 with @err. */
-int bm_scenario_apply_config(const struct bm_scenario *s, struct bm_config *cfg,
+int bm_scenario_apply_config(const struct bm_scenario *s, struct bm_sim_config *cfg,
 			     struct bm_parse_error *err);
 
 /*
@@ -175,8 +175,8 @@ int bm_scenario_apply_config(const struct bm_scenario *s, struct bm_config *cfg,
  * The description owns copies of everything it needs (free with
  * bm_scenario_desc_free). Return 0, or -1 with @err.
  */
-int bm_scenario_build(const struct bm_scenario *s, const struct bm_config *cfg_in,
-		      struct bm_machine_desc *d, struct bm_config *cfg_out,
+int bm_scenario_build(const struct bm_scenario *s, const struct bm_sim_config *cfg_in,
+		      struct bm_machine_desc *d, struct bm_sim_config *cfg_out,
 		      struct bm_parse_error *err);
 void bm_scenario_desc_free(struct bm_machine_desc *d);
 

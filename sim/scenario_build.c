@@ -149,9 +149,9 @@ static struct bm_sim_range *collect(const struct bm_scenario *s, enum bm_scn_ran
 	return v;
 }
 
-static int load_machine(struct scn_machine *sm, struct bm_config *cfg, struct bm_parse_error *err)
+static int load_machine(struct scn_machine *sm, struct bm_sim_config *cfg, struct bm_parse_error *err)
 {
-	struct bm_config out = *cfg;
+	struct bm_sim_config out = *cfg;
 
 	if (bm_bootlog_parse_file(sm->s.machine, &sm->log, err))
 		return -1;
@@ -174,12 +174,12 @@ static int load_machine(struct scn_machine *sm, struct bm_config *cfg, struct bm
  *
  * Return: 0 or -1.
  */
-int bm_scenario_build(const struct bm_scenario *s, const struct bm_config *cfg_in,
-		      struct bm_machine_desc *d, struct bm_config *cfg_out,
+int bm_scenario_build(const struct bm_scenario *s, const struct bm_sim_config *cfg_in,
+		      struct bm_machine_desc *d, struct bm_sim_config *cfg_out,
 		      struct bm_parse_error *err)
 {
 	struct scn_machine *sm = calloc(1, sizeof(*sm));
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 	phys_addr_t top = 0;
 	char why[256];
 
@@ -199,7 +199,7 @@ int bm_scenario_build(const struct bm_scenario *s, const struct bm_config *cfg_i
 	if (cfg_in)
 		cfg = *cfg_in;
 	else
-		bm_config_default(&cfg);
+		bm_sim_config_default(&cfg);
 	if (s->machine[0] && load_machine(sm, &cfg, err)) {
 		free(sm);
 		return -1;

@@ -12,6 +12,28 @@
 #include "bootmm/machine.h"
 #include "host/prim_host.h"
 
+/*
+ * The simulator's configuration: the kernel's (struct bm_config, whose
+ * members it embeds, so cfg.release_policy and cfg.core both work) and
+ * what only the simulator decides: where the callers that release early
+ * memory run, and which kernel's era profile was applied.
+ */
+struct bm_sim_config {
+	union {
+		struct bm_config core;		/* what the core is given */
+		struct { BM_CONFIG_MEMBERS };
+	};
+	int placement;			/* enum bm_placement of EFI boot services,
+					 * .smp_locks and module alternatives */
+	int placement_efi;		/* EFI boot services only; AUTO: as placement */
+	int placement_alt;		/* module SMP alternatives; AUTO: as placement */
+	/* The kernel whose era profile was applied (sim/era.c), "" for none. */
+	char kernel[24];
+};
+
+/* The core's defaults (bm_config_default), every placement AUTO, no era. */
+void bm_sim_config_default(struct bm_sim_config *cfg);
+
 struct bm_sim_range {
 	phys_addr_t base, size;
 };
@@ -93,6 +115,7 @@ struct bm_sim_result {
 struct bm_sim_run {
 	struct bm_host host;
 	struct bm_machine m;
+	struct bm_violation_record record;	/* the checker's record of m */
 	struct bm_sim_result res;
 	char *log;		/* every log line, '\n'-separated */
 	size_t log_len, log_cap;
@@ -106,7 +129,7 @@ struct bm_sim_run {
  * with bm_sim_run_free), or NULL with *err set (negative error) if the
  * machine could not be set up.
  */
-struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_config *cfg,
+struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_sim_config *cfg,
 			       FILE *log_file, int level, int *err);
 void bm_sim_run_free(struct bm_sim_run *run);
 
@@ -123,7 +146,7 @@ void bm_sim_set_host_timings(bool on);
  * NULL) is called with @arg and the policy before each boot (progress).
  * Returns 0 or the first boot's negative error.
  */
-int bm_sim_compare(const struct bm_machine_desc *d, const struct bm_config *cfg,
+int bm_sim_compare(const struct bm_machine_desc *d, const struct bm_sim_config *cfg,
 		   struct bm_sim_result results[BM_NR_POLICIES],
 		   void (*before)(void *arg, int policy), void *arg);
 
@@ -132,6 +155,6 @@ void bm_sim_verdict(const struct bm_machine *m, struct bm_sim_result *r);
 bool bm_sim_clean(const struct bm_sim_result *r);
 
 /* Placement that applies under @cfg (resolves BM_PLACEMENT_AUTO). */
-int bm_sim_placement(const struct bm_config *cfg);
+int bm_sim_placement(const struct bm_sim_config *cfg);
 
 #endif /* BOOTMM_SIM_H */

@@ -10,7 +10,7 @@
 struct sim_ctx {
 	const struct bm_machine_desc *desc;
 	struct bm_sim_run *run;
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 };
 
 unsigned int sim_callers(struct sim_ctx *c, struct bm_action *a);

@@ -34,7 +34,8 @@ void bm_sim_verdict(const struct bm_machine *m, struct bm_sim_result *r)
 			r->violation_counts[k] = m->mm.nr_double_inits;
 		r->violations += r->violation_counts[k];
 	}
-	r->violations_unrecorded = m->nr_unrecorded;
+	/* Without a record attached, no finding was kept in full. */
+	r->violations_unrecorded = m->record ? m->record->nr_unrecorded : r->violations;
 }
 
 /**

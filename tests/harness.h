@@ -12,6 +12,7 @@
 struct test_machine {
 	struct bm_host host;
 	struct bm_machine m;
+	struct bm_violation_record record;	/* attached by tm_init */
 };
 
 /* Boot-less machine backed by @phys_size bytes; logs go to stderr only at
@@ -27,6 +28,7 @@ static inline struct bm_machine *tm_init(struct test_machine *t, phys_addr_t phy
 			(unsigned long long)phys_size);
 		exit(2);
 	}
+	bm_machine_set_record(&t->m, &t->record);
 	return &t->m;
 }
 

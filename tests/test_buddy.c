@@ -470,8 +470,8 @@ static void test_uninit_buddy_read(void)
 	m->caller = "test_release";
 	bm_free_reserved_page(m, fdp);
 	CHECK(tm_violations(m, BM_V_UNINIT_READ) > 0);
-	for (unsigned long i = 0; i < m->nr_recorded; i++) {
-		const struct bm_violation *v = &m->violations[i];
+	for (unsigned long i = 0; i < m->record->nr_recorded; i++) {
+		const struct bm_violation *v = &m->record->violations[i];
 
 		if (v->kind != BM_V_UNINIT_READ)
 			continue;

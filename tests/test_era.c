@@ -103,11 +103,11 @@ static void test_detect(void)
 	bm_bootlog_free(&log);
 }
 
-static void profile(const char *v, struct bm_config *cfg)
+static void profile(const char *v, struct bm_sim_config *cfg)
 {
 	char why[160];
 
-	bm_config_default(cfg);
+	bm_sim_config_default(cfg);
 	CHECK_EQ(bm_config_set(cfg, "kernel", v, why, sizeof(why)), 0);
 	CHECK_STR(cfg->kernel, v);
 }
@@ -115,7 +115,7 @@ static void profile(const char *v, struct bm_config *cfg)
 /* Each rule at the versions where it changes (docs/ERAS.md). */
 static void test_profiles(void)
 {
-	struct bm_config c;
+	struct bm_sim_config c;
 	struct bm_era e;
 	char why[160];
 
@@ -174,7 +174,7 @@ static void test_profiles(void)
 /* An explicit key after the profile wins; "placement" sets every caller. */
 static void test_overrides(void)
 {
-	struct bm_config c;
+	struct bm_sim_config c;
 	char why[160];
 
 	profile("6.12.118", &c);
@@ -200,7 +200,7 @@ static void test_overrides(void)
 struct booted {
 	struct bm_bootlog log;
 	struct bm_machine_desc d;
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 };
 
 static int load(const char *file, struct booted *b)
@@ -290,7 +290,7 @@ static void test_replay_612(void)
 
 static struct bm_sim_run *boot_row(const struct booted *b, int row, char *kernel, size_t len)
 {
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 	int err = 0;
 
 	bm_era_row_config(row, &b->cfg, &cfg, kernel, len);
@@ -369,7 +369,7 @@ out:
 static void test_evidence(void)
 {
 	struct bm_parse_error err;
-	struct bm_config in, out;
+	struct bm_sim_config in, out;
 	struct booted b;
 	char note[256];
 

@@ -32,7 +32,7 @@ static void check_example(const char *path)
 		policies |= scn.expects[i].policies;
 	for (int p = 0; p < BM_NR_POLICIES; p++) {
 		struct bm_machine_desc d;
-		struct bm_config cfg;
+		struct bm_sim_config cfg;
 		struct bm_sim_run *run;
 		int e = 0;
 

@@ -21,7 +21,7 @@
 
 static const struct bm_violation *last(struct bm_machine *m)
 {
-	return m->nr_recorded ? &m->violations[m->nr_recorded - 1] : NULL;
+	return m->record->nr_recorded ? &m->record->violations[m->record->nr_recorded - 1] : NULL;
 }
 
 static bool last_is(struct bm_machine *m, enum bm_violation_kind kind, const char *text)
@@ -34,8 +34,8 @@ static bool last_is(struct bm_machine *m, enum bm_violation_kind kind, const cha
 /* Some violation of kind INVARIANT recorded from index @from on names @text. */
 static bool recorded_since(struct bm_machine *m, unsigned long from, const char *text)
 {
-	for (unsigned long i = from; i < m->nr_recorded; i++)
-		if (m->violations[i].kind == BM_V_INVARIANT && strstr(m->violations[i].detail, text))
+	for (unsigned long i = from; i < m->record->nr_recorded; i++)
+		if (m->record->violations[i].kind == BM_V_INVARIANT && strstr(m->record->violations[i].detail, text))
 			return true;
 	return false;
 }
@@ -268,7 +268,7 @@ static void test_checker_catches_corruption(void)
 	memcpy(saved, r, sizeof(saved));
 #define CORRUPT(stmt, text)							\
 	do {									\
-		before = m->nr_recorded;					\
+		before = m->record->nr_recorded;					\
 		stmt;								\
 		CHECK(bm_memblock_check(m) > 0);				\
 		CHECK(recorded_since(m, before, text));				\

@@ -74,8 +74,8 @@ static unsigned long total_violations(struct bm_machine *m)
 static bool reported(struct bm_machine *m, unsigned long from, enum bm_violation_kind kind,
 		     bm_pfn_t pfn, bm_pfn_t end, const char *text)
 {
-	for (unsigned long i = from; i < m->nr_recorded; i++) {
-		const struct bm_violation *v = &m->violations[i];
+	for (unsigned long i = from; i < m->record->nr_recorded; i++) {
+		const struct bm_violation *v = &m->record->violations[i];
 
 		if (v->kind == kind && v->pfn_start == pfn && (!end || v->pfn_end == end) &&
 		    (!text || strstr(v->detail, text)))
@@ -86,10 +86,10 @@ static bool reported(struct bm_machine *m, unsigned long from, enum bm_violation
 
 static void dump_from(struct bm_machine *m, unsigned long from)
 {
-	for (unsigned long i = from; i < m->nr_recorded; i++)
-		fprintf(stderr, "  [%s] %#llx-%#llx %s\n", bm_violation_name(m->violations[i].kind),
-			(unsigned long long)m->violations[i].pfn_start,
-			(unsigned long long)m->violations[i].pfn_end, m->violations[i].detail);
+	for (unsigned long i = from; i < m->record->nr_recorded; i++)
+		fprintf(stderr, "  [%s] %#llx-%#llx %s\n", bm_violation_name(m->record->violations[i].kind),
+			(unsigned long long)m->record->violations[i].pfn_start,
+			(unsigned long long)m->record->violations[i].pfn_end, m->record->violations[i].detail);
 }
 
 /*
@@ -99,11 +99,11 @@ static void dump_from(struct bm_machine *m, unsigned long from)
  */
 static unsigned long expect_failures(struct bm_machine *m, int nr)
 {
-	unsigned long from = m->nr_recorded = 0;
+	unsigned long from = m->record->nr_recorded = 0;
 	int got = bm_mm_check(m);
 
 	CHECK_EQ(got, nr);
-	CHECK_EQ(m->nr_recorded - from, (unsigned long)nr);
+	CHECK_EQ(m->record->nr_recorded - from, (unsigned long)nr);
 	if (got != nr)
 		dump_from(m, from);
 	return from;
@@ -255,7 +255,7 @@ static void test_list_corruption(void)
 	/* Forward link to a misaligned pfn: the walk stops there. */
 	saved = hp->lru_next;
 	hp->lru_next = saved + 1;
-	from = m->nr_recorded = 0;
+	from = m->record->nr_recorded = 0;
 	CHECK(bm_mm_check(m) > 0);
 	CHECK(reported(m, from, BM_V_INVARIANT, saved + 1, saved + 1 + 1024, "not naturally aligned"));
 	hp->lru_next = saved;
@@ -263,7 +263,7 @@ static void test_list_corruption(void)
 	/* A cycle: the second block points back at the first. */
 	saved = bm_pfn_to_page(m, hp->lru_next)->lru_next;
 	bm_pfn_to_page(m, hp->lru_next)->lru_next = (uint32_t)head;
-	from = m->nr_recorded = 0;
+	from = m->record->nr_recorded = 0;
 	CHECK(bm_mm_check(m) > 0);
 	CHECK(reported(m, from, BM_V_INVARIANT, head, head + 1024, "already on a free list"));
 	bm_pfn_to_page(m, hp->lru_next)->lru_next = saved;
@@ -375,7 +375,7 @@ static void test_memblock_mismatch(void)
 	/* A late reservation over free memory (the API refuses it as misuse,
 	 * so made underneath): memblock and buddy disagree. */
 	CHECK_EQ(bm_memblock_reserve(m, BM_PFN_PHYS(0x38000), 16 * BM_PAGE_SIZE), -BM_EINVAL);
-	m->nr_recorded = 0;
+	m->record->nr_recorded = 0;
 	bm_memblock_add_range(m, &m->memblock.mb.reserved, BM_PFN_PHYS(0x38000),
 			      16 * BM_PAGE_SIZE, BM_NUMA_NO_NODE, MEMBLOCK_NONE);
 	from = expect_failures(m, 1);
@@ -402,7 +402,7 @@ static void test_geometry_and_links(void)
 	unsigned long from;
 
 	z->present_pages++;
-	from = m->nr_recorded = 0;
+	from = m->record->nr_recorded = 0;
 	CHECK(bm_mm_check(m) >= 1);
 	CHECK(reported(m, from, BM_V_MEMBLOCK_MISMATCH, 0x1000, 0x40000, "DMA32: start"));
 	z->present_pages--;
@@ -487,7 +487,7 @@ static void test_kho(void)
 	bm_pfn_to_page(m, 0x1c000)->flags |= PG_reserved;	/* as if reserved */
 	bm_memblock_add_range(m, &m->memblock.mb.reserved, BM_PFN_PHYS(0x1c000), BM_PAGE_SIZE,
 			      BM_NUMA_NO_NODE, MEMBLOCK_NONE);
-	from = m->nr_recorded = 0;
+	from = m->record->nr_recorded = 0;
 	bm_set_pageblock_migratetype(m, 0x1c000, MIGRATE_MOVABLE);
 	CHECK(bm_mm_check(m) >= 1);
 	CHECK(reported(m, from, BM_V_MIGRATETYPE, 0x1c000, 0x1c200,
@@ -509,9 +509,9 @@ static void test_kho(void)
 		bm_memblock_free_all(m);
 		bm_set_phase(m, BM_PHASE_SMP_INIT);
 		bm_page_alloc_init_late(m);
-		from = m->nr_recorded = 0;
+		from = m->record->nr_recorded = 0;
 		CHECK(bm_mm_check(m) >= 1);
-		CHECK(reported(m, from, BM_V_MIGRATETYPE, m->violations[from].pfn_start, 0,
+		CHECK(reported(m, from, BM_V_MIGRATETYPE, m->record->violations[from].pfn_start, 0,
 			       "is MOVABLE, not CMA"));
 		free_tm(t);
 	}

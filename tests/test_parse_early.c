@@ -120,7 +120,7 @@ static long long reserved_of(const char *text, size_t len)
 	struct bm_parse_error err;
 	struct bm_bootlog log, sim;
 	struct bm_machine_desc d;
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 	struct bm_sim_run *run;
 	long long kb = -1;
 	int e = 0;

@@ -46,7 +46,7 @@ static void test_qemu_512m_bios(void)
 	struct bm_bootlog log;
 	struct bm_parse_error err;
 	struct bm_machine_desc d;
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 	struct bm_sim_run *run;
 	struct bm_oracle_table t = { 0 };
 	const struct bm_replay_stats *rs;

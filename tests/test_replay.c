@@ -43,7 +43,7 @@ static const struct expect logs[] = {
 struct booted {
 	struct bm_bootlog log;
 	struct bm_machine_desc d;
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 	struct bm_sim_run *run;
 	struct bm_oracle_table t;
 	const struct bm_replay_stats *rs;
@@ -251,7 +251,7 @@ static void test_no_firmware_map(void)
 	struct bm_bootlog log;
 	struct bm_machine_desc d;
 	struct bm_parse_error err;
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 
 	if (bm_bootlog_parse_buf("no-map.log", text, sizeof(text) - 1, &log, &err)) {
 		CHECK(!"parses");

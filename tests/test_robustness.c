@@ -36,7 +36,7 @@ static unsigned long misuse(struct bm_machine *m)
 
 static bool last_says(struct bm_machine *m, const char *what)
 {
-	return m->nr_recorded && strstr(m->violations[m->nr_recorded - 1].detail, what);
+	return m->record->nr_recorded && strstr(m->record->violations[m->record->nr_recorded - 1].detail, what);
 }
 
 /* api-F2: a page freed before memblock_free_all would be handed off again. */

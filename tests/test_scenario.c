@@ -164,7 +164,7 @@ static void test_write_roundtrip(void)
 static struct bm_sim_result boot(const struct bm_scenario *s, int policy)
 {
 	struct bm_machine_desc d;
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 	struct bm_parse_error err;
 	struct bm_sim_result r = { 0 };
 	struct bm_sim_run *run;
@@ -211,7 +211,7 @@ static void test_build_errors(void)
 	static const char crossing[] = "memory 0x1000-0xfffff\nconfig pageblock_order=10 "
 				       "max_page_order=9\n";
 	struct bm_machine_desc d;
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 	struct bm_parse_error err;
 
 	CHECK_EQ(bm_scenario_parse_buf("n.scn", nomachine, sizeof(nomachine) - 1, &scn, &err), 0);
@@ -224,10 +224,10 @@ static void test_build_errors(void)
 
 static void test_config_keys(void)
 {
-	struct bm_config cfg, back;
+	struct bm_sim_config cfg, back;
 	char why[512], buf[64];
 
-	bm_config_default(&cfg);
+	bm_sim_config_default(&cfg);
 	CHECK_EQ(bm_config_assign(&cfg, "dma32_end=2G", why, sizeof(why)), 0);
 	CHECK_EQ(cfg.zone_dma32_end_pfn, 0x80000);
 	CHECK_EQ(bm_config_assign(&cfg, "policy=unreserve-flag", why, sizeof(why)), 0);
@@ -237,7 +237,7 @@ static void test_config_keys(void)
 	CHECK(strstr(why, "page-aligned") != NULL);
 	CHECK_EQ(bm_config_assign(&cfg, "threads=0", why, sizeof(why)), -1);
 	/* Every key's text reads back to the same value. */
-	bm_config_default(&back);
+	bm_sim_config_default(&back);
 	for (unsigned i = 0; i < bm_nr_config_keys; i++) {
 		bm_config_get(&cfg, i, buf, sizeof(buf));
 		CHECK_EQ(bm_config_set(&back, bm_config_keys[i].name, buf, why, sizeof(why)), 0);

@@ -18,7 +18,7 @@
 
 static struct bm_bootlog log512;
 static struct bm_machine_desc desc512;
-static struct bm_config cfg512;
+static struct bm_sim_config cfg512;
 
 /*
  * Independent of the simulator: boot-services pages efi_free_boot_services
@@ -49,7 +49,7 @@ static void efi_pages_from_log(bm_pfn_t first_deferred, unsigned long *all,
 
 static struct bm_sim_run *boot512(int policy, int placement_efi)
 {
-	struct bm_config cfg = cfg512;
+	struct bm_sim_config cfg = cfg512;
 	struct bm_sim_run *run;
 	int err = 0;
 
@@ -93,8 +93,8 @@ static void test_seed004_efi_leak(void)
 	CHECK_EQ(old->res.leaked_pages, deferred);
 	CHECK_EQ(old->res.uninit_reads, 0);
 	/* Every leaked range is at or above first_deferred_pfn, before SMP. */
-	for (unsigned long i = 0; i < old->m.nr_recorded; i++) {
-		const struct bm_violation *v = &old->m.violations[i];
+	for (unsigned long i = 0; i < old->m.record->nr_recorded; i++) {
+		const struct bm_violation *v = &old->m.record->violations[i];
 
 		if (v->kind != BM_V_LEAK)
 			continue;
@@ -134,8 +134,8 @@ static void test_seed001_free_early(void)
 		goto out;
 	CHECK(early->res.uninit_reads > 0);
 	CHECK_EQ(early->res.leaked_pages, 0);
-	for (unsigned long i = 0; i < early->m.nr_recorded; i++) {
-		const struct bm_violation *v = &early->m.violations[i];
+	for (unsigned long i = 0; i < early->m.record->nr_recorded; i++) {
+		const struct bm_violation *v = &early->m.record->violations[i];
 
 		if (v->kind != BM_V_UNINIT_READ)
 			continue;
@@ -215,11 +215,11 @@ static void synth_desc(struct bm_machine_desc *d, struct synth_layout *l)
 static struct bm_sim_run *synth_boot(const struct bm_machine_desc *d, int policy, int placement,
 				     bool kho_fixed)
 {
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 	struct bm_sim_run *run;
 	int err = 0;
 
-	bm_config_default(&cfg);
+	bm_sim_config_default(&cfg);
 	cfg.release_policy = policy;
 	cfg.placement = placement;
 	cfg.kho_fixed = kho_fixed;
@@ -265,9 +265,9 @@ static void test_seed000_smp_locks(void)
 		CHECK_EQ(r->phase_released, BM_PHASE_BEFORE_SMP);
 		/* The buddy, then the higher buddy buddy_merge_likely peeks at. */
 		CHECK_EQ(old->res.uninit_reads, 2);
-		CHECK_EQ(old->m.violations[0].kind, BM_V_UNINIT_READ);
-		CHECK_EQ(old->m.violations[0].pfn_start, BM_PFN_DOWN(l.image_end));
-		CHECK_STR(old->m.violations[0].cause, "alternative_instructions");
+		CHECK_EQ(old->m.record->violations[0].kind, BM_V_UNINIT_READ);
+		CHECK_EQ(old->m.record->violations[0].pfn_start, BM_PFN_DOWN(l.image_end));
+		CHECK_STR(old->m.record->violations[0].cause, "alternative_instructions");
 		CHECK_EQ(warn->res.uninit_reads, 0);
 		CHECK_EQ(warn->res.leaked_pages, 0);
 		CHECK_EQ(bm_release_rec(&warn->m, "SMP alternatives")->phase_released,
@@ -338,8 +338,8 @@ static void test_seed003_kho_scratch(void)
 		/* Every scratch pageblock is MOVABLE again, reported in ranges:
 		 * those whose aligned page is free apart from those whose aligned
 		 * page is reserved (the case raised in the thread). */
-		for (unsigned long i = 0; i < old->m.nr_recorded; i++) {
-			const struct bm_violation *v = &old->m.violations[i];
+		for (unsigned long i = 0; i < old->m.record->nr_recorded; i++) {
+			const struct bm_violation *v = &old->m.record->violations[i];
 			unsigned long n = (unsigned long)(v->pfn_end - v->pfn_start) >> 9;
 
 			if (v->kind != BM_V_MIGRATETYPE)

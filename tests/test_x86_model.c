@@ -24,7 +24,7 @@ static int boot(const struct bm_bootlog *log, unsigned flags, struct bm_machine_
 		struct bm_sim_run **run, struct bm_oracle_table *t, const char *what)
 {
 	struct bm_parse_error err;
-	struct bm_config cfg;
+	struct bm_sim_config cfg;
 	int e = 0;
 
 	memset(t, 0, sizeof(*t));

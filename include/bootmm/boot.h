@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The boot timeline, deferred struct page init, and the release of reserved
- * memory under every policy the kernel has had (BRIEF sections 1, 3, 5, 6).
+ * memory under every policy the kernel has had or was proposed: memblock_free_late
+ * and free_reserved_area while deferred struct pages remain.
  */
 #ifndef BOOTMM_BOOT_H
 #define BOOTMM_BOOT_H
@@ -14,16 +15,18 @@ struct bm_machine;
 enum bm_release_policy {
 	/* bootmm: correct at every phase with no caller changes (default). */
 	BM_POLICY_SAFE,
-	/* The kernel until 2026: deferred-range pages skipped, never freed (seed 004). */
+	/* The kernel until 2026: pages in the deferred range are skipped by
+	 * memblock_free_late and never freed. */
 	BM_POLICY_SKIP_UNINIT,
-	/* 115d9d77bb0f: every page straight to the buddy (seed 001's corruption). */
+	/* 115d9d77bb0f: every page straight to the buddy, struct pages that
+	 * deferred init then initialises again (the corruption it caused). */
 	BM_POLICY_FREE_EARLY,
-	/* Seed 001 option 1: drop from memblock.reserved, deferred init frees
+	/* Proposal 1: drop from memblock.reserved, deferred init frees
 	 * (struct pages initialised twice). */
 	BM_POLICY_UNRESERVE,
-	/* Option 2: as option 1, memory flagged "memmap initialised". */
+	/* Proposal 2: as proposal 1, memory flagged "memmap initialised". */
 	BM_POLICY_UNRESERVE_FLAG,
-	/* Option 3: flag the reserved range, free it at memblock_discard. */
+	/* Proposal 3: flag the reserved range, free it at memblock_discard. */
 	BM_POLICY_DISCARD,
 	/* v7.1: WARN and free nothing while deferred pages remain; callers moved
 	 * to arch_initcall. */
@@ -38,12 +41,13 @@ const char *bm_policy_name(int policy);
 /* Return: the policy, or -1 for an unknown name. */
 int bm_policy_from_name(const char *name);
 
-/* Where the callers the seeds are about release memory. */
+/* When the early releasers (EFI boot services, .smp_locks, module SMP
+ * alternatives) free their memory; a simulator setting (sim/callers.c). */
 enum bm_placement {
 	BM_PLACEMENT_AUTO,	/* fixed for the warn policy, historical otherwise */
 	BM_PLACEMENT_HISTORICAL,/* before SMP (EFI, .smp_locks) */
 	BM_PLACEMENT_FIXED,	/* arch_initcall (2026) */
-	BM_PLACEMENT_INITMEM,	/* .smp_locks inside __init_begin..__init_end (PeterZ) */
+	BM_PLACEMENT_INITMEM,	/* .smp_locks inside __init_begin..__init_end (as Peter Zijlstra proposed) */
 };
 
 /* Which release entry point a caller used (some policies care). */

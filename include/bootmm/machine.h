@@ -14,7 +14,7 @@
 #include "mm.h"
 #include "boot.h"
 
-/* Boot phases, in the order start_kernel goes through them (BRIEF 1). */
+/* Boot phases, in the order start_kernel goes through them (init/main.c). */
 enum bm_phase {
 	BM_PHASE_SETUP_ARCH,
 	BM_PHASE_FREE_AREA_INIT,
@@ -64,52 +64,80 @@ struct bm_violation {
 
 #define BM_MAX_RECORDED_VIOLATIONS 256
 
-/* Configuration of one boot: the kernel's Kconfig and command line. */
+/*
+ * The checker's record: an optional observer the host attaches with
+ * bm_machine_set_record(). Without one the core only counts violations
+ * (bm_machine.violation_count) and logs the first of each kind; with one it
+ * keeps the first BM_MAX_RECORDED_VIOLATIONS findings in full, merges a
+ * finding continuing the last record into it, and logs each new record.
+ * The host owns the storage; it must outlive the machine's use of it.
+ */
+struct bm_violation_record {
+	struct bm_violation violations[BM_MAX_RECORDED_VIOLATIONS];
+	unsigned long nr_recorded;
+	unsigned long nr_unrecorded;	/* counted after the record filled up */
+	int lock;			/* violations may come from deferred-init threads */
+};
+
+/*
+ * Configuration of one boot: the kernel's Kconfig and command line, and the
+ * behaviours of the kernel era the core implements. Nothing here is the
+ * simulator's: where its callers release memory, which era it applied and
+ * the like live in the simulator's own configuration (sim/sim.h), which
+ * embeds these members through BM_CONFIG_MEMBERS so that one object can be
+ * read both ways. An embedder uses struct bm_config and bm_config_default().
+ */
+#define BM_CONFIG_MEMBERS \
+	unsigned int pageblock_order;	/* 9 on x86-64 */                               \
+	unsigned int max_page_order;	/* MAX_PAGE_ORDER, 10 on x86-64 */              \
+	bool deferred_struct_page_init;	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT */          \
+	bool arch_keep_memblock;	/* CONFIG_ARCH_KEEP_MEMBLOCK */                 \
+	bool memblock_debug;		/* memblock=debug: trace every call */          \
+	bool movable_node;                                                              \
+	/* At most this many host threads for deferred init: the core splits   \
+	 * the work into section units and passes this to prim->parallel,      \
+	 * which decides (a host may use fewer, or all of its CPUs). */        \
+	unsigned int threads;                                                           \
+	int release_policy;		/* enum bm_release_policy (boot.h) */           \
+	/* Zone boundaries in pfns: DMA below dma_pfn, DMA32 below dma32_pfn. */        \
+	bm_pfn_t zone_dma_end_pfn;                                                      \
+	bm_pfn_t zone_dma32_end_pfn;                                                    \
+	bool kho;			/* a kexec-handover boot */                     \
+	/* KHO scratch pageblocks: true, every struct page initialiser (deferred        \
+	 * init included) sets them CMA, as since the fix to kho_release_scratch;       \
+	 * false, kho_release_scratch sets them all CMA first and deferred init         \
+	 * overwrites them MOVABLE, as before it. */                                    \
+	bool kho_fixed;                                                                 \
+	/*                                                                              \
+	 * What free_reserved_area does while deferred pages remain: a policy,          \
+	 * or BM_POLICY_AS_RELEASE (-1, auto): what it did in release_policy's          \
+	 * era (free at once beside skip-uninit and the unreserve, unreserve-flag       \
+	 * and discard proposals, as every kernel before v7.1; the same policy          \
+	 * otherwise).                                                                  \
+	 */                                                                             \
+	int free_reserved_area_policy;                                                  \
+	/* The kernel image, for the "Memory:" line (bytes). */                         \
+	uint64_t kernel_code, kernel_rwdata, kernel_rodata, kernel_init, kernel_bss;    \
+	/* x86 mem_init's preallocate_vmalloc_pages: page-table pages taken from        \
+	 * the buddy right after memblock_free_all (65 with KASLR, 64 without). */      \
+	unsigned int vmalloc_prealloc_pages;                                            \
+	/* Print "Memory:" after deferred init (>= 6.11) instead of at mm_core_init. */ \
+	bool memory_line_after_deferred;                                                \
+	/*                                                                              \
+	 * How memblock tags the reservations it makes for itself (allocations,         \
+	 * doubled region arrays, memblock_reserve_kern). true (the default,            \
+	 * Linux >= 6.16): MEMBLOCK_RSRV_KERN on the allocation's node, and             \
+	 * plain memblock_reserve() on NUMA_NO_NODE, as since "memblock: add            \
+	 * MEMBLOCK_RSRV_KERN flag" (KHO series, merged for v6.16). false               \
+	 * (<= 6.15, e.g. 6.1 and 6.12): no flag and MAX_NUMNODES for every             \
+	 * reservation, so allocations merge with neighbouring reservations.            \
+	 * docs/KERNEL-SUITE.md has the sources.                                        \
+	 */                                                                             \
+	bool memblock_alloc_rsrv_kern;                                                  \
+	/* end of BM_CONFIG_MEMBERS */
+
 struct bm_config {
-	unsigned int pageblock_order;	/* 9 on x86-64 */
-	unsigned int max_page_order;	/* MAX_PAGE_ORDER, 10 on x86-64 */
-	bool deferred_struct_page_init;	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT */
-	bool arch_keep_memblock;	/* CONFIG_ARCH_KEEP_MEMBLOCK */
-	bool memblock_debug;		/* memblock=debug: trace every call */
-	bool movable_node;
-	unsigned int threads;		/* host threads for deferred init */
-	int release_policy;		/* enum bm_release_policy (boot.h) */
-	/* Zone boundaries in pfns: DMA below dma_pfn, DMA32 below dma32_pfn. */
-	bm_pfn_t zone_dma_end_pfn;
-	bm_pfn_t zone_dma32_end_pfn;
-	bool kho;			/* a kexec-handover boot */
-	bool kho_fixed;			/* KHO scratch CMA fix (seed 003) applied */
-	int placement;			/* enum bm_placement of the seeds' callers */
-	int placement_efi;		/* EFI boot services only; AUTO: as placement */
-	int placement_alt;		/* seed 002's module alternatives; AUTO: as placement */
-	/*
-	 * What free_reserved_area does while deferred pages remain: a policy,
-	 * or BM_POLICY_AS_RELEASE (-1, auto): what it did in release_policy's
-	 * era (free at once beside skip-uninit and seed 001's proposals, as
-	 * every kernel before v7.1; the same policy otherwise).
-	 */
-	int free_reserved_area_policy;
-	/* The kernel whose era profile was applied (sim/era.c), "" for none;
-	 * the core does not read it. */
-	char kernel[24];
-	/* The kernel image, for the "Memory:" line (bytes). */
-	uint64_t kernel_code, kernel_rwdata, kernel_rodata, kernel_init, kernel_bss;
-	/* x86 mem_init's preallocate_vmalloc_pages: page-table pages taken from
-	 * the buddy right after memblock_free_all (65 with KASLR, 64 without). */
-	unsigned int vmalloc_prealloc_pages;
-	/* Print "Memory:" after deferred init (>= 6.11) instead of at mm_core_init. */
-	bool memory_line_after_deferred;
-	/*
-	 * How memblock tags the reservations it makes for itself (allocations,
-	 * doubled region arrays, memblock_reserve_kern). true (the default,
-	 * Linux >= 6.16): MEMBLOCK_RSRV_KERN on the allocation's node, and
-	 * plain memblock_reserve() on NUMA_NO_NODE, as since "memblock: add
-	 * MEMBLOCK_RSRV_KERN flag" (KHO series, merged for v6.16). false
-	 * (<= 6.15, e.g. 6.1 and 6.12): no flag and MAX_NUMNODES for every
-	 * reservation, so allocations merge with neighbouring reservations.
-	 * docs/KERNEL-SUITE.md has the sources.
-	 */
-	bool memblock_alloc_rsrv_kern;
+	BM_CONFIG_MEMBERS
 };
 
 void bm_config_default(struct bm_config *cfg);
@@ -144,12 +172,11 @@ struct bm_machine {
 	struct bm_mm mm;
 	struct bm_boot_state boot;
 
-	/* Checker record. */
+	/* Every violation counted, by kind (atomically: deferred-init threads
+	 * may report); read them once no thread is booting any more. */
 	unsigned long violation_count[BM_NR_VIOLATION_KINDS];
-	struct bm_violation violations[BM_MAX_RECORDED_VIOLATIONS];
-	unsigned long nr_recorded;
-	unsigned long nr_unrecorded;	/* counted after the record filled up */
-	int report_lock;		/* violations may come from deferred-init threads */
+	/* The checker's record, if the host attached one; NULL: counts only. */
+	struct bm_violation_record *record;
 
 	/* Optional observer of log lines, in addition to prim->log. */
 	void (*log_hook)(struct bm_machine *m, int level, const char *line);
@@ -190,6 +217,15 @@ int bm_machine_init(struct bm_machine *m, const struct bm_prim *prim,
 int bm_machine_init_identity(struct bm_machine *m, const struct bm_prim *prim,
 			     const struct bm_config *cfg, phys_addr_t start,
 			     phys_addr_t size);
+/**
+ * bm_machine_set_record - attach the checker's record to a machine
+ * @m: machine, after bm_machine_init() or bm_machine_init_identity()
+ * @rec: storage for the record, owned by the caller (emptied here); NULL
+ *       detaches the record, after which violations are only counted
+ *
+ * Context: before the boot, or while no other thread reports on @m.
+ */
+void bm_machine_set_record(struct bm_machine *m, struct bm_violation_record *rec);
 /* Release host resources of @m (the simulated RAM and shadows). */
 void bm_machine_destroy(struct bm_machine *m);
 
@@ -210,7 +246,8 @@ void bm_set_phase(struct bm_machine *m, enum bm_phase phase);
 void bm_log(struct bm_machine *m, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Record a violation; also logged at BM_LOG_ERR (WARN kinds at BM_LOG_WARN). */
+/* Count a violation and record it in m->record if attached; logged at
+ * BM_LOG_ERR (WARN kinds at BM_LOG_WARN). */
 void bm_violation(struct bm_machine *m, enum bm_violation_kind kind,
 		  bm_pfn_t pfn_start, bm_pfn_t pfn_end, const char *func,
 		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -22,10 +22,12 @@ enum memblock_flags {
 	MEMBLOCK_RSRV_KERN	= 0x20,
 	MEMBLOCK_KHO_SCRATCH	= 0x40,
 	/* bootmm only: reserved range released late, to be freed by deferred
-	 * init or memblock_discard (the "discard" policy, seed 001 option 3). */
+	 * init or memblock_discard (the "discard" policy: a proposal to
+	 * free late releases at memblock_discard). */
 	MEMBLOCK_BM_RELEASE	= 0x1000,
 	/* bootmm only: memmap of this memory range is already initialised
-	 * (the "unreserve-flag" policy, seed 001 option 2). */
+	 * (the "unreserve-flag" policy: a proposal
+	 * to flag released memory whose struct pages are initialised). */
 	MEMBLOCK_BM_MEMMAP_INIT	= 0x2000,
 };
 
