@@ -108,4 +108,12 @@ printf 'memory 0x100000-0x3fffffff\nconfig threads=2\nconfig threads=4\n' >"$T/d
 tbad "duplicate config key" "dup.scn:3: config key 'threads' set again \(first set on line 2\)" \
 	"$BM" boot "$T/dup.scn"
 
+# Found by this project's own 10-minute fuzz runs of the log parsers: a
+# crashkernel line without " - " failed with an empty message.
+for c in boot replay compare; do
+	tbad "$c: crashkernel line without ' - ' is named" \
+		'bootlog-crashkernel-no-dash.log:5: malformed crashkernel line' \
+		"$BM" $c "$F/fuzz/bootlog-crashkernel-no-dash.log"
+done
+
 finish
