@@ -488,6 +488,7 @@ void bm_memblock_enforce_memory_limit(struct bm_machine *m, phys_addr_t limit)
 void bm_memblock_cap_memory_range(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
 	struct memblock_type *mem = &m->memblock.mb.memory;
+	struct memblock_type *rsv = &m->memblock.mb.reserved;
 	int start_rgn, end_rgn, i;
 
 	if (!size)
@@ -500,6 +501,22 @@ void bm_memblock_cap_memory_range(struct bm_machine *m, phys_addr_t base, phys_a
 	if ((base && bm_memblock_frees_own_array(m, 0, base)) ||
 	    bm_memblock_frees_own_array(m, base + size, BM_PHYS_ADDR_MAX - (base + size)))
 		return;
+	/*
+	 * Isolation doubles a full array away from the range it isolates:
+	 * for memory that is outside the range kept, and a reserved array
+	 * doubled while [0, base) is cut lands outside it too. Either new
+	 * array's reservation would then go with the rest: the same misuse
+	 * as above, found before anything changes.
+	 */
+	if (m->memblock.can_resize &&
+	    (mem->cnt + 2 > mem->max || rsv->cnt + 2 > rsv->max)) {
+		m->memblock.misuse++;
+		bm_misuse(m, base, size, "memblock_cap_memory_range [%#llx-%#llx] would double "
+			  "memblock's %s array outside the range it keeps and unreserve it",
+			  (unsigned long long)base, (unsigned long long)(base + size - 1),
+			  mem->cnt + 2 > mem->max ? "memory" : "reserved");
+		return;
+	}
 	if (bm_memblock_isolate_range(m, mem, base, size, &start_rgn, &end_rgn))
 		return;
 	for (i = (int)mem->cnt - 1; i >= end_rgn; i--)
