@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * One test per seed thread (../shared/seeds/): each bug reproduced under
+ * One test per seed thread (the five kernel threads the project started from): each bug reproduced under
  * the kernel behaviour of its time, with exact figures, and gone under
  * "warn" (v7.1 with the callers moved) and "safe" (no caller moved).
  *
