@@ -78,16 +78,11 @@ static int cpu_ids(struct bm_parser *p, const char *t, const char *e)
  * static, reserved, dynamic and unit sizes. */
 static int percpu(struct bm_parser *p, const char *t, const char *e)
 {
-	struct bm_bootlog *log = p->log;
-	struct bm_early *ef = &log->early;
+	struct bm_early *ef = &p->log->early;
 	uint64_t pages, s, r, d, u;
 
 	if (!find_num(t, e, "Embedded ", &pages) || !find(t, e, " pages/cpu"))
 		return 0;
-	if (!log->percpu_line) {
-		log->percpu_pages = (unsigned)BM_MIN(pages, (uint64_t)UINT32_MAX);
-		log->percpu_line = p->line;
-	}
 	if (find_num(t, e, "s", &s) && find_num(t, e, "r", &r) && find_num(t, e, "d", &d) &&
 	    find_num(t, e, "u", &u) && !ef->pcpu_line && u && u < ((uint64_t)1 << 32) &&
 	    s + r + d <= u) {
@@ -97,7 +92,8 @@ static int percpu(struct bm_parser *p, const char *t, const char *e)
 		ef->pcpu_unit = u;
 		ef->pcpu_line = p->line;
 	}
-	return 1;
+	/* Not claimed: the page count is parse_kmsg.c's (log->percpu_pages). */
+	return 0;
 }
 
 /* alloc_large_system_hash's "%s hash table entries: %ld (order: %d, %lu
