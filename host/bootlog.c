@@ -219,6 +219,7 @@ static int dispatch(struct bm_parser *p, const char *m, size_t n)
 
 static int handle_line(struct bm_parser *p, const char *m, size_t n, bool kernel)
 {
+	enum bm_mode before = p->mode;
 	int rc;
 
 	p->kernel_line = kernel;
@@ -233,6 +234,10 @@ static int handle_line(struct bm_parser *p, const char *m, size_t n, bool kernel
 		rc = dispatch(p, m, n);
 	}
 	if (rc < 0)
+		return -1;
+	/* A handler that entered another mode (an implicit /proc dump) ends an
+	 * open MEMBLOCK dump: it is checked as complete like any other end. */
+	if (before == BM_MODE_MBDUMP && p->mode != BM_MODE_MBDUMP && bm_trace_dump_close(p))
 		return -1;
 	if (!p->mode_kept && p->mode != BM_MODE_NONE) {
 		enum bm_mode old = p->mode;

@@ -116,4 +116,10 @@ for c in boot replay compare; do
 		"$BM" $c "$F/fuzz/bootlog-crashkernel-no-dash.log"
 done
 
+# Found by the last 10-minute fuzz_parse_bootlog run: a MEMBLOCK dump that a
+# /proc dump ended early was accepted with fewer regions than memory.cnt.
+tbad "a MEMBLOCK dump cut by a zoneinfo dump is named" \
+	'bootlog-mbdump-ended-by-zoneinfo.log:18: MEMBLOCK configuration lists 0 memory regions but memory.cnt = 6' \
+	"$BM" replay "$F/fuzz/bootlog-mbdump-ended-by-zoneinfo.log"
+
 finish
