@@ -154,7 +154,7 @@ cp "$T/out" "$T/d1"
 "$BM" replay --diff - <"$OLD" >"$T/out" 2>"$T/err"
 tail -n +2 "$T/out" | cmp -s - <(tail -n +2 "$T/d1") && ok "--diff from stdin: same hunks" ||
 	ko "--diff from stdin differs"
-run "--diff of a log that agrees" 0 "$BM" replay --diff "$D/A932ADA5C7.txt"
+run "--diff of a log that agrees" 0 "$BM" replay --diff "$D/048AA1CB05.txt"
 # A traced boot bootmm reproduces line for line: no difference, nothing
 # printed (diff -u), the host's deferred-init time masked on both sides.
 run "--diff of a traced boot" 0 "$BM" replay --diff "$SRC/tests/data/logs/efi-512M-trace.log"
