@@ -15,10 +15,90 @@
 #include "internal.h"
 
 
-/* The kernel's fallbacks[] table: where each type looks when its lists are empty. */
+/*
+ * bm_pfn_to_page, inlined: every list step and buddy test goes through it,
+ * and the core is built position-independent, so a call to the exported
+ * function is never inlined across (or even within) files. NULL without a
+ * memory map, as there.
+ */
 static inline struct page *pg(struct bm_machine *m, bm_pfn_t pfn)
 {
-	return bm_pfn_to_page(m, pfn);
+	struct page *map;
+
+	if (pfn >= (bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION)
+		return NULL;
+	map = m->mm.sections[pfn / BM_PAGES_PER_SECTION].map;
+	return map ? map + pfn % BM_PAGES_PER_SECTION : NULL;
+}
+
+/*
+ * The struct page of a block linked on a free list (or about to be): the
+ * allocator put it there, so it has a memory map and no test is needed.
+ * The checker (bm_zone_for_each_free_block, bm_mm_check) is what vets
+ * links that might be corrupt, before anything follows them.
+ */
+static inline struct page *lpg(struct bm_machine *m, uint32_t pfn)
+{
+	return m->mm.sections[pfn / BM_PAGES_PER_SECTION].map + pfn % BM_PAGES_PER_SECTION;
+}
+
+/*
+ * bm_page_read of @page (the struct page of @pfn), with the sanitizer's
+ * shadow test inlined: only a read it must record goes out of line, to
+ * bm_page_read itself, so what is recorded is unchanged. Without checks
+ * there is nothing to test, as in bm_page_read.
+ */
+static inline struct page *page_read(struct bm_machine *m, struct page *page, bm_pfn_t pfn,
+				     const char *func)
+{
+#if BOOTMM_CHECKS
+	if (__builtin_expect(!((m->mm.init_bitmap[pfn >> 6] >> (pfn & 63)) & 1), 0))
+		return bm_page_read(m, pfn, func);
+#else
+	(void)m;
+	(void)pfn;
+	(void)func;
+#endif
+	return page;
+}
+
+/* bm_get_pageblock_migratetype, inlined for the free path (same rule). */
+static inline int pb_mt(struct bm_machine *m, bm_pfn_t pfn)
+{
+	if (!m->mm.pageblock_mt || pfn >= (bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION)
+		return MIGRATE_MOVABLE;
+	return __atomic_load_n(&m->mm.pageblock_mt[pfn >> bm_pageblock_order(m)],
+			       __ATOMIC_RELAXED);
+}
+
+/* bm_buddy_usable's test, inlined; the refusal (and its record) stays there. */
+static inline bool buddy_usable(struct bm_machine *m, const char *func, bm_pfn_t pfn)
+{
+	if (__builtin_expect(!m->dead && m->mm.buddy_ready, 1))
+		return true;
+	return bm_buddy_usable(m, func, pfn);
+}
+
+/* bm_pfn_deferred (early_page_uninitialised), inlined. */
+static inline bool pfn_deferred(struct bm_machine *m, bm_pfn_t pfn);
+/*
+ * Is any page of the block at @pfn (order at most max_order) deferred? The
+ * block lies in one section, so on one node, and its last page is deferred
+ * if any is: one lookup for both ends.
+ */
+static inline bool pfn_deferred_block(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
+{
+	return pfn_deferred(m, pfn | (((bm_pfn_t)1 << order) - 1));
+}
+
+static inline bool pfn_deferred(struct bm_machine *m, bm_pfn_t pfn)
+{
+	const struct bm_section *sec;
+
+	if (pfn >= (bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION)
+		return false;
+	sec = &m->mm.sections[pfn / BM_PAGES_PER_SECTION];
+	return sec->present && sec->nid >= 0 && pfn >= m->mm.nodes[sec->nid].first_deferred_pfn;
 }
 
 /* The block sizes bootmm supports keep a block inside one section, so the
@@ -32,10 +112,11 @@ static inline bool zone_spans(const struct bm_zone *z, bm_pfn_t pfn)
 }
 
 /* page_zone(): the zone a struct page's flags link it to, NULL if garbage. */
-static struct bm_zone *page_zone(struct bm_machine *m, const struct page *page)
+static inline struct bm_zone *page_zone(struct bm_machine *m, const struct page *page)
 {
-	unsigned int nid = (unsigned int)bm_page_nid(page);
-	unsigned int zt = (unsigned int)bm_page_zonenum(page);
+	/* bm_page_nid and bm_page_zonenum, inlined */
+	unsigned int nid = (page->flags & PG_NODE_MASK) >> PG_NODE_SHIFT;
+	unsigned int zt = (page->flags & PG_ZONE_MASK) >> PG_ZONE_SHIFT;
 
 	if (!m->mm.nodes || nid >= BM_MAX_NUMNODES || zt >= BM_NR_ZONES)
 		return NULL;
@@ -71,7 +152,7 @@ static inline bool is_buddy_of(const struct page *buddy, unsigned int order, uin
 
 /* --- free lists ------------------------------------------------------------ */
 
-static void list_link(struct bm_machine *m, struct bm_free_area *area, int mt,
+static inline void list_link(struct bm_machine *m, struct bm_free_area *area, int mt,
 		      bm_pfn_t pfn, struct page *page, bool to_tail)
 {
 	uint32_t first = area->head[mt];
@@ -83,9 +164,9 @@ static void list_link(struct bm_machine *m, struct bm_free_area *area, int mt,
 		area->head[mt] = (uint32_t)pfn;
 		return;
 	}
-	fp = pg(m, first);
+	fp = lpg(m, first);
 	if (to_tail) {
-		pg(m, fp->lru_prev)->lru_next = (uint32_t)pfn;
+		lpg(m, fp->lru_prev)->lru_next = (uint32_t)pfn;
 		page->lru_prev = fp->lru_prev;
 		page->lru_next = BM_LIST_END;
 		fp->lru_prev = (uint32_t)pfn;
@@ -97,7 +178,7 @@ static void list_link(struct bm_machine *m, struct bm_free_area *area, int mt,
 	}
 }
 
-static void list_unlink(struct bm_machine *m, struct bm_free_area *area, int mt,
+static inline void list_unlink(struct bm_machine *m, struct bm_free_area *area, int mt,
 			bm_pfn_t pfn, struct page *page)
 {
 	uint32_t next = page->lru_next, prev = page->lru_prev;
@@ -105,36 +186,43 @@ static void list_unlink(struct bm_machine *m, struct bm_free_area *area, int mt,
 	if (area->head[mt] == pfn) {
 		area->head[mt] = next;
 		if (next != BM_LIST_END)
-			pg(m, next)->lru_prev = prev;	/* prev was the last */
+			lpg(m, next)->lru_prev = prev;	/* prev was the last */
 	} else {
-		pg(m, prev)->lru_next = next;
-		if (next != BM_LIST_END)
-			pg(m, next)->lru_prev = prev;
-		else
-			pg(m, area->head[mt])->lru_prev = prev;	/* new last */
+		lpg(m, prev)->lru_next = next;
+		/* the next block's back link, or the first block's link to the last */
+		lpg(m, next != BM_LIST_END ? next : area->head[mt])->lru_prev = prev;
 	}
 	page->lru_next = page->lru_prev = BM_LIST_END;
 }
 
-/* __add_to_free_list; documented in internal.h. Context: zone lock held. */
-void bm_buddy_add_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-		       unsigned int order, int mt, bool to_tail)
+/*
+ * The list operations below come in two forms: a static inline one the hot
+ * paths use with the struct page already in hand, and the exported one
+ * (internal.h) that pageblock.c calls. Same effect.
+ */
+static inline void add_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+			    struct page *page, unsigned int order, int mt, bool to_tail)
 {
-	struct page *page = pg(m, pfn);
-
 	page->flags = (page->flags | PG_buddy) & ~PG_bm_tail_free;
 	page->order = order;
 	page->mapcount = BM_BUDDY_MAPCOUNT(mt);
 	list_link(m, &zone->free_area[order], mt, pfn, page, to_tail);
 	zone->free_area[order].nr_free[mt]++;
 	zone->nr_free_pages += 1ul << order;
+	if (mt == MIGRATE_CMA)
+		zone->nr_free_cma_pages += 1ul << order;
 }
 
-/* __del_page_from_free_list; documented in internal.h. Context: zone lock held. */
-void bm_buddy_del_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-		       unsigned int order, int mt)
+/* __add_to_free_list; documented in internal.h. Context: zone lock held. */
+void bm_buddy_add_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+		       unsigned int order, int mt, bool to_tail)
 {
-	struct page *page = pg(m, pfn);
+	add_free(m, zone, pfn, pg(m, pfn), order, mt, to_tail);
+}
+
+static inline void del_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+			    struct page *page, unsigned int order, int mt)
+{
 	int list_mt = bm_buddy_list_mt(page);
 
 	BM_ASSERT(m, (page->flags & PG_buddy) && page->order == order && list_mt >= 0,
@@ -149,9 +237,18 @@ void bm_buddy_del_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 	list_unlink(m, &zone->free_area[order], list_mt, pfn, page);
 	zone->free_area[order].nr_free[list_mt]--;
 	zone->nr_free_pages -= 1ul << order;
+	if (list_mt == MIGRATE_CMA)
+		zone->nr_free_cma_pages -= 1ul << order;
 	page->flags &= ~PG_buddy;
 	page->order = 0;
 	page->mapcount = -1;
+}
+
+/* __del_page_from_free_list; documented in internal.h. Context: zone lock held. */
+void bm_buddy_del_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+		       unsigned int order, int mt)
+{
+	del_free(m, zone, pfn, pg(m, pfn), order, mt);
 }
 
 /* Documented in internal.h. Context: any; never records an uninitialised read. */
@@ -231,18 +328,77 @@ long bm_zone_for_each_free_block(struct bm_machine *m, struct bm_zone *zone,
  * be allocated before that merge happens. Like the kernel it reads the
  * struct page of the higher buddy without knowing it is initialised.
  */
-static bool buddy_merge_likely(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-			       bm_pfn_t buddy_pfn, unsigned int order, uint32_t zid)
+static inline bool buddy_merge_likely(struct bm_machine *m, struct bm_zone *zone,
+				      struct page *page, bm_pfn_t pfn, bm_pfn_t buddy_pfn,
+				      unsigned int order, uint32_t zid)
 {
 	bm_pfn_t higher, higher_buddy;
+	struct page *hb;
 
 	if (order + 1 >= bm_max_order(m) || buddy_pfn == BM_NO_PFN)
 		return false;
 	higher = buddy_pfn & pfn;
 	higher_buddy = higher ^ ((bm_pfn_t)1 << (order + 1));
-	if (!zone_spans(zone, higher_buddy) || !bm_pfn_valid(m, higher_buddy))
+	if (!zone_spans(zone, higher_buddy))
 		return false;
-	return is_buddy_of(bm_page_read(m, higher_buddy, "buddy_merge_likely"), order + 1, zid);
+	/* order + 2 <= max_order: the block of both lies in one section. */
+	hb = page + (higher_buddy - pfn);
+	return is_buddy_of(page_read(m, hb, higher_buddy, "buddy_merge_likely"), order + 1, zid);
+}
+
+static inline void free_one_page_locked(struct bm_machine *m, struct bm_zone *zone,
+					bm_pfn_t pfn, unsigned int order, int mt,
+					unsigned int fpi)
+{
+	struct page *page = pg(m, pfn);
+	uint32_t zid = zone_id(page);
+	unsigned int max_order = bm_max_order(m), pb_order = bm_pageblock_order(m);
+	bm_pfn_t buddy_pfn = BM_NO_PFN;
+	bool to_tail;
+
+	for (unsigned long i = 1; i < (1ul << order); i++)
+		page[i].flags |= PG_bm_tail_free;
+
+	while (order < max_order) {
+		int buddy_mt = mt;
+		struct page *buddy;
+
+		buddy_pfn = pfn ^ ((bm_pfn_t)1 << order);
+		if (!zone_spans(zone, buddy_pfn))
+			break;
+		/*
+		 * Below max_order the block of both buddies lies in one section
+		 * (the static assertion above): the buddy's struct page is
+		 * next to @page in the same map, valid as @pfn's is.
+		 */
+		buddy = page_read(m, page + (buddy_pfn - pfn), buddy_pfn, "__free_one_page");
+		if (!is_buddy_of(buddy, order, zid))
+			break;
+		if (order >= pb_order) {
+			buddy_mt = pb_mt(m, buddy_pfn);
+			if (mt != buddy_mt && (!mt_mergeable(mt) || !mt_mergeable(buddy_mt)))
+				break;
+		}
+		del_free(m, zone, buddy_pfn, buddy, order, buddy_mt);
+		if (buddy_mt != mt)
+			bm_change_pageblock_range(m, buddy_pfn, order, mt);
+		/* The upper of the two heads becomes a tail of the merged block. */
+		if (buddy_pfn > pfn) {
+			buddy->flags |= PG_bm_tail_free;
+		} else {
+			page->flags |= PG_bm_tail_free;
+			page = buddy;
+		}
+		pfn &= buddy_pfn;
+		order++;
+	}
+
+	if (fpi & BM_FPI_TO_TAIL)
+		to_tail = true;
+	else
+		to_tail = buddy_merge_likely(m, zone, page, pfn, buddy_pfn, order, zid);
+	page->refcount = 0;
+	add_free(m, zone, pfn, page, order, mt, to_tail);
 }
 
 /**
@@ -269,46 +425,17 @@ static bool buddy_merge_likely(struct bm_machine *m, struct bm_zone *zone, bm_pf
 void bm_free_one_page_locked(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 			     unsigned int order, int mt, unsigned int fpi)
 {
-	struct page *page = pg(m, pfn);
-	uint32_t zid = zone_id(page);
-	unsigned int max_order = bm_max_order(m), pb_order = bm_pageblock_order(m);
-	bm_pfn_t buddy_pfn = BM_NO_PFN;
-	bool to_tail;
+	free_one_page_locked(m, zone, pfn, order, mt, fpi);
+}
 
-	for (unsigned long i = 1; i < (1ul << order); i++)
-		page[i].flags |= PG_bm_tail_free;
+static inline void split_large_buddy(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+				     unsigned int order, unsigned int fpi)
+{
+	unsigned int piece = BM_MIN(order, bm_pageblock_order(m));
+	bm_pfn_t end = pfn + ((bm_pfn_t)1 << order);
 
-	while (order < max_order) {
-		int buddy_mt = mt;
-		struct page *buddy;
-
-		buddy_pfn = pfn ^ ((bm_pfn_t)1 << order);
-		if (!zone_spans(zone, buddy_pfn) || !bm_pfn_valid(m, buddy_pfn))
-			break;
-		buddy = bm_page_read(m, buddy_pfn, "__free_one_page");
-		if (!is_buddy_of(buddy, order, zid))
-			break;
-		if (order >= pb_order) {
-			buddy_mt = bm_get_pageblock_migratetype(m, buddy_pfn);
-			if (mt != buddy_mt && (!mt_mergeable(mt) || !mt_mergeable(buddy_mt)))
-				break;
-		}
-		bm_buddy_del_free(m, zone, buddy_pfn, order, buddy_mt);
-		if (buddy_mt != mt)
-			bm_change_pageblock_range(m, buddy_pfn, order, mt);
-		/* The upper of the two heads becomes a tail of the merged block. */
-		pg(m, BM_MAX(pfn, buddy_pfn))->flags |= PG_bm_tail_free;
-		pfn &= buddy_pfn;
-		order++;
-	}
-
-	if (fpi & BM_FPI_TO_TAIL)
-		to_tail = true;
-	else
-		to_tail = buddy_merge_likely(m, zone, pfn, buddy_pfn, order, zid);
-	page = pg(m, pfn);
-	page->refcount = 0;
-	bm_buddy_add_free(m, zone, pfn, order, mt, to_tail);
+	for (; pfn < end; pfn += (bm_pfn_t)1 << piece)
+		free_one_page_locked(m, zone, pfn, piece, pb_mt(m, pfn), fpi);
 }
 
 /**
@@ -327,12 +454,7 @@ void bm_free_one_page_locked(struct bm_machine *m, struct bm_zone *zone, bm_pfn_
 void bm_split_large_buddy(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 			  unsigned int order, unsigned int fpi)
 {
-	unsigned int piece = BM_MIN(order, bm_pageblock_order(m));
-	bm_pfn_t end = pfn + ((bm_pfn_t)1 << order);
-
-	for (; pfn < end; pfn += (bm_pfn_t)1 << piece)
-		bm_free_one_page_locked(m, zone, pfn, piece,
-					bm_get_pageblock_migratetype(m, pfn), fpi);
+	split_large_buddy(m, zone, pfn, order, fpi);
 }
 
 /*
@@ -341,21 +463,20 @@ void bm_split_large_buddy(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t p
  * caller. Records BM_V_MISUSE and returns NULL if the block is not a
  * freeable block of one zone.
  */
-static struct bm_zone *free_block_zone(struct bm_machine *m, bm_pfn_t pfn, unsigned int order,
-				       const char *func)
+static inline struct bm_zone *free_block_zone(struct bm_machine *m, bm_pfn_t pfn,
+					      unsigned int order, const char *func)
 {
 	bm_pfn_t end = pfn + ((bm_pfn_t)1 << (order <= bm_max_order(m) ? order : 0));
 	struct bm_zone *zone;
-	const struct page *head;
+	struct page *head = order <= bm_max_order(m) ? pg(m, pfn) : NULL;
 
-	if (order > bm_max_order(m) || !BM_IS_ALIGNED(pfn, (bm_pfn_t)1 << order) ||
-	    !bm_pfn_valid(m, pfn)) {
+	if (!head || !BM_IS_ALIGNED(pfn, (bm_pfn_t)1 << order)) {
 		bm_violation(m, BM_V_MISUSE, pfn, end, func,
 			     "bad block: pfn %#llx order %u (max order %u)",
 			     (unsigned long long)pfn, order, bm_max_order(m));
 		return NULL;
 	}
-	head = bm_page_read(m, pfn, func);
+	head = page_read(m, head, pfn, func);
 	zone = page_zone(m, head);
 	if (!zone || !zone->spanned_pages || !zone_spans(zone, pfn) || !zone_spans(zone, end - 1)) {
 		bm_violation(m, BM_V_MISUSE, pfn, end, func,
@@ -372,11 +493,11 @@ static struct bm_zone *free_block_zone(struct bm_machine *m, bm_pfn_t pfn, unsig
 }
 
 /* free_one_page(): take the lock, free in pageblock pieces. */
-static void free_one_page(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+static inline void free_one_page(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 			  unsigned int order, unsigned int fpi)
 {
 	bm_zone_lock(zone);
-	bm_split_large_buddy(m, zone, pfn, order, fpi);
+	split_large_buddy(m, zone, pfn, order, fpi);
 	bm_zone_unlock(zone);
 }
 
@@ -482,14 +603,14 @@ void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
  * zero-refcount page is recorded as BM_V_MISUSE and ignored.
  * Context: takes the zone lock.
  */
-static void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-		      unsigned int order);
+static inline void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+			     unsigned int order);
 
 void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 {
 	struct bm_zone *zone;
 
-	if (!bm_buddy_usable(m, "__free_pages", pfn))
+	if (!buddy_usable(m, "__free_pages", pfn))
 		return;
 	/*
 	 * The deferred part of the memory map was never handed to the
@@ -498,8 +619,9 @@ void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 	 * 1 but no owner, and freeing it would put it on a free list that
 	 * deferred init then initialises over (found by fuzz_api).
 	 */
-	if (bm_pfn_deferred(m, pfn) ||
-	    (order < 32 && bm_pfn_deferred(m, pfn + ((bm_pfn_t)1 << order) - 1))) {
+	if (order <= bm_max_order(m) ? pfn_deferred_block(m, pfn, order) :
+	    (pfn_deferred(m, pfn) ||
+	     (order < 32 && pfn_deferred(m, pfn + ((bm_pfn_t)1 << order) - 1)))) {
 		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "__free_pages",
 			     "pfn %#llx is in the deferred memory map: never allocated",
 			     (unsigned long long)pfn);
@@ -513,8 +635,8 @@ void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 
 /* __free_pages' own checks and the put; free_reserved_page comes here too
  * (its page may lie in the deferred part: the policies decide that). */
-static void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-		      unsigned int order)
+static inline void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+			     unsigned int order)
 {
 	struct page *page = pg(m, pfn);
 
@@ -528,6 +650,17 @@ static void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "__free_pages",
 			     "pfn %#llx refcount is already %d", (unsigned long long)pfn,
 			     page->refcount);
+		return;
+	}
+	/*
+	 * put_page_testzero. The kernel decrements atomically because of
+	 * speculative references (get_page_unless_zero); bootmm takes none,
+	 * so a page at refcount 1 is the caller's alone and needs no locked
+	 * read-modify-write (a tenth of an order-0 free).
+	 */
+	if (__atomic_load_n(&page->refcount, __ATOMIC_RELAXED) == 1) {
+		__atomic_store_n(&page->refcount, 0, __ATOMIC_RELAXED);
+		free_one_page(m, zone, pfn, order, BM_FPI_NONE);
 		return;
 	}
 	if (__atomic_sub_fetch(&page->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
@@ -617,13 +750,38 @@ unsigned long bm_nr_free_pages(struct bm_machine *m)
 
 /* expand(): the upper halves of a split block go back, largest first, to
  * the head of the @mt lists of decreasing orders. Context: zone lock held. */
+static inline void expand(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+			  struct page *page, unsigned int low, unsigned int high, int mt)
+{
+	/* A block below max_order lies in one section: its pages are contiguous. */
+	while (high > low) {
+		high--;
+		add_free(m, zone, pfn + ((bm_pfn_t)1 << high), page + ((bm_pfn_t)1 << high), high,
+			 mt, false);
+	}
+}
+
 void bm_buddy_expand(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 		     unsigned int low, unsigned int high, int mt)
 {
-	while (high > low) {
-		high--;
-		bm_buddy_add_free(m, zone, pfn + ((bm_pfn_t)1 << high), high, mt, false);
+	expand(m, zone, pfn, pg(m, pfn), low, high, mt);
+}
+
+static inline bm_pfn_t rmqueue_smallest(struct bm_machine *m, struct bm_zone *zone,
+					unsigned int order, int mt)
+{
+	for (unsigned int o = order; o <= bm_max_order(m); o++) {
+		uint32_t head = zone->free_area[o].head[mt];
+
+		if (head != BM_LIST_END) {
+			struct page *page = lpg(m, head);
+
+			del_free(m, zone, head, page, o, mt);
+			expand(m, zone, head, page, order, o, mt);
+			return head;
+		}
 	}
+	return BM_NO_PFN;
 }
 
 /* __rmqueue_smallest(): the first block of the smallest order that has one.
@@ -631,16 +789,7 @@ void bm_buddy_expand(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 bm_pfn_t bm_rmqueue_smallest(struct bm_machine *m, struct bm_zone *zone,
 			     unsigned int order, int mt)
 {
-	for (unsigned int o = order; o <= bm_max_order(m); o++) {
-		uint32_t head = zone->free_area[o].head[mt];
-
-		if (head != BM_LIST_END) {
-			bm_buddy_del_free(m, zone, head, o, mt);
-			bm_buddy_expand(m, zone, head, order, o, mt);
-			return head;
-		}
-	}
-	return BM_NO_PFN;
+	return rmqueue_smallest(m, zone, order, mt);
 }
 
 /* Free pages of one type in @zone (zone_page_state of NR_FREE_CMA_PAGES etc.). */
@@ -654,7 +803,7 @@ static unsigned long zone_free_of_type(struct bm_machine *m, const struct bm_zon
 }
 
 /* __rmqueue(): own type, CMA for movable requests, then fallback. */
-static bm_pfn_t rmqueue(struct bm_machine *m, struct bm_zone *zone, unsigned int order,
+static inline bm_pfn_t rmqueue(struct bm_machine *m, struct bm_zone *zone, unsigned int order,
 			int mt, unsigned int alloc_flags)
 {
 	bm_pfn_t pfn;
@@ -662,25 +811,26 @@ static bm_pfn_t rmqueue(struct bm_machine *m, struct bm_zone *zone, unsigned int
 	/* Balance movable allocations between CMA and the rest once more than
 	 * half of the zone's free memory is CMA (NR_FREE_PAGES excludes ISOLATE). */
 	if (alloc_flags & BM_ALLOC_CMA) {
-		unsigned long cma = zone_free_of_type(m, zone, MIGRATE_CMA);
-		unsigned long free = zone->nr_free_pages - zone_free_of_type(m, zone, MIGRATE_ISOLATE);
+		unsigned long cma = zone->nr_free_cma_pages;	/* NR_FREE_CMA_PAGES */
 
-		if (cma > free / 2) {
-			pfn = bm_rmqueue_smallest(m, zone, order, MIGRATE_CMA);
+		/* No free CMA (the common case): nothing to balance, no count. */
+		if (cma && cma > (zone->nr_free_pages -
+				  zone_free_of_type(m, zone, MIGRATE_ISOLATE)) / 2) {
+			pfn = rmqueue_smallest(m, zone, order, MIGRATE_CMA);
 			if (pfn != BM_NO_PFN)
 				return pfn;
 		}
 	}
-	pfn = bm_rmqueue_smallest(m, zone, order, mt);
+	pfn = rmqueue_smallest(m, zone, order, mt);
 	if (pfn == BM_NO_PFN && (alloc_flags & BM_ALLOC_CMA))
-		pfn = bm_rmqueue_smallest(m, zone, order, MIGRATE_CMA);
+		pfn = rmqueue_smallest(m, zone, order, MIGRATE_CMA);
 	if (pfn == BM_NO_PFN)
 		pfn = bm_rmqueue_fallback(m, zone, order, mt, alloc_flags);
 	return pfn;
 }
 
 /* prep_new_page(): allocated state: head refcount 1, no free marks. */
-static void prep_new_page(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
+static inline void prep_new_page(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 {
 	struct page *page = pg(m, pfn);
 
@@ -726,6 +876,19 @@ static int build_zonelist(struct bm_machine *m, int nid, enum bm_zone_type highe
 		}
 	}
 	return n;
+}
+
+/* zl[0] of build_zonelist, without building the rest; NULL if empty. */
+static inline struct bm_zone *first_zone(struct bm_machine *m, int nid,
+					 enum bm_zone_type highest, struct bm_zone **zl)
+{
+	struct bm_node *node = &m->mm.nodes[nid];
+
+	if (node->online)
+		for (int t = (int)highest; t >= 0; t--)
+			if (zone_populated(&node->zones[t]))
+				return &node->zones[t];
+	return build_zonelist(m, nid, highest, zl) ? zl[0] : NULL;
 }
 
 static bool deferred_pages_enabled(struct bm_machine *m)
@@ -774,6 +937,7 @@ bm_pfn_t bm_alloc_pages(struct bm_machine *m, int nid, unsigned int order,
 {
 	struct bm_zone *zl[BM_MAX_NUMNODES * BM_NR_ZONES];
 	unsigned int alloc_flags;
+	bool built = false;
 	int n;
 
 	if (order > bm_max_order(m) || mt < 0 || mt >= MIGRATE_PCPTYPES ||
@@ -783,7 +947,7 @@ bm_pfn_t bm_alloc_pages(struct bm_machine *m, int nid, unsigned int order,
 			     (int)highest_zone, mt);
 		return BM_NO_PFN;
 	}
-	if (!bm_buddy_usable(m, "__alloc_pages", 0))
+	if (!buddy_usable(m, "__alloc_pages", 0))
 		return BM_NO_PFN;
 	/*
 	 * __alloc_pages_node: VM_BUG_ON(nid < 0 || nid >= MAX_NUMNODES);
@@ -807,9 +971,15 @@ bm_pfn_t bm_alloc_pages(struct bm_machine *m, int nid, unsigned int order,
 			return BM_NO_PFN;
 		nid = first;
 	}
-	n = build_zonelist(m, nid, highest_zone, zl);
-	if (!n)
+	/*
+	 * Only the first zone of the zonelist is needed when it has the
+	 * block, as it nearly always does: the rest is built when the walk
+	 * gets past it.
+	 */
+	zl[0] = first_zone(m, nid, highest_zone, zl);
+	if (!zl[0])
 		return BM_NO_PFN;
+	n = 1;
 	alloc_flags = (mt == MIGRATE_MOVABLE ? BM_ALLOC_CMA : 0) | alloc_flags_nofragment(m, zl[0]);
 retry:
 	for (int i = 0; i < n; i++) {
@@ -831,6 +1001,10 @@ retry:
 				return pfn;
 			if (!deferred_pages_enabled(m) || !bm_deferred_grow_zone(m, z, order))
 				break;
+		}
+		if (!built) {
+			n = build_zonelist(m, nid, highest_zone, zl);
+			built = true;
 		}
 	}
 	if (alloc_flags & BM_ALLOC_NOFRAGMENT) {
