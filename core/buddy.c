@@ -108,7 +108,7 @@ _Static_assert(((bm_pfn_t)1 << (BM_MAX_ORDER_LIMIT - 1)) <= BM_PAGES_PER_SECTION
 
 static inline bool zone_spans(const struct bm_zone *z, bm_pfn_t pfn)
 {
-	return pfn >= z->zone_start_pfn && pfn < z->zone_start_pfn + z->spanned_pages;
+	return pfn - z->zone_start_pfn < z->spanned_pages;	/* one unsigned compare */
 }
 
 /* page_zone(): the zone a struct page's flags link it to, NULL if garbage. */
@@ -220,16 +220,10 @@ void bm_buddy_add_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 	add_free(m, zone, pfn, pg(m, pfn), order, mt, to_tail);
 }
 
-static inline void del_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-			    struct page *page, unsigned int order, int mt)
+/* del_free once the head is known to be a free head on list @list_mt (>= 0). */
+static inline void unlink_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+			       struct page *page, unsigned int order, int mt, int list_mt)
 {
-	int list_mt = bm_buddy_list_mt(page);
-
-	BM_ASSERT(m, (page->flags & PG_buddy) && page->order == order && list_mt >= 0,
-		  "pfn %#llx flags %#x order %u/%u mapcount %d", (unsigned long long)pfn,
-		  page->flags, page->order, order, page->mapcount);
-	if (list_mt < 0)
-		return;	/* not on any list: unlinking would corrupt one */
 	if (list_mt != mt)
 		bm_violation(m, BM_V_MIGRATETYPE, pfn, pfn + (1ul << order), "__del_page_from_free_list",
 			     "page type is %s, passed migratetype is %s",
@@ -242,6 +236,19 @@ static inline void del_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t
 	page->flags &= ~PG_buddy;
 	page->order = 0;
 	page->mapcount = -1;
+}
+
+static inline void del_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+			    struct page *page, unsigned int order, int mt)
+{
+	int list_mt = bm_buddy_list_mt(page);
+
+	BM_ASSERT(m, (page->flags & PG_buddy) && page->order == order && list_mt >= 0,
+		  "pfn %#llx flags %#x order %u/%u mapcount %d", (unsigned long long)pfn,
+		  page->flags, page->order, order, page->mapcount);
+	if (list_mt < 0)
+		return;	/* not on any list: unlinking would corrupt one */
+	unlink_free(m, zone, pfn, page, order, mt, list_mt);
 }
 
 /* __del_page_from_free_list; documented in internal.h. Context: zone lock held. */
@@ -347,17 +354,17 @@ static inline bool buddy_merge_likely(struct bm_machine *m, struct bm_zone *zone
 }
 
 static inline void free_one_page_locked(struct bm_machine *m, struct bm_zone *zone,
-					bm_pfn_t pfn, unsigned int order, int mt,
-					unsigned int fpi)
+					bm_pfn_t pfn, struct page *page, unsigned int order,
+					int mt, unsigned int fpi)
 {
-	struct page *page = pg(m, pfn);
 	uint32_t zid = zone_id(page);
 	unsigned int max_order = bm_max_order(m), pb_order = bm_pageblock_order(m);
 	bm_pfn_t buddy_pfn = BM_NO_PFN;
 	bool to_tail;
 
-	for (unsigned long i = 1; i < (1ul << order); i++)
-		page[i].flags |= PG_bm_tail_free;
+	if (order)
+		for (unsigned long i = 1; i < (1ul << order); i++)
+			page[i].flags |= PG_bm_tail_free;
 
 	while (order < max_order) {
 		int buddy_mt = mt;
@@ -379,7 +386,8 @@ static inline void free_one_page_locked(struct bm_machine *m, struct bm_zone *zo
 			if (mt != buddy_mt && (!mt_mergeable(mt) || !mt_mergeable(buddy_mt)))
 				break;
 		}
-		del_free(m, zone, buddy_pfn, buddy, order, buddy_mt);
+		/* is_buddy_of vetted the head: unlink without asserting it again */
+		unlink_free(m, zone, buddy_pfn, buddy, order, buddy_mt, bm_buddy_list_mt(buddy));
 		if (buddy_mt != mt)
 			bm_change_pageblock_range(m, buddy_pfn, order, mt);
 		/* The upper of the two heads becomes a tail of the merged block. */
@@ -425,7 +433,7 @@ static inline void free_one_page_locked(struct bm_machine *m, struct bm_zone *zo
 void bm_free_one_page_locked(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 			     unsigned int order, int mt, unsigned int fpi)
 {
-	free_one_page_locked(m, zone, pfn, order, mt, fpi);
+	free_one_page_locked(m, zone, pfn, pg(m, pfn), order, mt, fpi);
 }
 
 static inline void split_large_buddy(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
@@ -433,9 +441,15 @@ static inline void split_large_buddy(struct bm_machine *m, struct bm_zone *zone,
 {
 	unsigned int piece = BM_MIN(order, bm_pageblock_order(m));
 	bm_pfn_t end = pfn + ((bm_pfn_t)1 << order);
+	struct page *page = pg(m, pfn);
 
-	for (; pfn < end; pfn += (bm_pfn_t)1 << piece)
-		free_one_page_locked(m, zone, pfn, piece, pb_mt(m, pfn), fpi);
+	if (order <= piece) {	/* the usual case: one piece */
+		free_one_page_locked(m, zone, pfn, page, order, pb_mt(m, pfn), fpi);
+		return;
+	}
+	/* Pieces of a block within max_order are in one section: contiguous. */
+	for (; pfn < end; pfn += (bm_pfn_t)1 << piece, page += (bm_pfn_t)1 << piece)
+		free_one_page_locked(m, zone, pfn, page, piece, pb_mt(m, pfn), fpi);
 }
 
 /**
@@ -478,7 +492,7 @@ static inline struct bm_zone *free_block_zone(struct bm_machine *m, bm_pfn_t pfn
 	}
 	head = page_read(m, head, pfn, func);
 	zone = page_zone(m, head);
-	if (!zone || !zone->spanned_pages || !zone_spans(zone, pfn) || !zone_spans(zone, end - 1)) {
+	if (!zone || !zone_spans(zone, pfn) || !zone_spans(zone, end - 1)) {
 		bm_violation(m, BM_V_MISUSE, pfn, end, func,
 			     "block pfn %#llx order %u is not inside its zone (flags %#x)",
 			     (unsigned long long)pfn, order, head->flags);
@@ -705,7 +719,7 @@ void bm_free_reserved_page(struct bm_machine *m, bm_pfn_t pfn)
 		return;
 	}
 	zone = page_zone(m, page);
-	if (!zone || !zone->spanned_pages || !zone_spans(zone, pfn)) {
+	if (!zone || !zone_spans(zone, pfn)) {
 		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "free_reserved_page",
 			     "pfn %#llx is outside its zone", (unsigned long long)pfn);
 		return;
@@ -832,9 +846,9 @@ static inline bm_pfn_t rmqueue(struct bm_machine *m, struct bm_zone *zone, unsig
 /* prep_new_page(): allocated state: head refcount 1, no free marks. */
 static inline void prep_new_page(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 {
-	struct page *page = pg(m, pfn);
+	struct page *page = lpg(m, (uint32_t)pfn);	/* it was on a list */
 
-	for (unsigned long i = 1; i < (1ul << order); i++) {
+	for (unsigned long i = 1; order && i < (1ul << order); i++) {
 		BM_ASSERT(m, page[i].flags & PG_bm_tail_free, "pfn %#llx flags %#x",
 			  (unsigned long long)(pfn + i), page[i].flags);
 		page[i].flags &= ~PG_bm_tail_free;
@@ -961,6 +975,8 @@ bm_pfn_t bm_alloc_pages(struct bm_machine *m, int nid, unsigned int order,
 	}
 	if (!m->mm.nodes)
 		return BM_NO_PFN;
+	if (nid < 0 && m->mm.nr_node_ids > 0 && m->mm.nodes[0].online)
+		nid = 0;	/* the first online node, found at once */
 	if (nid < 0 || nid >= m->mm.nr_node_ids || !m->mm.nodes[nid].online) {
 		int first = -1, i;
 
