@@ -17,31 +17,33 @@
  * The same traces are replayed, in the same run, against a trivial
  * allocator (a bump pointer with one LIFO free list per order: no
  * splitting, no merging, no migratetypes): the baseline the ratios are
- * given against. When BENCH_EXT_BUDDY_HEADER names a single-header buddy
- * allocator with spaskalev/buddy_alloc's API (tools/run-benchmarks.sh
- * defines it from $BOOTMM_EXT_BUDDY and builds bench_buddy_ext), they are
- * replayed against it too; without it that line says it was skipped.
+ * given against. They are also replayed against spaskalev/buddy_alloc (the
+ * peer of issue 13) when its header is found at run time: $BOOTMM_EXT_BUDDY,
+ * else ../shared/peers/buddy_alloc/buddy_alloc.h beside the repository.
+ * bench_buddy then compiles peer_buddy_alloc.c against it into a shared
+ * object (with $CC, default cc; -O3 -DNDEBUG like this Release build) and
+ * loads it; the header is never copied into the project. Without it the
+ * line says it was skipped and why.
+ *
+ * Fairness: the peer manages an arena of exactly as many 4 KiB pages as
+ * bootmm's zones have free (same size, page-sized leaves), replays the
+ * same events in the same order, interleaved with bootmm's replays in one
+ * process, and its loop is compiled with the header so its calls inline.
  *
  * Usage: bench_buddy [GiB of RAM, default 8]
+ * Environment: BENCH_RUNS, BOOTMM_EXT_BUDDY, BENCH_BUDDY_ONLY=order0|mixed|boot
  */
 #include "bench.h"
+#include "bench_buddy_trace.h"
 
-#ifdef BENCH_EXT_BUDDY_HEADER
-#include <sys/mman.h>
-/* Page-sized leaves: the tree of an 8 GiB arena stays a few MiB. */
-#define BUDDY_ALLOC_ALIGN 4096
-#define BUDDY_ALLOC_IMPLEMENTATION
-#include BENCH_EXT_BUDDY_HEADER
-#endif
-
-/* Event: bit 31 alloc, bits 27-30 order, bits 25-26 migratetype, 0-24 slot. */
-#define EV_ALLOC		(1u << 31)
-#define EV_ORDER(e)		(((e) >> 27) & 0xf)
-#define EV_MT(e)		(((e) >> 25) & 0x3)
-#define EV_SLOT(e)		((e) & 0x1ffffff)
-#define EV_MAKE(a, o, mt, s)	(((a) ? EV_ALLOC : 0) | ((uint32_t)(o) << 27) | \
-				 ((uint32_t)(mt) << 25) | (uint32_t)(s))
-#define BUDDY_NO_SLOT		0xffffffffu
+/* The peer, loaded by main() when found (peer_buddy_alloc.c). */
+struct peer;
+struct peer_api {
+	struct peer *(*create)(uint64_t npages);
+	void (*destroy)(struct peer *x);
+	unsigned long (*replay)(struct peer *x, const uint32_t *ev, size_t n, uint32_t *slots);
+};
+static const struct peer_api *buddy_peer;
 
 struct bench_trace {
 	const char *name;
@@ -264,6 +266,7 @@ static uint64_t replay_bootmm(struct bm_machine *m, const struct bench_trace *t,
 			      struct replay_stats *st)
 {
 	uint64_t t0 = bench_now_ns();
+	unsigned long failed = 0;	/* a local, as in the peer's loop */
 
 	for (size_t i = 0; i < t->n; i++) {
 		uint32_t e = t->ev[i];
@@ -273,12 +276,14 @@ static uint64_t replay_bootmm(struct bm_machine *m, const struct bench_trace *t,
 						      (int)EV_MT(e));
 
 			slots[EV_SLOT(e)] = pfn == BM_NO_PFN ? BUDDY_NO_SLOT : (uint32_t)pfn;
-			st->failed += pfn == BM_NO_PFN;
+			failed += pfn == BM_NO_PFN;
 		} else if (slots[EV_SLOT(e)] != BUDDY_NO_SLOT) {
 			bm_free_pages(m, slots[EV_SLOT(e)], EV_ORDER(e));
 		}
 	}
-	return bench_now_ns() - t0;
+	t0 = bench_now_ns() - t0;
+	st->failed += failed;
+	return t0;
 }
 
 /*
@@ -350,53 +355,15 @@ static uint64_t replay_trivial(struct trivial_alloc *a, const struct bench_trace
 	return bench_now_ns() - t0;
 }
 
-#ifdef BENCH_EXT_BUDDY_HEADER
-/* The external allocator over an arena of @npages pages that is never touched. */
-struct ext_alloc {
-	struct buddy *buddy;
-	unsigned char *meta, *arena;
-	size_t meta_size, arena_size;
-};
-
-static int ext_init(struct ext_alloc *x, uint64_t npages)
-{
-	x->arena_size = (size_t)npages * 4096;
-	x->arena = mmap(NULL, x->arena_size, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (x->arena == MAP_FAILED)
-		return -1;
-	x->meta_size = buddy_sizeof(x->arena_size);
-	x->meta = aligned_alloc(64, BM_ALIGN_UP(x->meta_size, 64));
-	x->buddy = x->meta ? buddy_init(x->meta, x->arena, x->arena_size) : NULL;
-	return x->buddy ? 0 : -1;
-}
-
-static void ext_destroy(struct ext_alloc *x)
-{
-	free(x->meta);
-	munmap(x->arena, x->arena_size);
-}
-
-static uint64_t replay_ext(struct ext_alloc *x, const struct bench_trace *t, uint32_t *slots,
-			   struct replay_stats *st)
+/* Replay @t against the peer. Returns ns. */
+static uint64_t replay_peer(struct peer *x, const struct bench_trace *t, uint32_t *slots,
+			    struct replay_stats *st)
 {
 	uint64_t t0 = bench_now_ns();
 
-	for (size_t i = 0; i < t->n; i++) {
-		uint32_t e = t->ev[i];
-
-		if (e & EV_ALLOC) {
-			unsigned char *p = buddy_malloc(x->buddy, (size_t)4096 << EV_ORDER(e));
-
-			slots[EV_SLOT(e)] = p ? (uint32_t)((size_t)(p - x->arena) / 4096) : BUDDY_NO_SLOT;
-			st->failed += !p;
-		} else if (slots[EV_SLOT(e)] != BUDDY_NO_SLOT) {
-			buddy_free(x->buddy, x->arena + (size_t)slots[EV_SLOT(e)] * 4096);
-		}
-	}
+	st->failed += buddy_peer->replay(x, t->ev, t->n, slots);
 	return bench_now_ns() - t0;
 }
-#endif
 
 #define BUDDY_MAX_RUNS 32
 
@@ -407,6 +374,7 @@ struct buddy_result {
 	double bootmm_ns, trivial_ns, ext_ns;	/* medians per replay */
 	double bootmm_spread;
 	double bootmm_ops, trivial_ops, ext_ops;	/* ops/s */
+	double ext_ratio;			/* median of per-replay throughput ratios */
 	unsigned long failed;			/* bootmm allocation failures */
 	unsigned long leaked;			/* free pages not back after a replay */
 	bool have_ext;
@@ -425,10 +393,7 @@ static void buddy_measure_trace(struct bm_machine *m, const struct bench_trace *
 	unsigned long free0 = bm_nr_free_pages(m);
 	struct replay_stats st = { 0 };
 	struct trivial_alloc triv;
-#ifdef BENCH_EXT_BUDDY_HEADER
-	struct ext_alloc ext;
-	bool ext_ok = !ext_init(&ext, free0);
-#endif
+	struct peer *ext = buddy_peer ? buddy_peer->create(free0) : NULL;
 
 	if (!slots) {
 		fprintf(stderr, "bench_buddy: out of memory\n");
@@ -448,26 +413,28 @@ static void buddy_measure_trace(struct bm_machine *m, const struct bench_trace *
 		if (bm_nr_free_pages(m) != free0)
 			r->leaked += free0 - bm_nr_free_pages(m);
 		tt[i] = (double)replay_trivial(&triv, t, slots, &ts);
-#ifdef BENCH_EXT_BUDDY_HEADER
-		if (ext_ok)
-			te[i] = (double)replay_ext(&ext, t, slots, &ts);
-#else
-		te[i] = 0;
-#endif
+		te[i] = ext ? (double)replay_peer(ext, t, slots, &ts) : 0;
 	}
 	r->failed = st.failed;
+	if (ext) {
+		double q[BUDDY_MAX_RUNS];
+
+		/* Each bootmm replay against the peer replay that follows it:
+		 * robust to load that drifts over the run. */
+		for (int i = 0; i < runs; i++)
+			q[i] = te[i] / tb[i];
+		r->ext_ratio = bench_median(q, runs);
+	}
 	r->bootmm_ns = bench_median(tb, runs);
 	r->bootmm_spread = bench_spread_pct(tb, runs);
 	r->trivial_ns = bench_median(tt, runs);
 	r->ext_ns = bench_median(te, runs);
 	r->bootmm_ops = t->n / r->bootmm_ns * 1e9;
 	r->trivial_ops = t->n / r->trivial_ns * 1e9;
-#ifdef BENCH_EXT_BUDDY_HEADER
-	r->have_ext = ext_ok;
-	r->ext_ops = ext_ok ? t->n / r->ext_ns * 1e9 : 0;
-	if (ext_ok)
-		ext_destroy(&ext);
-#endif
+	r->have_ext = ext != NULL;
+	r->ext_ops = ext ? t->n / r->ext_ns * 1e9 : 0;
+	if (ext)
+		buddy_peer->destroy(ext);
 	trivial_destroy(&triv);
 	free(slots);
 }
@@ -489,6 +456,97 @@ static struct bench_machine *buddy_machine(double gib)
 }
 
 #ifndef BENCH_NO_MAIN
+#include <dlfcn.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+/* The repository: bench/.. of this file as it was compiled (CMake passes
+ * absolute paths). */
+static void repo_dir(char *buf, size_t len)	/* len >= PATH_MAX */
+{
+	const char *slash = strrchr(__FILE__, '/');
+	int n = slash ? (int)(slash - __FILE__) : 1;
+
+	char raw[2048];
+
+	snprintf(raw, sizeof(raw), "%.*s/..", n, slash ? __FILE__ : ".");
+	if (!realpath(raw, buf) || strlen(buf) >= len)
+		snprintf(buf, len, "%s", raw);
+}
+
+/* Run @argv, its output to stderr; true if it exited 0. */
+static bool run_quiet(char *const argv[])
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		dup2(2, 1);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       !WEXITSTATUS(status);
+}
+
+/*
+ * Find spaskalev/buddy_alloc's header ($BOOTMM_EXT_BUDDY, else
+ * ../shared/peers/buddy_alloc/buddy_alloc.h beside the repository),
+ * compile peer_buddy_alloc.c against it into a temporary shared object and
+ * load it. Prints what it found or why the peer is skipped. Returns NULL
+ * if skipped.
+ */
+static const struct peer_api *peer_load(void)
+{
+	static struct peer_api api;
+	const char *env = getenv("BOOTMM_EXT_BUDDY"), *cc = getenv("CC");
+	char repo[PATH_MAX], header[PATH_MAX + 64], glue[PATH_MAX + 64], def[PATH_MAX + 96], dir[] = "/tmp/bench_buddy_peer.XXXXXX";
+	char so[64];
+	void *dl;
+
+	repo_dir(repo, sizeof(repo));
+	if (env && *env)
+		snprintf(header, sizeof(header), "%s", env);
+	else
+		snprintf(header, sizeof(header), "%s/../shared/peers/buddy_alloc/buddy_alloc.h", repo);
+	snprintf(glue, sizeof(glue), "%s/bench/peer_buddy_alloc.c", repo);
+	if (access(header, R_OK)) {
+		printf("   buddy_alloc peer: skipped (no %s%s)\n", header,
+		       env && *env ? ", from BOOTMM_EXT_BUDDY" :
+		       "; set BOOTMM_EXT_BUDDY to spaskalev/buddy_alloc's buddy_alloc.h");
+		return NULL;
+	}
+	if (access(glue, R_OK) || !mkdtemp(dir)) {
+		printf("   buddy_alloc peer: skipped (cannot read %s or make a temporary directory)\n",
+		       glue);
+		return NULL;
+	}
+	snprintf(so, sizeof(so), "%s/peer.so", dir);
+	snprintf(def, sizeof(def), "-DPEER_HEADER=\"%s\"", header);
+	{
+		char *argv[] = { (char *)(cc && *cc ? cc : "cc"), "-O3", "-DNDEBUG", "-fPIC", "-shared",
+				 "-w", def, glue, "-o", so, NULL };
+
+		dl = run_quiet(argv) ? dlopen(so, RTLD_NOW | RTLD_LOCAL) : NULL;
+	}
+	unlink(so);
+	rmdir(dir);
+	if (dl) {
+		*(void **)&api.create = dlsym(dl, "peer_create");
+		*(void **)&api.destroy = dlsym(dl, "peer_destroy");
+		*(void **)&api.replay = dlsym(dl, "peer_replay");
+	}
+	if (!dl || !api.create || !api.destroy || !api.replay) {
+		printf("   buddy_alloc peer: skipped (cannot build or load %s against %s)\n", glue,
+		       header);
+		return NULL;
+	}
+	printf("   buddy_alloc peer: %s (0BSD), compiled now with %s -O3 -DNDEBUG -fPIC\n", header,
+	       cc && *cc ? cc : "cc");
+	return &api;
+}
+
 static void buddy_print(const struct buddy_result *r)
 {
 	char label[64];
@@ -501,8 +559,9 @@ static void buddy_print(const struct buddy_result *r)
 	bench_figure("  trivial bump/free-list (baseline)", r->trivial_ops / 1e6, "M ops/s");
 	bench_ratio("  bootmm throughput / baseline", r->bootmm_ops / r->trivial_ops, "baseline");
 	if (r->have_ext) {
-		bench_figure("  external buddy (BOOTMM_EXT_BUDDY)", r->ext_ops / 1e6, "M ops/s");
-		bench_ratio("  bootmm throughput / external buddy", r->bootmm_ops / r->ext_ops, "external");
+		bench_figure("  spaskalev/buddy_alloc, same events", r->ext_ops / 1e6,
+			     "M ops/s");
+		bench_ratio("  bootmm throughput / buddy_alloc", r->ext_ratio, "buddy_alloc");
 	}
 	if (r->failed || r->leaked)
 		printf("   WARNING: %lu failed allocations, %lu pages not returned\n", r->failed,
@@ -524,20 +583,19 @@ int main(int argc, char **argv)
 	}
 	printf("   machine: %.0f GiB RAM booted, %lu free pages; allocations from ZONE_NORMAL down; median of %d replays\n",
 	       gib, bm_nr_free_pages(&b->m), runs);
-#ifdef BENCH_EXT_BUDDY_HEADER
-	printf("   external buddy: %s\n", BENCH_EXT_BUDDY_HEADER);
-#else
-	printf("   external buddy: skipped (%s)\n", getenv("BOOTMM_EXT_BUDDY") ?
-	       "BOOTMM_EXT_BUDDY is set: tools/run-benchmarks.sh builds and runs bench_buddy_ext with it" :
-	       "BOOTMM_EXT_BUDDY is not set");
-#endif
+	buddy_peer = peer_load();
 	trace_make_order0(&tr[0], 16, 32768);
 	trace_make_mixed(&tr[1], 1000000, 20000);
 	/* The boot trace peaks at ~750,000 pages live at scale 1 (8 GiB). */
 	trace_make_boot(&tr[2], BM_MIN(1.0, bm_nr_free_pages(&b->m) / 2e6));
 	for (int i = 0; i < 3; i++) {
+		const char *only = getenv("BENCH_BUDDY_ONLY");	/* one workload, for profiles */
 		struct buddy_result r;
 
+		if (only && strcmp(only, tr[i].name)) {
+			trace_free(&tr[i]);
+			continue;
+		}
 		buddy_measure_trace(&b->m, &tr[i], runs, &r);
 		buddy_print(&r);
 		if (r.failed || r.leaked)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The buddy allocator: free lists, freeing with merging (__free_one_page),
- * allocation with splitting, CMA balancing, fallback and stealing, and the
- * memblock hand-off entry (__free_pages_core). Semantics follow Linux v6.12
+ * The buddy allocator: freeing with merging (__free_one_page), the
+ * memblock hand-off entry (__free_pages_core), the free-list walk and the
+ * exported list operations. Allocation is in buddy_alloc.c, the inline
+ * list code both use in buddy_lists.h. Semantics follow Linux v6.12
  * mm/page_alloc.c; the free-list encoding is described in internal.h.
  *
  * What is left out, on purpose: per-cpu page lists (every allocation and
@@ -12,146 +13,20 @@
  * compaction capture. None of them changes which struct pages the boot path
  * reads, which is what bootmm checks.
  */
-#include "internal.h"
-
-
-/* The kernel's fallbacks[] table: where each type looks when its lists are empty. */
-static inline struct page *pg(struct bm_machine *m, bm_pfn_t pfn)
-{
-	return bm_pfn_to_page(m, pfn);
-}
-
-/* The block sizes bootmm supports keep a block inside one section, so the
- * struct pages of a block are contiguous in the memory map. */
-_Static_assert(((bm_pfn_t)1 << (BM_MAX_ORDER_LIMIT - 1)) <= BM_PAGES_PER_SECTION,
-	       "a buddy block must not span two sections");
-
-static inline bool zone_spans(const struct bm_zone *z, bm_pfn_t pfn)
-{
-	return pfn >= z->zone_start_pfn && pfn < z->zone_start_pfn + z->spanned_pages;
-}
-
-/* page_zone(): the zone a struct page's flags link it to, NULL if garbage. */
-static struct bm_zone *page_zone(struct bm_machine *m, const struct page *page)
-{
-	unsigned int nid = (unsigned int)bm_page_nid(page);
-	unsigned int zt = (unsigned int)bm_page_zonenum(page);
-
-	if (!m->mm.nodes || nid >= BM_MAX_NUMNODES || zt >= BM_NR_ZONES)
-		return NULL;
-	return &m->mm.nodes[nid].zones[zt];
-}
-
-/* The kernel's page_zone_id(): node and zone bits together. */
-static inline uint32_t zone_id(const struct page *page)
-{
-	return page->flags & (PG_ZONE_MASK | PG_NODE_MASK);
-}
-
-/* migratetype_is_mergeable(): only the per-cpu types merge across types. */
-static inline bool mt_mergeable(int mt)
-{
-	return mt < MIGRATE_PCPTYPES;
-}
-
-/*
- * page_is_buddy(): is @buddy the free head of an order-@order block in the
- * zone @zid? A head whose list record is garbage is not trusted. The flags
- * are loaded atomically: the candidate may be a page another thread is
- * preparing for its own free in __free_pages_core, outside the zone lock
- * (it is not free yet, so the answer is no either way).
- */
-static inline bool is_buddy_of(const struct page *buddy, unsigned int order, uint32_t zid)
-{
-	uint32_t flags = __atomic_load_n(&buddy->flags, __ATOMIC_RELAXED);
-
-	return (flags & PG_buddy) && buddy->order == order &&
-	       (flags & (PG_ZONE_MASK | PG_NODE_MASK)) == zid && bm_buddy_list_mt(buddy) >= 0;
-}
-
-/* --- free lists ------------------------------------------------------------ */
-
-static void list_link(struct bm_machine *m, struct bm_free_area *area, int mt,
-		      bm_pfn_t pfn, struct page *page, bool to_tail)
-{
-	uint32_t first = area->head[mt];
-	struct page *fp;
-
-	if (first == BM_LIST_END) {
-		page->lru_next = BM_LIST_END;
-		page->lru_prev = (uint32_t)pfn;	/* alone: first and last */
-		area->head[mt] = (uint32_t)pfn;
-		return;
-	}
-	fp = pg(m, first);
-	if (to_tail) {
-		pg(m, fp->lru_prev)->lru_next = (uint32_t)pfn;
-		page->lru_prev = fp->lru_prev;
-		page->lru_next = BM_LIST_END;
-		fp->lru_prev = (uint32_t)pfn;
-	} else {
-		page->lru_next = first;
-		page->lru_prev = fp->lru_prev;	/* the last block */
-		fp->lru_prev = (uint32_t)pfn;
-		area->head[mt] = (uint32_t)pfn;
-	}
-}
-
-static void list_unlink(struct bm_machine *m, struct bm_free_area *area, int mt,
-			bm_pfn_t pfn, struct page *page)
-{
-	uint32_t next = page->lru_next, prev = page->lru_prev;
-
-	if (area->head[mt] == pfn) {
-		area->head[mt] = next;
-		if (next != BM_LIST_END)
-			pg(m, next)->lru_prev = prev;	/* prev was the last */
-	} else {
-		pg(m, prev)->lru_next = next;
-		if (next != BM_LIST_END)
-			pg(m, next)->lru_prev = prev;
-		else
-			pg(m, area->head[mt])->lru_prev = prev;	/* new last */
-	}
-	page->lru_next = page->lru_prev = BM_LIST_END;
-}
+#include "buddy_lists.h"
 
 /* __add_to_free_list; documented in internal.h. Context: zone lock held. */
 void bm_buddy_add_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 		       unsigned int order, int mt, bool to_tail)
 {
-	struct page *page = pg(m, pfn);
-
-	page->flags = (page->flags | PG_buddy) & ~PG_bm_tail_free;
-	page->order = order;
-	page->mapcount = BM_BUDDY_MAPCOUNT(mt);
-	list_link(m, &zone->free_area[order], mt, pfn, page, to_tail);
-	zone->free_area[order].nr_free[mt]++;
-	zone->nr_free_pages += 1ul << order;
+	add_free(m, zone, pfn, pg(m, pfn), order, mt, to_tail);
 }
 
 /* __del_page_from_free_list; documented in internal.h. Context: zone lock held. */
 void bm_buddy_del_free(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 		       unsigned int order, int mt)
 {
-	struct page *page = pg(m, pfn);
-	int list_mt = bm_buddy_list_mt(page);
-
-	BM_ASSERT(m, (page->flags & PG_buddy) && page->order == order && list_mt >= 0,
-		  "pfn %#llx flags %#x order %u/%u mapcount %d", (unsigned long long)pfn,
-		  page->flags, page->order, order, page->mapcount);
-	if (list_mt < 0)
-		return;	/* not on any list: unlinking would corrupt one */
-	if (list_mt != mt)
-		bm_violation(m, BM_V_MIGRATETYPE, pfn, pfn + (1ul << order), "__del_page_from_free_list",
-			     "page type is %s, passed migratetype is %s",
-			     bm_migratetype_name(list_mt), bm_migratetype_name(mt));
-	list_unlink(m, &zone->free_area[order], list_mt, pfn, page);
-	zone->free_area[order].nr_free[list_mt]--;
-	zone->nr_free_pages -= 1ul << order;
-	page->flags &= ~PG_buddy;
-	page->order = 0;
-	page->mapcount = -1;
+	del_free(m, zone, pfn, pg(m, pfn), order, mt);
 }
 
 /* Documented in internal.h. Context: any; never records an uninitialised read. */
@@ -231,18 +106,78 @@ long bm_zone_for_each_free_block(struct bm_machine *m, struct bm_zone *zone,
  * be allocated before that merge happens. Like the kernel it reads the
  * struct page of the higher buddy without knowing it is initialised.
  */
-static bool buddy_merge_likely(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-			       bm_pfn_t buddy_pfn, unsigned int order, uint32_t zid)
+static inline bool buddy_merge_likely(struct bm_machine *m, struct bm_zone *zone,
+				      struct page *page, bm_pfn_t pfn, bm_pfn_t buddy_pfn,
+				      unsigned int order, uint32_t zid)
 {
 	bm_pfn_t higher, higher_buddy;
+	struct page *hb;
 
 	if (order + 1 >= bm_max_order(m) || buddy_pfn == BM_NO_PFN)
 		return false;
 	higher = buddy_pfn & pfn;
 	higher_buddy = higher ^ ((bm_pfn_t)1 << (order + 1));
-	if (!zone_spans(zone, higher_buddy) || !bm_pfn_valid(m, higher_buddy))
+	if (!zone_spans(zone, higher_buddy))
 		return false;
-	return is_buddy_of(bm_page_read(m, higher_buddy, "buddy_merge_likely"), order + 1, zid);
+	/* order + 2 <= max_order: the block of both lies in one section. */
+	hb = page + (higher_buddy - pfn);
+	return is_buddy_of(page_read(m, hb, higher_buddy, "buddy_merge_likely"), order + 1, zid);
+}
+
+static inline void free_one_page_locked(struct bm_machine *m, struct bm_zone *zone,
+					bm_pfn_t pfn, struct page *page, unsigned int order,
+					int mt, unsigned int fpi)
+{
+	uint32_t zid = zone_id(page);
+	unsigned int max_order = bm_max_order(m), pb_order = bm_pageblock_order(m);
+	bm_pfn_t buddy_pfn = BM_NO_PFN;
+	bool to_tail;
+
+	if (order)
+		for (unsigned long i = 1; i < (1ul << order); i++)
+			page[i].flags |= PG_bm_tail_free;
+
+	while (order < max_order) {
+		int buddy_mt = mt;
+		struct page *buddy;
+
+		buddy_pfn = pfn ^ ((bm_pfn_t)1 << order);
+		if (!zone_spans(zone, buddy_pfn))
+			break;
+		/*
+		 * Below max_order the block of both buddies lies in one section
+		 * (the static assertion above): the buddy's struct page is
+		 * next to @page in the same map, valid as @pfn's is.
+		 */
+		buddy = page_read(m, page + (buddy_pfn - pfn), buddy_pfn, "__free_one_page");
+		if (!is_buddy_of(buddy, order, zid))
+			break;
+		if (order >= pb_order) {
+			buddy_mt = pb_mt(m, buddy_pfn);
+			if (mt != buddy_mt && (!mt_mergeable(mt) || !mt_mergeable(buddy_mt)))
+				break;
+		}
+		/* is_buddy_of vetted the head: unlink without asserting it again */
+		unlink_free(m, zone, buddy_pfn, buddy, order, buddy_mt, bm_buddy_list_mt(buddy));
+		if (buddy_mt != mt)
+			bm_change_pageblock_range(m, buddy_pfn, order, mt);
+		/* The upper of the two heads becomes a tail of the merged block. */
+		if (buddy_pfn > pfn) {
+			buddy->flags |= PG_bm_tail_free;
+		} else {
+			page->flags |= PG_bm_tail_free;
+			page = buddy;
+		}
+		pfn &= buddy_pfn;
+		order++;
+	}
+
+	if (fpi & BM_FPI_TO_TAIL)
+		to_tail = true;
+	else
+		to_tail = buddy_merge_likely(m, zone, page, pfn, buddy_pfn, order, zid);
+	page->refcount = 0;
+	add_free(m, zone, pfn, page, order, mt, to_tail);
 }
 
 /**
@@ -269,46 +204,23 @@ static bool buddy_merge_likely(struct bm_machine *m, struct bm_zone *zone, bm_pf
 void bm_free_one_page_locked(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 			     unsigned int order, int mt, unsigned int fpi)
 {
+	free_one_page_locked(m, zone, pfn, pg(m, pfn), order, mt, fpi);
+}
+
+static inline void split_large_buddy(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+				     unsigned int order, unsigned int fpi)
+{
+	unsigned int piece = BM_MIN(order, bm_pageblock_order(m));
+	bm_pfn_t end = pfn + ((bm_pfn_t)1 << order);
 	struct page *page = pg(m, pfn);
-	uint32_t zid = zone_id(page);
-	unsigned int max_order = bm_max_order(m), pb_order = bm_pageblock_order(m);
-	bm_pfn_t buddy_pfn = BM_NO_PFN;
-	bool to_tail;
 
-	for (unsigned long i = 1; i < (1ul << order); i++)
-		page[i].flags |= PG_bm_tail_free;
-
-	while (order < max_order) {
-		int buddy_mt = mt;
-		struct page *buddy;
-
-		buddy_pfn = pfn ^ ((bm_pfn_t)1 << order);
-		if (!zone_spans(zone, buddy_pfn) || !bm_pfn_valid(m, buddy_pfn))
-			break;
-		buddy = bm_page_read(m, buddy_pfn, "__free_one_page");
-		if (!is_buddy_of(buddy, order, zid))
-			break;
-		if (order >= pb_order) {
-			buddy_mt = bm_get_pageblock_migratetype(m, buddy_pfn);
-			if (mt != buddy_mt && (!mt_mergeable(mt) || !mt_mergeable(buddy_mt)))
-				break;
-		}
-		bm_buddy_del_free(m, zone, buddy_pfn, order, buddy_mt);
-		if (buddy_mt != mt)
-			bm_change_pageblock_range(m, buddy_pfn, order, mt);
-		/* The upper of the two heads becomes a tail of the merged block. */
-		pg(m, BM_MAX(pfn, buddy_pfn))->flags |= PG_bm_tail_free;
-		pfn &= buddy_pfn;
-		order++;
+	if (order <= piece) {	/* the usual case: one piece */
+		free_one_page_locked(m, zone, pfn, page, order, pb_mt(m, pfn), fpi);
+		return;
 	}
-
-	if (fpi & BM_FPI_TO_TAIL)
-		to_tail = true;
-	else
-		to_tail = buddy_merge_likely(m, zone, pfn, buddy_pfn, order, zid);
-	page = pg(m, pfn);
-	page->refcount = 0;
-	bm_buddy_add_free(m, zone, pfn, order, mt, to_tail);
+	/* Pieces of a block within max_order are in one section: contiguous. */
+	for (; pfn < end; pfn += (bm_pfn_t)1 << piece, page += (bm_pfn_t)1 << piece)
+		free_one_page_locked(m, zone, pfn, page, piece, pb_mt(m, pfn), fpi);
 }
 
 /**
@@ -327,12 +239,7 @@ void bm_free_one_page_locked(struct bm_machine *m, struct bm_zone *zone, bm_pfn_
 void bm_split_large_buddy(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 			  unsigned int order, unsigned int fpi)
 {
-	unsigned int piece = BM_MIN(order, bm_pageblock_order(m));
-	bm_pfn_t end = pfn + ((bm_pfn_t)1 << order);
-
-	for (; pfn < end; pfn += (bm_pfn_t)1 << piece)
-		bm_free_one_page_locked(m, zone, pfn, piece,
-					bm_get_pageblock_migratetype(m, pfn), fpi);
+	split_large_buddy(m, zone, pfn, order, fpi);
 }
 
 /*
@@ -341,23 +248,22 @@ void bm_split_large_buddy(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t p
  * caller. Records BM_V_MISUSE and returns NULL if the block is not a
  * freeable block of one zone.
  */
-static struct bm_zone *free_block_zone(struct bm_machine *m, bm_pfn_t pfn, unsigned int order,
-				       const char *func)
+static inline struct bm_zone *free_block_zone(struct bm_machine *m, bm_pfn_t pfn,
+					      unsigned int order, const char *func)
 {
 	bm_pfn_t end = pfn + ((bm_pfn_t)1 << (order <= bm_max_order(m) ? order : 0));
 	struct bm_zone *zone;
-	const struct page *head;
+	struct page *head = order <= bm_max_order(m) ? pg(m, pfn) : NULL;
 
-	if (order > bm_max_order(m) || !BM_IS_ALIGNED(pfn, (bm_pfn_t)1 << order) ||
-	    !bm_pfn_valid(m, pfn)) {
+	if (!head || !BM_IS_ALIGNED(pfn, (bm_pfn_t)1 << order)) {
 		bm_violation(m, BM_V_MISUSE, pfn, end, func,
 			     "bad block: pfn %#llx order %u (max order %u)",
 			     (unsigned long long)pfn, order, bm_max_order(m));
 		return NULL;
 	}
-	head = bm_page_read(m, pfn, func);
+	head = page_read(m, head, pfn, func);
 	zone = page_zone(m, head);
-	if (!zone || !zone->spanned_pages || !zone_spans(zone, pfn) || !zone_spans(zone, end - 1)) {
+	if (!zone || !zone_spans(zone, pfn) || !zone_spans(zone, end - 1)) {
 		bm_violation(m, BM_V_MISUSE, pfn, end, func,
 			     "block pfn %#llx order %u is not inside its zone (flags %#x)",
 			     (unsigned long long)pfn, order, head->flags);
@@ -372,11 +278,11 @@ static struct bm_zone *free_block_zone(struct bm_machine *m, bm_pfn_t pfn, unsig
 }
 
 /* free_one_page(): take the lock, free in pageblock pieces. */
-static void free_one_page(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+static inline void free_one_page(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 			  unsigned int order, unsigned int fpi)
 {
 	bm_zone_lock(zone);
-	bm_split_large_buddy(m, zone, pfn, order, fpi);
+	split_large_buddy(m, zone, pfn, order, fpi);
 	bm_zone_unlock(zone);
 }
 
@@ -482,14 +388,14 @@ void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
  * zero-refcount page is recorded as BM_V_MISUSE and ignored.
  * Context: takes the zone lock.
  */
-static void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-		      unsigned int order);
+static inline void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+			     unsigned int order);
 
 void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 {
 	struct bm_zone *zone;
 
-	if (!bm_buddy_usable(m, "__free_pages", pfn))
+	if (!buddy_usable(m, "__free_pages", pfn))
 		return;
 	/*
 	 * The deferred part of the memory map was never handed to the
@@ -498,8 +404,9 @@ void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 	 * 1 but no owner, and freeing it would put it on a free list that
 	 * deferred init then initialises over (found by fuzz_api).
 	 */
-	if (bm_pfn_deferred(m, pfn) ||
-	    (order < 32 && bm_pfn_deferred(m, pfn + ((bm_pfn_t)1 << order) - 1))) {
+	if (order <= bm_max_order(m) ? pfn_deferred_block(m, pfn, order) :
+	    (pfn_deferred(m, pfn) ||
+	     (order < 32 && pfn_deferred(m, pfn + ((bm_pfn_t)1 << order) - 1)))) {
 		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "__free_pages",
 			     "pfn %#llx is in the deferred memory map: never allocated",
 			     (unsigned long long)pfn);
@@ -513,8 +420,8 @@ void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 
 /* __free_pages' own checks and the put; free_reserved_page comes here too
  * (its page may lie in the deferred part: the policies decide that). */
-static void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-		      unsigned int order)
+static inline void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+			     unsigned int order)
 {
 	struct page *page = pg(m, pfn);
 
@@ -528,6 +435,17 @@ static void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "__free_pages",
 			     "pfn %#llx refcount is already %d", (unsigned long long)pfn,
 			     page->refcount);
+		return;
+	}
+	/*
+	 * put_page_testzero. The kernel decrements atomically because of
+	 * speculative references (get_page_unless_zero); bootmm takes none,
+	 * so a page at refcount 1 is the caller's alone and needs no locked
+	 * read-modify-write (a tenth of an order-0 free).
+	 */
+	if (__atomic_load_n(&page->refcount, __ATOMIC_RELAXED) == 1) {
+		__atomic_store_n(&page->refcount, 0, __ATOMIC_RELAXED);
+		free_one_page(m, zone, pfn, order, BM_FPI_NONE);
 		return;
 	}
 	if (__atomic_sub_fetch(&page->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
@@ -572,7 +490,7 @@ void bm_free_reserved_page(struct bm_machine *m, bm_pfn_t pfn)
 		return;
 	}
 	zone = page_zone(m, page);
-	if (!zone || !zone->spanned_pages || !zone_spans(zone, pfn)) {
+	if (!zone || !zone_spans(zone, pfn)) {
 		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "free_reserved_page",
 			     "pfn %#llx is outside its zone", (unsigned long long)pfn);
 		return;
@@ -611,231 +529,4 @@ unsigned long bm_nr_free_pages(struct bm_machine *m)
 		}
 	}
 	return sum;
-}
-
-/* --- allocation ------------------------------------------------------------- */
-
-/* expand(): the upper halves of a split block go back, largest first, to
- * the head of the @mt lists of decreasing orders. Context: zone lock held. */
-void bm_buddy_expand(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-		     unsigned int low, unsigned int high, int mt)
-{
-	while (high > low) {
-		high--;
-		bm_buddy_add_free(m, zone, pfn + ((bm_pfn_t)1 << high), high, mt, false);
-	}
-}
-
-/* __rmqueue_smallest(): the first block of the smallest order that has one.
- * Context: zone lock held. */
-bm_pfn_t bm_rmqueue_smallest(struct bm_machine *m, struct bm_zone *zone,
-			     unsigned int order, int mt)
-{
-	for (unsigned int o = order; o <= bm_max_order(m); o++) {
-		uint32_t head = zone->free_area[o].head[mt];
-
-		if (head != BM_LIST_END) {
-			bm_buddy_del_free(m, zone, head, o, mt);
-			bm_buddy_expand(m, zone, head, order, o, mt);
-			return head;
-		}
-	}
-	return BM_NO_PFN;
-}
-
-/* Free pages of one type in @zone (zone_page_state of NR_FREE_CMA_PAGES etc.). */
-static unsigned long zone_free_of_type(struct bm_machine *m, const struct bm_zone *zone, int mt)
-{
-	unsigned long n = 0;
-
-	for (unsigned int o = 0; o <= bm_max_order(m); o++)
-		n += zone->free_area[o].nr_free[mt] << o;
-	return n;
-}
-
-/* __rmqueue(): own type, CMA for movable requests, then fallback. */
-static bm_pfn_t rmqueue(struct bm_machine *m, struct bm_zone *zone, unsigned int order,
-			int mt, unsigned int alloc_flags)
-{
-	bm_pfn_t pfn;
-
-	/* Balance movable allocations between CMA and the rest once more than
-	 * half of the zone's free memory is CMA (NR_FREE_PAGES excludes ISOLATE). */
-	if (alloc_flags & BM_ALLOC_CMA) {
-		unsigned long cma = zone_free_of_type(m, zone, MIGRATE_CMA);
-		unsigned long free = zone->nr_free_pages - zone_free_of_type(m, zone, MIGRATE_ISOLATE);
-
-		if (cma > free / 2) {
-			pfn = bm_rmqueue_smallest(m, zone, order, MIGRATE_CMA);
-			if (pfn != BM_NO_PFN)
-				return pfn;
-		}
-	}
-	pfn = bm_rmqueue_smallest(m, zone, order, mt);
-	if (pfn == BM_NO_PFN && (alloc_flags & BM_ALLOC_CMA))
-		pfn = bm_rmqueue_smallest(m, zone, order, MIGRATE_CMA);
-	if (pfn == BM_NO_PFN)
-		pfn = bm_rmqueue_fallback(m, zone, order, mt, alloc_flags);
-	return pfn;
-}
-
-/* prep_new_page(): allocated state: head refcount 1, no free marks. */
-static void prep_new_page(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
-{
-	struct page *page = pg(m, pfn);
-
-	for (unsigned long i = 1; i < (1ul << order); i++) {
-		BM_ASSERT(m, page[i].flags & PG_bm_tail_free, "pfn %#llx flags %#x",
-			  (unsigned long long)(pfn + i), page[i].flags);
-		page[i].flags &= ~PG_bm_tail_free;
-	}
-	page->flags &= ~(PG_buddy | PG_bm_tail_free);
-	page->order = 0;
-	page->refcount = 1;
-}
-
-static bool zone_populated(const struct bm_zone *z)
-{
-	return z->spanned_pages && z->present_pages;
-}
-
-/*
- * The zonelist of @nid (build_zonelists, node order): @nid's zones from
- * @highest down to DMA, then each other online node's by increasing
- * distance, bootmm's distance being |nid - other|, ties to the lower nid.
- */
-static int build_zonelist(struct bm_machine *m, int nid, enum bm_zone_type highest,
-			  struct bm_zone **zl)
-{
-	int n = 0;
-
-	for (int d = 0; d < m->mm.nr_node_ids; d++) {
-		int cand[2] = { nid - d, d ? nid + d : -1 };
-
-		for (int c = 0; c < 2; c++) {
-			struct bm_node *node;
-
-			if (cand[c] < 0 || cand[c] >= m->mm.nr_node_ids)
-				continue;
-			node = &m->mm.nodes[cand[c]];
-			if (!node->online)
-				continue;
-			for (int t = (int)highest; t >= 0; t--)
-				if (zone_populated(&node->zones[t]))
-					zl[n++] = &node->zones[t];
-		}
-	}
-	return n;
-}
-
-static bool deferred_pages_enabled(struct bm_machine *m)
-{
-	return m->cfg.deferred_struct_page_init && !m->mm.deferred_done;
-}
-
-/* alloc_flags_nofragment(): a Normal preferred zone avoids fragmenting
- * itself before DMA32 has been tried (UMA, or DMA32 populated here). */
-static unsigned int alloc_flags_nofragment(struct bm_machine *m, const struct bm_zone *pref)
-{
-	int online = 0, nid;
-
-	if (pref->type != BM_ZONE_NORMAL)
-		return 0;
-	bm_for_each_online_node(m, nid)
-		online++;
-	if (online > 1 && !zone_populated(&m->mm.nodes[pref->nid].zones[BM_ZONE_DMA32]))
-		return 0;
-	return BM_ALLOC_NOFRAGMENT;
-}
-
-/**
- * bm_alloc_pages - allocate 2^@order pages (__alloc_pages, fast path)
- * @m: machine
- * @nid: preferred node; BM_NUMA_NO_NODE or an offline node means the first
- *       online node; negative (other than NUMA_NO_NODE) or >= MAX_NUMNODES is
- *       refused as misuse (the kernel's VM_BUG_ON)
- * @order: at most max_order
- * @highest_zone: highest zone type allowed (gfp_zone)
- * @mt: MIGRATE_UNMOVABLE, MIGRATE_MOVABLE or MIGRATE_RECLAIMABLE
- *      (gfp_migratetype can give nothing else)
- *
- * get_page_from_freelist over the zonelist (see build_zonelist): per zone,
- * __rmqueue; if it fails while deferred struct page init is pending the zone
- * is grown with bm_deferred_grow_zone and tried again, as the kernel does.
- * When the preferred zone is Normal the first pass is BM_ALLOC_NOFRAGMENT
- * (stops at a remote node, steals only whole pageblocks); a second pass
- * without it follows. Watermarks and reclaim are not modelled.
- *
- * Return: head pfn of the block (refcount 1), or BM_NO_PFN.
- * Context: takes zone locks; any phase after memblock_free_all.
- */
-bm_pfn_t bm_alloc_pages(struct bm_machine *m, int nid, unsigned int order,
-			enum bm_zone_type highest_zone, int mt)
-{
-	struct bm_zone *zl[BM_MAX_NUMNODES * BM_NR_ZONES];
-	unsigned int alloc_flags;
-	int n;
-
-	if (order > bm_max_order(m) || mt < 0 || mt >= MIGRATE_PCPTYPES ||
-	    (unsigned int)highest_zone >= BM_NR_ZONES) {
-		bm_violation(m, BM_V_MISUSE, 0, 0, "__alloc_pages",
-			     "bad request: order %u zone %d migratetype %d", order,
-			     (int)highest_zone, mt);
-		return BM_NO_PFN;
-	}
-	if (!bm_buddy_usable(m, "__alloc_pages", 0))
-		return BM_NO_PFN;
-	/*
-	 * __alloc_pages_node: VM_BUG_ON(nid < 0 || nid >= MAX_NUMNODES);
-	 * NUMA_NO_NODE means the local node. A nid in range but offline (the
-	 * kernel's VM_WARN_ON) falls back to the first online node.
-	 */
-	if (nid != BM_NUMA_NO_NODE && (nid < 0 || nid >= BM_MAX_NUMNODES)) {
-		bm_violation(m, BM_V_MISUSE, 0, 0, "__alloc_pages",
-			     "bad request: node %d (MAX_NUMNODES %d)", nid, BM_MAX_NUMNODES);
-		return BM_NO_PFN;
-	}
-	if (!m->mm.nodes)
-		return BM_NO_PFN;
-	if (nid < 0 || nid >= m->mm.nr_node_ids || !m->mm.nodes[nid].online) {
-		int first = -1, i;
-
-		bm_for_each_online_node(m, i)
-			if (first < 0)
-				first = i;
-		if (first < 0)
-			return BM_NO_PFN;
-		nid = first;
-	}
-	n = build_zonelist(m, nid, highest_zone, zl);
-	if (!n)
-		return BM_NO_PFN;
-	alloc_flags = (mt == MIGRATE_MOVABLE ? BM_ALLOC_CMA : 0) | alloc_flags_nofragment(m, zl[0]);
-retry:
-	for (int i = 0; i < n; i++) {
-		struct bm_zone *z = zl[i];
-
-		if ((alloc_flags & BM_ALLOC_NOFRAGMENT) && z->nid != zl[0]->nid) {
-			alloc_flags &= ~BM_ALLOC_NOFRAGMENT;	/* fragment locally first */
-			goto retry;
-		}
-		for (;;) {
-			bm_pfn_t pfn;
-
-			bm_zone_lock(z);
-			pfn = rmqueue(m, z, order, mt, alloc_flags);
-			if (pfn != BM_NO_PFN)
-				prep_new_page(m, pfn, order);
-			bm_zone_unlock(z);
-			if (pfn != BM_NO_PFN)
-				return pfn;
-			if (!deferred_pages_enabled(m) || !bm_deferred_grow_zone(m, z, order))
-				break;
-		}
-	}
-	if (alloc_flags & BM_ALLOC_NOFRAGMENT) {
-		alloc_flags &= ~BM_ALLOC_NOFRAGMENT;
-		goto retry;
-	}
-	return BM_NO_PFN;
 }

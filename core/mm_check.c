@@ -471,10 +471,11 @@ static void check_zone_lists(struct ck *c, const struct bm_zone *z)
 		for (unsigned int o = 0; o < BM_MAX_ORDER_LIMIT; o++)
 			for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 				nr += z->free_area[o].nr_free[mt];
-		if (nr || z->nr_free_pages)
+		if (nr || z->nr_free_pages || z->nr_free_cma_pages)
 			ck_report(c, BM_V_INVARIANT, 0, 0,
 				  "node %d empty zone %s counts %lu free pages", z->nid,
-				  bm_zone_name(z->type), z->nr_free_pages + nr);
+				  bm_zone_name(z->type),
+				  z->nr_free_pages + z->nr_free_cma_pages + nr);
 		return;
 	}
 	for (unsigned int o = 0; o < BM_MAX_ORDER_LIMIT; o++) {
@@ -501,6 +502,18 @@ static void check_zone_lists(struct ck *c, const struct bm_zone *z)
 			  z->zone_start_pfn + z->spanned_pages,
 			  "node %d %s nr_free_pages %lu but the lists hold %lu", z->nid,
 			  bm_zone_name(z->type), z->nr_free_pages, pages);
+	if (all) {
+		/* NR_FREE_CMA_PAGES, which the allocator's CMA balance reads */
+		unsigned long cma = 0;
+
+		for (unsigned int o = 0; o <= bm_max_order(m); o++)
+			cma += z->free_area[o].nr_free[MIGRATE_CMA] << o;
+		if (cma != z->nr_free_cma_pages)
+			ck_report(c, BM_V_INVARIANT, z->zone_start_pfn,
+				  z->zone_start_pfn + z->spanned_pages,
+				  "node %d %s nr_free_cma_pages %lu but the CMA lists hold %lu",
+				  z->nid, bm_zone_name(z->type), z->nr_free_cma_pages, cma);
+	}
 }
 
 /* --- the pfn walk ---------------------------------------------------------- */

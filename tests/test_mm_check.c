@@ -292,6 +292,10 @@ static void test_list_corruption(void)
 	from = expect_failures(m, 1);
 	CHECK(reported(m, from, BM_V_INVARIANT, z->zone_start_pfn, 0, "nr_free_pages"));
 	z->nr_free_pages += 3;
+	z->nr_free_cma_pages += 2;
+	from = expect_failures(m, 1);
+	CHECK(reported(m, from, BM_V_INVARIANT, z->zone_start_pfn, 0, "nr_free_cma_pages"));
+	z->nr_free_cma_pages -= 2;
 
 	/* The head's record of its list and order. */
 	hp->mapcount = BM_BUDDY_MAPCOUNT((mt + 1) % MIGRATE_TYPES);

@@ -12,9 +12,10 @@
 #   BENCH_RUNS=N          repetitions per figure (each benchmark has a default)
 #   BENCH_QUICK=1         small sizes only (a smoke run, about 20 s)
 #   BENCH_SKIP_CHECKS=1   do not build and run the checks-on variant
-#   BOOTMM_EXT_BUDDY=path a single-header buddy allocator with
-#                         spaskalev/buddy_alloc's API: bench_buddy is also
-#                         built against it (bench_buddy_ext) and run
+#   BOOTMM_EXT_BUDDY=path spaskalev/buddy_alloc's buddy_alloc.h: bench_buddy
+#                         compiles it at run time and compares (default:
+#                         ../shared/peers/buddy_alloc/buddy_alloc.h beside
+#                         the repository; skipped with a message if absent)
 #
 # The output is also written to <build-dir>/bench-results.txt. Exit status
 # is non-zero if any benchmark failed or reported violations.
@@ -100,26 +101,6 @@ main() {
 	if [ $found = 0 ]; then
 		echo "!! no bench_* binaries in $build (configure with -DBOOTMM_BENCH=ON)"
 		return 1
-	fi
-
-	if [ -n "${BOOTMM_EXT_BUDDY:-}" ]; then
-		echo
-		if [ -f "$BOOTMM_EXT_BUDDY" ]; then
-			echo "# external buddy allocator: $BOOTMM_EXT_BUDDY"
-			if ${CC:-cc} -O3 -DNDEBUG -w -DBENCH_EXT_BUDDY_HEADER="\"$BOOTMM_EXT_BUDDY\"" \
-				-I "$root/include" -I "$root" "$root/bench/bench_buddy.c" \
-				"$build/libbootmm_sim.a" "$build/libbootmm_host.a" \
-				"$build/libbootmm_core.a" -lpthread -lm -o "$build/bench_buddy_ext"; then
-				# shellcheck disable=SC2046
-				run_one "$build/bench_buddy_ext" $(bench_args bench_buddy)
-			else
-				echo "!! cannot build bench_buddy against $BOOTMM_EXT_BUDDY"
-				status=1
-			fi
-		else
-			echo "!! BOOTMM_EXT_BUDDY=$BOOTMM_EXT_BUDDY: no such file"
-			status=1
-		fi
 	fi
 
 	if [ -z "${BENCH_SKIP_CHECKS:-}" ]; then

@@ -79,6 +79,7 @@ struct bm_zone {
 	unsigned long present_pages;
 	unsigned long managed_pages;	/* atomic: deferred init runs in parallel */
 	unsigned long nr_free_pages;	/* under lock */
+	unsigned long nr_free_cma_pages;	/* NR_FREE_CMA_PAGES: the MIGRATE_CMA lists' pages */
 	unsigned long cma_pages;
 	struct bm_free_area free_area[BM_MAX_ORDER_LIMIT];
 	int lock;			/* spinlock for the free lists */
