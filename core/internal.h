@@ -123,6 +123,8 @@ static inline bm_pfn_t bm_memmap_end_pfn(const struct bm_machine *m)
 	return (bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION;
 }
 bool bm_range_holds_memmap(struct bm_machine *m, phys_addr_t start, phys_addr_t end);
+void bm_init_pages_range_parallel(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
+				  enum bm_zone_type zone, int nid, const char *func);
 
 /* release.c */
 bool bm_maxorder_block_initialised(struct bm_machine *m, bm_pfn_t pfn);
