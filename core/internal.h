@@ -125,6 +125,9 @@ static inline bm_pfn_t bm_memmap_end_pfn(const struct bm_machine *m)
 bool bm_range_holds_memmap(struct bm_machine *m, phys_addr_t start, phys_addr_t end);
 void bm_init_pages_range_parallel(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
 				  enum bm_zone_type zone, int nid, const char *func);
+typedef void (*bm_range_fn)(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn, void *arg);
+bool bm_sections_parallel(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
+			  bm_range_fn fn, void *arg);
 
 /* release.c */
 bool bm_maxorder_block_initialised(struct bm_machine *m, bm_pfn_t pfn);

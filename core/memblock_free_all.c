@@ -72,31 +72,14 @@ static bool reserve_word(struct bm_machine *m, bm_pfn_t pfn, int nid)
 	return true;
 }
 
-/**
- * bm_reserve_bootmem_region - initialise and mark Reserved a physical range
- * @m: machine after free_area_init
- * @start: first byte
- * @end: one past the last byte (rounded out to whole pages)
- * @nid: node of the range, used only where memory's own node is unknown
- *
- * Only pfns with a memory map are visited, so the walk is bounded by the
- * memory that exists, not by the range (a reservation may reach 2^64).
- * Context: mm_core_init (memmap_init_reserved_pages), and late for ranges
- * reserved after the hand-off.
- */
-void bm_reserve_bootmem_region(struct bm_machine *m, phys_addr_t start, phys_addr_t end,
-			       int nid)
+/* The walk of bm_reserve_bootmem_region over [@spfn, @epfn). */
+static void reserve_pfns(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn, void *arg)
 {
-	/* PFN_UP without the wrap of end + PAGE_SIZE - 1 near 2^64. */
-	bm_pfn_t epfn = BM_MIN(BM_PFN_DOWN(end) + !!(end & (BM_PAGE_SIZE - 1)),
-			       bm_memmap_end_pfn(m));
-
+	int nid = *(const int *)arg;
 	unsigned long rs = 1, re = 0;	/* the memory region last looked up */
 	int rnid = BM_NUMA_NO_NODE;
 
-	if (end < start)
-		return;
-	for (bm_pfn_t pfn = BM_PFN_DOWN(start); pfn < epfn; pfn++) {
+	for (bm_pfn_t pfn = spfn; pfn < epfn; pfn++) {
 		struct page *page;
 		int pnid;
 
@@ -132,6 +115,33 @@ void bm_reserve_bootmem_region(struct bm_machine *m, phys_addr_t start, phys_add
 		page->lru_next = page->lru_prev = BM_LIST_END;
 		page->flags |= PG_reserved;
 	}
+}
+
+/**
+ * bm_reserve_bootmem_region - initialise and mark Reserved a physical range
+ * @m: machine after free_area_init
+ * @start: first byte
+ * @end: one past the last byte (rounded out to whole pages)
+ * @nid: node of the range, used only where memory's own node is unknown
+ *
+ * Only pfns with a memory map are visited, so the walk is bounded by the
+ * memory that exists, not by the range (a reservation may reach 2^64).
+ * Context: mm_core_init (memmap_init_reserved_pages), and late for ranges
+ * reserved after the hand-off.
+ */
+void bm_reserve_bootmem_region(struct bm_machine *m, phys_addr_t start, phys_addr_t end,
+			       int nid)
+{
+	/* PFN_UP without the wrap of end + PAGE_SIZE - 1 near 2^64. */
+	bm_pfn_t epfn = BM_MIN(BM_PFN_DOWN(end) + !!(end & (BM_PAGE_SIZE - 1)),
+			       bm_memmap_end_pfn(m));
+
+	if (end < start)
+		return;
+	/* A large reservation (the memory map itself: 1/64 of memory) is
+	 * walked a section per host thread when no report can come of it. */
+	if (!bm_sections_parallel(m, BM_PFN_DOWN(start), epfn, reserve_pfns, &nid))
+		reserve_pfns(m, BM_PFN_DOWN(start), epfn, &nid);
 }
 
 static void memmap_init_reserved_pages(struct bm_machine *m)

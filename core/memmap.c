@@ -213,21 +213,19 @@ void bm_init_pages_range(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
 	}
 }
 
-struct init_job {
+struct section_job {
 	struct bm_machine *m;
 	bm_pfn_t spfn, epfn;
-	enum bm_zone_type zone;
-	int nid;
-	const char *func;
+	bm_range_fn fn;
+	void *arg;
 };
 
-static void init_work(void *arg, unsigned long idx)
+static void section_work(void *arg, unsigned long idx)
 {
-	const struct init_job *j = arg;
+	const struct section_job *j = arg;
 	bm_pfn_t s = BM_ALIGN_DOWN(j->spfn, BM_PAGES_PER_SECTION) + (bm_pfn_t)idx * BM_PAGES_PER_SECTION;
 
-	bm_init_pages_range(j->m, BM_MAX(s, j->spfn), BM_MIN(s + BM_PAGES_PER_SECTION, j->epfn),
-			    j->zone, j->nid, j->func);
+	j->fn(j->m, BM_MAX(s, j->spfn), BM_MIN(s + BM_PAGES_PER_SECTION, j->epfn), j->arg);
 }
 
 /* Can [@spfn, @epfn) be initialised out of order? Only if it reports
@@ -254,6 +252,52 @@ static bool init_range_quiet(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn)
 }
 
 /**
+ * bm_sections_parallel - run @fn over [@spfn, @epfn) a section at a time on
+ *                        the host's threads, if that cannot change the result
+ * @m: machine
+ * @spfn: first pfn
+ * @epfn: one past the last
+ * @fn: called with each section's part of the range; must touch only the
+ *      struct pages, shadow words and pageblock bytes of that part
+ * @arg: for @fn
+ *
+ * Only when m->cfg.threads > 1, the range spans at least four sections,
+ * every section has a memory map and no struct page of the range is
+ * initialised yet: then an initialiser cannot report anything (no double
+ * init, no missing map), so the order of the work cannot show.
+ * Return: true if done; false if the caller must walk the range itself.
+ * Context: no other user of the range's sections.
+ */
+bool bm_sections_parallel(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
+			  bm_range_fn fn, void *arg)
+{
+	struct section_job job = { m, spfn, epfn, fn, arg };
+	unsigned long units;
+
+	if (spfn >= epfn || m->cfg.threads < 2 || !m->prim->parallel ||
+	    epfn > bm_memmap_end_pfn(m))
+		return false;
+	units = (unsigned long)((epfn - 1) / BM_PAGES_PER_SECTION - spfn / BM_PAGES_PER_SECTION + 1);
+	if (units < 4 || !init_range_quiet(m, spfn, epfn))
+		return false;
+	m->prim->parallel(m->prim->ctx, m->cfg.threads, section_work, &job, units);
+	return true;
+}
+
+struct init_args {
+	enum bm_zone_type zone;
+	int nid;
+	const char *func;
+};
+
+static void init_part(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e, void *arg)
+{
+	const struct init_args *a = arg;
+
+	bm_init_pages_range(m, s, e, a->zone, a->nid, a->func);
+}
+
+/**
  * bm_init_pages_range_parallel - bm_init_pages_range() on the host's threads
  * @m: machine
  * @spfn: first pfn
@@ -272,18 +316,10 @@ static bool init_range_quiet(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn)
 void bm_init_pages_range_parallel(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
 				  enum bm_zone_type zone, int nid, const char *func)
 {
-	struct init_job job = { m, spfn, epfn, zone, nid, func };
-	unsigned long units;
+	struct init_args a = { zone, nid, func };
 
-	if (spfn >= epfn)
-		return;
-	units = (unsigned long)((epfn - 1) / BM_PAGES_PER_SECTION - spfn / BM_PAGES_PER_SECTION + 1);
-	if (m->cfg.threads < 2 || units < 4 || !m->prim->parallel ||
-	    epfn > bm_memmap_end_pfn(m) || !init_range_quiet(m, spfn, epfn)) {
+	if (!bm_sections_parallel(m, spfn, epfn, init_part, &a))
 		bm_init_pages_range(m, spfn, epfn, zone, nid, func);
-		return;
-	}
-	m->prim->parallel(m->prim->ctx, m->cfg.threads, init_work, &job, units);
 }
 
 /**
