@@ -261,7 +261,8 @@ static bool init_range_quiet(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn)
  *      struct pages, shadow words and pageblock bytes of that part
  * @arg: for @fn
  *
- * Only when m->cfg.threads > 1, the range spans at least four sections,
+ * Only up to mm_core_init, when m->cfg.threads > 1, the range spans at
+ * least four sections,
  * every section has a memory map and no struct page of the range is
  * initialised yet: then an initialiser cannot report anything (no double
  * init, no missing map), so the order of the work cannot show.
@@ -274,8 +275,11 @@ bool bm_sections_parallel(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
 	struct section_job job = { m, spfn, epfn, fn, arg };
 	unsigned long units;
 
+	/* Boot-time walks only (free_area_init, mm_core_init): later a host
+	 * may have parked its CPUs (the example kernel does after deferred
+	 * init), and late ranges are small. */
 	if (spfn >= epfn || m->cfg.threads < 2 || !m->prim->parallel ||
-	    epfn > bm_memmap_end_pfn(m))
+	    m->phase > BM_PHASE_MM_CORE_INIT || epfn > bm_memmap_end_pfn(m))
 		return false;
 	units = (unsigned long)((epfn - 1) / BM_PAGES_PER_SECTION - spfn / BM_PAGES_PER_SECTION + 1);
 	if (units < 4 || !init_range_quiet(m, spfn, epfn))

@@ -6,13 +6,13 @@ in the same run), and peak RSS and page faults per boot, against the memory
 simulated. Sizes the host could not hold are marked as refused, sizes over
 the benchmark's budget as skipped.
 
-usage: tools/scale-svg.py RESULTS.tsv OUT.svg [TITLE]
+usage: tools/scale-svg.py RESULTS.tsv OUT.svg [TITLE [NOTE]]
 Standard library only.
 """
 import math
 import sys
 
-W, H = 980, 430
+W, H = 980, 540
 PW, PH = 380, 300          # one panel's plot area
 PANELS = [(70, 60), (570, 60)]
 
@@ -27,7 +27,10 @@ def read(path):
             num = lambda s: float(s) if s else None
             rows.append({'gib': float(c[0]), 'wall': num(c[1]), 'limit': num(c[2]),
                          'first': num(c[3]), 'rss': num(c[4]), 'minflt': num(c[5]),
-                         'status': c[7] if len(c) > 7 else 'ok'})
+                         'status': c[7] if len(c) > 7 else 'ok',
+                         'again': num(c[8]) if len(c) > 8 else None,
+                         'user': num(c[9]) if len(c) > 9 else None,
+                         'sys': num(c[10]) if len(c) > 10 else None})
     return rows
 
 
@@ -59,7 +62,7 @@ class Panel:
                    f'font-weight="bold">{esc(title)}</text>')
         for g in xs:
             x = self.x(g)
-            lab = f'{g / 1024:g} TiB' if g >= 1024 else f'{g:g} GiB'
+            lab = f'{g / 1024:g}T' if g >= 1024 else f'{g:g}G'
             out.append(f'<line x1="{x:.1f}" y1="{self.y0}" x2="{x:.1f}" y2="{self.y0 + PH}" '
                        'stroke="#ddd"/>')
             out.append(f'<text x="{x:.1f}" y="{self.y0 + PH + 16}" text-anchor="middle" '
@@ -74,7 +77,7 @@ class Panel:
         out.append(f'<text x="{self.x0 - 48}" y="{self.y0 + PH / 2}" text-anchor="middle" '
                    f'transform="rotate(-90 {self.x0 - 48} {self.y0 + PH / 2})">{esc(ylabel)}</text>')
         out.append(f'<text x="{self.x0 + PW / 2}" y="{self.y0 + PH + 34}" '
-                   'text-anchor="middle">memory simulated</text>')
+                   'text-anchor="middle">memory simulated (bytes of RAM)</text>')
 
     def series(self, out, pts, color, dash=None, marker=True):
         pts = [(g, v) for g, v in pts if v and v > 0]
@@ -90,7 +93,7 @@ class Panel:
 
     def legend(self, out, items):
         for i, (label, color, dash) in enumerate(items):
-            y = self.y0 + 14 + i * 16
+            y = self.y0 + PH + 58 + i * 16
             extra = f' stroke-dasharray="{dash}"' if dash else ''
             out.append(f'<line x1="{self.x0 + 10}" y1="{y - 4}" x2="{self.x0 + 34}" y2="{y - 4}" '
                        f'stroke="{color}" stroke-width="2"{extra}/>')
@@ -110,14 +113,16 @@ class Panel:
 
 def main():
     if len(sys.argv) < 3:
-        sys.exit('usage: scale-svg.py RESULTS.tsv OUT.svg [TITLE]')
+        sys.exit('usage: scale-svg.py RESULTS.tsv OUT.svg [TITLE [NOTE]]')
     rows = read(sys.argv[1])
     title = sys.argv[3] if len(sys.argv) > 3 else 'bootmm: one deferred boot against the memory simulated'
+    note = sys.argv[4] if len(sys.argv) > 4 else ''
     if not rows:
         sys.exit(f'{sys.argv[1]}: no rows')
     xs = [r['gib'] for r in rows]
     ok = [r for r in rows if r['status'] == 'ok']
-    times = [v for r in rows for v in (r['wall'], r['limit'], r['limit'] and 5 * r['limit']) if v]
+    times = [v for r in rows for v in (r['wall'], r['again'], r['limit'], r['user'],
+                                       r['limit'] and 5 * r['limit']) if v]
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" '
            'font-family="DejaVu Sans, sans-serif" font-size="12">',
            f'<rect width="{W}" height="{H}" fill="white"/>',
@@ -125,12 +130,17 @@ def main():
     p = Panel(*PANELS[0], xs, min(times), max(times))
     p.axes(out, xs, 'seconds per boot', 'wall time vs the physical limit')
     p.series(out, [(r['gib'], r['wall']) for r in ok], '#1f5fbf')
+    p.series(out, [(r['gib'], r['again']) for r in ok], '#5fa8e8', '5,3')
+    p.series(out, [(r['gib'], r['user']) for r in ok], '#999', '2,3')
     p.series(out, [(r['gib'], r['limit']) for r in rows], '#2a2', marker=False)
     p.series(out, [(r['gib'], r['limit'] and 5 * r['limit']) for r in rows], '#2a2', '6,4', False)
     p.marks(out, rows)
-    p.legend(out, [('wall time (backing + bm_boot)', '#1f5fbf', None),
+    p.legend(out, [('wall time (backing + bm_boot), first', '#1f5fbf', None),
+                   ('the same boot again at once (warm host memory)', '#5fa8e8', '5,3'),
                    ('limit: struct pages / memset bandwidth', '#2a2', None),
-                   ('5x the limit', '#2a2', '6,4')])
+                   ('5x the limit', '#2a2', '6,4')]
+             + ([('CPU in bootmm itself (user time, first run)', '#999', '2,3')]
+                if any(r['user'] for r in ok) else []))
     vals = [v for r in ok for v in (r['rss'], r['minflt']) if v]
     if vals:
         q = Panel(*PANELS[1], xs, min(vals), max(vals))
@@ -140,6 +150,9 @@ def main():
         q.marks(out, rows)
         q.legend(out, [('peak RSS, MiB', '#b5651d', None),
                        ('minor page faults', '#7a3fb0', '4,3')])
+    if note:
+        out.append(f'<text x="{W / 2}" y="{H - 10}" text-anchor="middle" font-size="11" '
+                   f'fill="#555">{esc(note)}</text>')
     out.append('</svg>')
     with open(sys.argv[2], 'w') as f:
         f.write('\n'.join(out) + '\n')
