@@ -115,6 +115,10 @@ static inline bool bm_memblock_memory_sealed(struct bm_machine *m, const char *f
 /* memblock.c: kfree of an array doubled after the buddy hand-off. */
 void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t bytes);
 
+/* machine.c: memset(p, 0, size) of simulated RAM, through the host's
+ * phys_zero when it has one and the range is large. */
+void bm_phys_zero(struct bm_machine *m, void *p, phys_addr_t size);
+
 /* memmap.c */
 /* One past the last pfn that can have a memory map: every per-page walk of
  * a caller's range stops here, whatever the range says. */

@@ -171,6 +171,26 @@ static void host_phys_hint(void *ctx, void *addr, uint64_t size, int hint)
 #endif
 }
 
+/*
+ * Zeroing simulated RAM: whole pages are dropped (a private anonymous page
+ * reads zero again once dropped, and one never touched costs nothing),
+ * the partial pages at either end are written.
+ */
+static void host_phys_zero(void *ctx, void *addr, uint64_t size)
+{
+	uintptr_t psz = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)addr, e = a + size;
+	uintptr_t s = (a + psz - 1) & ~(psz - 1), t = e & ~(psz - 1);
+
+	(void)ctx;
+	if (s >= t || madvise((void *)s, t - s, MADV_DONTNEED)) {
+		memset(addr, 0, size);
+		return;
+	}
+	memset(addr, 0, s - a);
+	memset((void *)t, 0, e - t);
+}
+
 static void *host_zalloc(void *ctx, size_t size)
 {
 	(void)ctx;
@@ -262,6 +282,7 @@ void bm_host_init(struct bm_host *h, FILE *log_file, int level)
 	h->prim.now_ns = host_now_ns;
 	h->prim.parallel = host_parallel;
 	h->prim.phys_hint = host_phys_hint;
+	h->prim.phys_zero = host_phys_zero;
 	h->log_file = log_file;
 	h->log_level = level;
 }

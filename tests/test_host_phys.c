@@ -40,6 +40,30 @@ static void test_aligned_and_hint_keeps_contents(void)
 	CHECK_EQ(h.phys_maps, 0);
 }
 
+/* phys_zero is memset(0): partial pages at both ends written, whole pages
+ * dropped (read zero again), nothing outside touched. */
+static void test_phys_zero_is_memset(void)
+{
+	struct bm_host h;
+	unsigned char *p;
+
+	bm_host_init(&h, NULL, 0);
+	p = h.prim.phys_map(h.prim.ctx, SZ);
+	CHECK(p != NULL && h.prim.phys_zero != NULL);
+	memset(p, 0xee, 1 << 20);
+	h.prim.phys_zero(h.prim.ctx, p + 100, (1 << 20) - 300);
+	CHECK_EQ(p[99], 0xee);
+	CHECK(all_zero(p + 100, (1 << 20) - 300));
+	CHECK_EQ(p[(1 << 20) - 200], 0xee);
+	CHECK_EQ(p[(1 << 20) - 1], 0xee);
+	/* Less than a page, inside one page. */
+	h.prim.phys_zero(h.prim.ctx, p + (1 << 20) - 150, 50);
+	CHECK(all_zero(p + (1 << 20) - 150, 50));
+	CHECK_EQ(p[(1 << 20) - 151], 0xee);
+	CHECK_EQ(p[(1 << 20) - 100], 0xee);
+	h.prim.phys_unmap(h.prim.ctx, p, SZ);
+}
+
 static void test_kept_ram_reads_zero(void)
 {
 	struct bm_host a, b;
@@ -100,6 +124,7 @@ static void test_boot_on_kept_ram_identical(void)
 int main(void)
 {
 	RUN(test_aligned_and_hint_keeps_contents);
+	RUN(test_phys_zero_is_memset);
 	RUN(test_kept_ram_reads_zero);
 	RUN(test_boot_on_kept_ram_identical);
 	return CHECK_DONE();

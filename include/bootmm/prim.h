@@ -73,6 +73,15 @@ struct bm_prim {
 	 * memory holds.
 	 */
 	void (*phys_hint)(void *ctx, void *addr, uint64_t size, int hint);
+
+	/*
+	 * Optional (NULL: the core writes the zeros). Make [@addr, @addr +
+	 * @size) of memory phys_map returned read as zero, as memset would
+	 * (memblock_alloc's zeroing): a host whose untouched memory already
+	 * reads zero can drop the pages instead of writing, so zeroed
+	 * allocations nobody writes cost no host memory.
+	 */
+	void (*phys_zero)(void *ctx, void *addr, uint64_t size);
 };
 
 #endif /* BOOTMM_PRIM_H */
