@@ -95,7 +95,6 @@ void bm_host_release_kept(void)
 		munmap(p, size);
 }
 
-#define HUGE_SIZE	((uint64_t)2 << 20)
 
 /*
  * The mapping is aligned to 2 MiB in the host's address space, so that
@@ -197,7 +196,17 @@ static void *host_zalloc(void *ctx, size_t size)
 	if (size >= (1u << 20)) {
 		void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		return p == MAP_FAILED ? NULL : p;
+
+		if (p == MAP_FAILED)
+			return NULL;
+		/* The large ones are the shadow and the checker's bitmaps, a
+		 * bit per pfn, written wherever memory is: huge pages spare
+		 * 4 KiB faults (advice: failure is harmless). */
+#ifdef MADV_HUGEPAGE
+		if (size >= HUGE_SIZE * 2)
+			madvise(p, size, MADV_HUGEPAGE);
+#endif
+		return p;
 	}
 	return calloc(1, size);
 }

@@ -12,7 +12,7 @@ Standard library only.
 import math
 import sys
 
-W, H = 980, 540
+W, H = 980, 560
 PW, PH = 380, 300          # one panel's plot area
 PANELS = [(70, 60), (570, 60)]
 
@@ -121,7 +121,7 @@ def main():
         sys.exit(f'{sys.argv[1]}: no rows')
     xs = [r['gib'] for r in rows]
     ok = [r for r in rows if r['status'] == 'ok']
-    times = [v for r in rows for v in (r['wall'], r['again'], r['limit'], r['user'],
+    times = [v for r in rows for v in (r['wall'], r['again'], r['limit'], r['user'], r['sys'],
                                        r['limit'] and 5 * r['limit']) if v]
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" '
            'font-family="DejaVu Sans, sans-serif" font-size="12">',
@@ -132,6 +132,7 @@ def main():
     p.series(out, [(r['gib'], r['wall']) for r in ok], '#1f5fbf')
     p.series(out, [(r['gib'], r['again']) for r in ok], '#5fa8e8', '5,3')
     p.series(out, [(r['gib'], r['user']) for r in ok], '#999', '2,3')
+    p.series(out, [(r['gib'], r['sys']) for r in ok], '#d9534f', '2,3')
     p.series(out, [(r['gib'], r['limit']) for r in rows], '#2a2', marker=False)
     p.series(out, [(r['gib'], r['limit'] and 5 * r['limit']) for r in rows], '#2a2', '6,4', False)
     p.marks(out, rows)
@@ -139,7 +140,8 @@ def main():
                    ('the same boot again at once (warm host memory)', '#5fa8e8', '5,3'),
                    ('limit: struct pages / memset bandwidth', '#2a2', None),
                    ('5x the limit', '#2a2', '6,4')]
-             + ([('CPU in bootmm itself (user time, first run)', '#999', '2,3')]
+             + ([('CPU in bootmm itself (user time, first run)', '#999', '2,3'),
+                 ('CPU in the host kernel: page faults (system time)', '#d9534f', '2,3')]
                 if any(r['user'] for r in ok) else []))
     vals = [v for r in ok for v in (r['rss'], r['minflt']) if v]
     if vals:
