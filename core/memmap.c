@@ -262,10 +262,10 @@ static bool init_range_quiet(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn)
  * @arg: for @fn
  *
  * Only up to mm_core_init, when m->cfg.threads > 1, the range spans at
- * least four sections,
- * every section has a memory map and no struct page of the range is
- * initialised yet: then an initialiser cannot report anything (no double
- * init, no missing map), so the order of the work cannot show.
+ * least four sections, every section has a memory map and no struct page
+ * of the range is initialised yet: then an initialiser cannot report
+ * anything (no double init, no missing map), so the order of the work
+ * cannot show.
  * Return: true if done; false if the caller must walk the range itself.
  * Context: no other user of the range's sections.
  */
