@@ -219,9 +219,11 @@ int main(int argc, char **argv)
 		       r[1].first_alloc_ms / base[1].first_alloc_ms, r[1].boot_ms / base[1].boot_ms,
 		       gib / base[1].gib);
 		if (gib == 64)
-			printf("   %14s target: 64 GiB deferred boot under 1 s: %s (%.0f ms)\n", "",
-			       r[1].boot_ms + r[1].setup_ms < 1000 ? "met" : "NOT met",
-			       r[1].boot_ms + r[1].setup_ms);
+			printf("   %14s target: 64 GiB deferred boot under 0.5 s: %s (%.0f ms, %.2fx the "
+			       "non-deferred boot of this run)\n", "",
+			       r[1].boot_ms + r[1].setup_ms < 500 ? "met" : "NOT met",
+			       r[1].boot_ms + r[1].setup_ms,
+			       (r[1].boot_ms + r[1].setup_ms) / (r[0].boot_ms + r[0].setup_ms));
 	}
 	return rc;
 }

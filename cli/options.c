@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -375,7 +376,26 @@ int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o)
 			return ret;
 	/* Simulated time unless asked: output must diff the same every run. */
 	bm_sim_set_host_timings(o->host_timings);
+	/* One process, boots one after the other (compare: the same machine
+	 * under every era): each reuses the last one's simulated RAM. */
+	bm_sim_set_keep_ram(true);
 	return 0;
+}
+
+/**
+ * cli_config_default - the configuration every machine command starts from
+ * @cfg: filled in
+ *
+ * bm_sim_config_default() with threads set to the host's online CPUs
+ * (1..256): the result of a boot does not depend on the number of threads,
+ * only its wall time does.
+ */
+void cli_config_default(struct bm_sim_config *cfg)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	bm_sim_config_default(cfg);
+	cfg->threads = n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
 }
 
 /**
@@ -432,7 +452,8 @@ void cli_help_machine_options(FILE *f)
 	      "  --policy P         release policy: safe (default), skip-uninit, free-early,\n"
 	      "                     unreserve, unreserve-flag, discard, warn\n"
 	      "  --deferred on|off  CONFIG_DEFERRED_STRUCT_PAGE_INIT\n"
-	      "  --threads N        host threads for deferred struct page init\n"
+	      "  --threads N        host threads for deferred struct page init (default:\n"
+	      "                     every online CPU)\n"
 	      "  --host-timings     print host wall-clock times (\"deferred pages initialised\n"
 	      "                     in Nms\"); default: simulated time, 0ms, the same every run\n"
 	      "  --placement P      where the seeds' callers release memory: historical\n"

@@ -115,6 +115,10 @@ static inline bool bm_memblock_memory_sealed(struct bm_machine *m, const char *f
 /* memblock.c: kfree of an array doubled after the buddy hand-off. */
 void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t bytes);
 
+/* machine.c: memset(p, 0, size) of simulated RAM, through the host's
+ * phys_zero when it has one and the range is large. */
+void bm_phys_zero(struct bm_machine *m, void *p, phys_addr_t size);
+
 /* memmap.c */
 /* One past the last pfn that can have a memory map: every per-page walk of
  * a caller's range stops here, whatever the range says. */
@@ -123,6 +127,11 @@ static inline bm_pfn_t bm_memmap_end_pfn(const struct bm_machine *m)
 	return (bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION;
 }
 bool bm_range_holds_memmap(struct bm_machine *m, phys_addr_t start, phys_addr_t end);
+void bm_init_pages_range_parallel(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
+				  enum bm_zone_type zone, int nid, const char *func);
+typedef void (*bm_range_fn)(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn, void *arg);
+bool bm_sections_parallel(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
+			  bm_range_fn fn, void *arg);
 
 /* release.c */
 bool bm_maxorder_block_initialised(struct bm_machine *m, bm_pfn_t pfn);

@@ -148,6 +148,24 @@ void bm_machine_destroy(struct bm_machine *m)
 	m->dead = true;
 }
 
+/**
+ * bm_phys_zero - zero a range of simulated RAM
+ * @m: machine
+ * @p: start, inside the machine's simulated RAM
+ * @size: bytes
+ *
+ * memset(@p, 0, @size); a range of 64 KiB or more goes to the host's
+ * phys_zero (if any), which may drop pages rather than write them.
+ * Context: any.
+ */
+void bm_phys_zero(struct bm_machine *m, void *p, phys_addr_t size)
+{
+	if (size >= ((phys_addr_t)64 << 10) && m->prim->phys_zero && !m->phys_identity)
+		m->prim->phys_zero(m->prim->ctx, p, size);
+	else
+		memset(p, 0, size);
+}
+
 void *bm_phys_to_virt(struct bm_machine *m, phys_addr_t phys)
 {
 	if (m->phys_identity) {

@@ -398,7 +398,7 @@ void *bm_memblock_alloc_try_nid(struct bm_machine *m, phys_addr_t size,
 	trace_alloc(m, "memblock_alloc_try_nid", size, align, nid, min_addr, max_addr);
 	p = alloc_internal(m, size, align, min_addr, max_addr, nid, false);
 	if (p)
-		memset(p, 0, size);
+		bm_phys_zero(m, p, size);
 	return p;
 }
 

@@ -5,14 +5,22 @@
  * pages have been initialised.
  *
  * Layout: sparse_init allocates, per node, one 2 MiB slot per present
- * 128 MiB section (the kernel's 64 bytes per page); bootmm's compact
- * struct page array occupies the start of each slot. The shadow bitmap
+ * 128 MiB section (the kernel's 64 bytes per page). bootmm's compact
+ * struct pages (24 bytes) need only the first 3/8 of that block: they are
+ * packed densely from its start, section after section, so the part that
+ * is written is contiguous and can be backed by huge pages on the host
+ * (BM_PHYS_DENSE) without paying host memory for the 5/8 never written.
+ * Which 2 MiB slot stands for which section (map_phys, the kernel's
+ * layout) is unchanged: that is what releases are checked against. A
+ * section placed on its own (no node-local block) keeps its array at the
+ * start of its slot. The shadow bitmap
  * (one bit per pfn, set once the struct page is initialised) is host
  * memory, like KASAN's shadow: the simulated kernel never sees it.
  */
 #include "internal.h"
 
 #define SECTION_MAP_SIZE	(BM_PAGES_PER_SECTION * BM_KERNEL_STRUCT_PAGE)	/* 2 MiB */
+#define SECTION_DENSE_SIZE	(BM_PAGES_PER_SECTION * sizeof(struct page))	/* 768 KiB */
 #define PMD_SIZE		((phys_addr_t)2 << 20)
 #define MAX_DMA_PHYS		((phys_addr_t)16 << 20)	/* __pa(MAX_DMA_ADDRESS) */
 /* mem_section_usage of a 6.x kernel: rcu_head, subsection map, pageblock bits. */
@@ -45,23 +53,15 @@ struct page *bm_pfn_to_page(struct bm_machine *m, bm_pfn_t pfn)
  * @page: a struct page of @m's memory map
  *
  * Return: the pfn, or BM_NO_PFN if @page is not in the memory map.
- * Context: any; O(log sections) through the map_phys order of sections.
+ * Context: any; linear in sections.
  */
 bm_pfn_t bm_page_to_pfn(struct bm_machine *m, const struct page *page)
 {
-	phys_addr_t phys = bm_virt_to_phys(m, page);
-	phys_addr_t slot = BM_ALIGN_DOWN(phys, SECTION_MAP_SIZE);
-
 	for (unsigned long s = 0; s < m->mm.nr_sections; s++) {
 		const struct bm_section *sec = &m->mm.sections[s];
 
-		if (sec->map && sec->map_phys == slot) {
-			size_t idx = (size_t)(page - sec->map);
-
-			if (idx >= BM_PAGES_PER_SECTION)
-				break;
-			return s * BM_PAGES_PER_SECTION + idx;
-		}
+		if (sec->map && page >= sec->map && page < sec->map + BM_PAGES_PER_SECTION)
+			return s * BM_PAGES_PER_SECTION + (bm_pfn_t)(page - sec->map);
 	}
 	return BM_NO_PFN;
 }
@@ -211,6 +211,119 @@ void bm_init_pages_range(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
 			spfn = we;
 		}
 	}
+}
+
+struct section_job {
+	struct bm_machine *m;
+	bm_pfn_t spfn, epfn;
+	bm_range_fn fn;
+	void *arg;
+};
+
+static void section_work(void *arg, unsigned long idx)
+{
+	const struct section_job *j = arg;
+	bm_pfn_t s = BM_ALIGN_DOWN(j->spfn, BM_PAGES_PER_SECTION) + (bm_pfn_t)idx * BM_PAGES_PER_SECTION;
+
+	j->fn(j->m, BM_MAX(s, j->spfn), BM_MIN(s + BM_PAGES_PER_SECTION, j->epfn), j->arg);
+}
+
+/* Can [@spfn, @epfn) be initialised out of order? Only if it reports
+ * nothing: every section has a map and no struct page is initialised yet
+ * (reports must come in pfn order, as the serial walk makes them). */
+static bool init_range_quiet(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn)
+{
+	const uint64_t *w = m->mm.init_bitmap;
+	bm_pfn_t p = spfn;
+
+	for (bm_pfn_t s = spfn / BM_PAGES_PER_SECTION; s <= (epfn - 1) / BM_PAGES_PER_SECTION; s++)
+		if (!m->mm.sections[s].map)
+			return false;
+	for (; p < epfn && (p & 63); p++)
+		if (shadow_test(w, p))
+			return false;
+	for (; p + 64 <= epfn; p += 64)
+		if (w[p >> 6])
+			return false;
+	for (; p < epfn; p++)
+		if (shadow_test(w, p))
+			return false;
+	return true;
+}
+
+/**
+ * bm_sections_parallel - run @fn over [@spfn, @epfn) a section at a time on
+ *                        the host's threads, if that cannot change the result
+ * @m: machine
+ * @spfn: first pfn
+ * @epfn: one past the last
+ * @fn: called with each section's part of the range; must touch only the
+ *      struct pages, shadow words and pageblock bytes of that part
+ * @arg: for @fn
+ *
+ * Only up to mm_core_init, when m->cfg.threads > 1, the range spans at
+ * least four sections, every section has a memory map and no struct page
+ * of the range is initialised yet: then an initialiser cannot report
+ * anything (no double init, no missing map), so the order of the work
+ * cannot show.
+ * Return: true if done; false if the caller must walk the range itself.
+ * Context: no other user of the range's sections.
+ */
+bool bm_sections_parallel(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
+			  bm_range_fn fn, void *arg)
+{
+	struct section_job job = { m, spfn, epfn, fn, arg };
+	unsigned long units;
+
+	/* Boot-time walks only (free_area_init, mm_core_init): later a host
+	 * may have parked its CPUs (the example kernel does after deferred
+	 * init), and late ranges are small. */
+	if (spfn >= epfn || m->cfg.threads < 2 || !m->prim->parallel ||
+	    m->phase > BM_PHASE_MM_CORE_INIT || epfn > bm_memmap_end_pfn(m))
+		return false;
+	units = (unsigned long)((epfn - 1) / BM_PAGES_PER_SECTION - spfn / BM_PAGES_PER_SECTION + 1);
+	if (units < 4 || !init_range_quiet(m, spfn, epfn))
+		return false;
+	m->prim->parallel(m->prim->ctx, m->cfg.threads, section_work, &job, units);
+	return true;
+}
+
+struct init_args {
+	enum bm_zone_type zone;
+	int nid;
+	const char *func;
+};
+
+static void init_part(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e, void *arg)
+{
+	const struct init_args *a = arg;
+
+	bm_init_pages_range(m, s, e, a->zone, a->nid, a->func);
+}
+
+/**
+ * bm_init_pages_range_parallel - bm_init_pages_range() on the host's threads
+ * @m: machine
+ * @spfn: first pfn
+ * @epfn: one past the last
+ * @zone: zone of every page
+ * @nid: node of every page
+ * @func: initialiser, for the reports
+ *
+ * The same state as bm_init_pages_range(), a section per unit of work on up
+ * to m->cfg.threads host threads, when that cannot change what is reported
+ * (no struct page of the range initialised yet, every section mapped);
+ * otherwise the serial walk, whose reports come in pfn order. The kernel's
+ * memmap_init is serial: only the simulation's wall time changes.
+ * Context: no other user of the range's sections.
+ */
+void bm_init_pages_range_parallel(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
+				  enum bm_zone_type zone, int nid, const char *func)
+{
+	struct init_args a = { zone, nid, func };
+
+	if (!bm_sections_parallel(m, spfn, epfn, init_part, &a))
+		bm_init_pages_range(m, spfn, epfn, zone, nid, func);
 }
 
 /**
@@ -453,11 +566,14 @@ int bm_sparse_init_at(struct bm_machine *m, const phys_addr_t *node_memmap)
 				break;
 			}
 			mm->sections[s].map_phys = at;
-			mm->sections[s].map = bm_phys_to_virt(m, at);
+			mm->sections[s].map = bm_phys_to_virt(m, base ? base + k * SECTION_DENSE_SIZE : at);
 			k++;
 		}
 		if (ret)
 			break;
+		if (base && m->prim->phys_hint)
+			m->prim->phys_hint(m->prim->ctx, bm_phys_to_virt(m, base),
+					   k * SECTION_DENSE_SIZE, BM_PHYS_DENSE);
 		if (!node_memmap)
 			alloc_vmemmap_tables(m, nid, &vt);
 	}

@@ -279,7 +279,7 @@ static void memmap_init_range(struct bm_machine *m, bm_pfn_t start, bm_pfn_t end
 
 	if (start >= stop)
 		return;
-	bm_init_pages_range(m, start, stop, zone, nid, "memmap_init_range");
+	bm_init_pages_range_parallel(m, start, stop, zone, nid, "memmap_init_range");
 	for (bm_pfn_t pfn = BM_ALIGN_UP(start, pb); pfn < stop; pfn += pb)
 		bm_init_pageblock_migratetype(m, pfn, BM_PB_INIT_EARLY);
 }

@@ -10,26 +10,184 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
+#define HUGE_SIZE	((uint64_t)2 << 20)
+
+/*
+ * One simulated RAM kept after its machine is destroyed (bm_host.keep_phys),
+ * for the next machine of the same size: the boots of one comparison then
+ * write memory already faulted in rather than fault all of it again (first
+ * touch costs ~30x a write to memory already mapped in a guest whose page
+ * faults are expensive). Before reuse, every page resident in it is zeroed,
+ * so the new machine still reads zero wherever it has not written.
+ */
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *kept_base;
+static uint64_t kept_size;
+
+#define ZERO_CHUNK	((uint64_t)1 << 30)
+
+/* Zero what is resident in [@base, @base + @size): untouched pages already
+ * read as zero. Falls back to dropping the pages if mincore cannot tell. */
+static void zero_resident(char *base, uint64_t size)
+{
+	uint64_t psz = (uint64_t)sysconf(_SC_PAGESIZE);
+	unsigned char *vec = malloc((size_t)(ZERO_CHUNK / psz));
+
+	for (uint64_t off = 0; off < size; off += ZERO_CHUNK) {
+		uint64_t len = size - off < ZERO_CHUNK ? size - off : ZERO_CHUNK;
+		uint64_t np = (len + psz - 1) / psz;
+
+		if (!vec || mincore(base + off, len, vec)) {
+			madvise(base + off, len, MADV_DONTNEED);
+			continue;
+		}
+		for (uint64_t i = 0; i < np;) {
+			uint64_t j = i;
+
+			if (!(vec[i] & 1)) {
+				i++;
+				continue;
+			}
+			while (j < np && (vec[j] & 1))
+				j++;
+			memset(base + off + i * psz, 0,
+			       (size_t)((j * psz > len ? len : j * psz) - i * psz));
+			i = j;
+		}
+	}
+	free(vec);
+}
+
+static void *take_kept(uint64_t size)
+{
+	void *p = NULL;
+
+	pthread_mutex_lock(&kept_lock);
+	if (kept_base && kept_size == size) {
+		p = kept_base;
+		kept_base = NULL;
+	}
+	pthread_mutex_unlock(&kept_lock);
+	if (p)
+		zero_resident(p, size);
+	return p;
+}
+
+/**
+ * bm_host_release_kept - unmap the simulated RAM kept for reuse, if any
+ *
+ * Context: any thread; no machine of the process uses it (it is kept only
+ * after its machine was destroyed).
+ */
+void bm_host_release_kept(void)
+{
+	void *p;
+	uint64_t size;
+
+	pthread_mutex_lock(&kept_lock);
+	p = kept_base;
+	size = kept_size;
+	kept_base = NULL;
+	pthread_mutex_unlock(&kept_lock);
+	if (p)
+		munmap(p, size);
+}
+
+
+/*
+ * The mapping is aligned to 2 MiB in the host's address space, so that
+ * simulated physical addresses aligned to 2 MiB (a memory map's blocks)
+ * are host-aligned too and can be backed by a huge page (phys_hint).
+ */
 static void *host_phys_map(void *ctx, uint64_t size)
 {
 	struct bm_host *h = ctx;
-	/* NORESERVE: a 1 TiB machine costs only the pages it touches. */
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uintptr_t a, head, tail;
+	void *p = h->keep_phys ? take_kept(size) : NULL;
 
+	if (p) {
+		h->phys_maps++;
+		return p;
+	}
+	/* NORESERVE: a 1 TiB machine costs only the pages it touches. */
+	p = mmap(NULL, size + HUGE_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
+	a = ((uintptr_t)p + HUGE_SIZE - 1) & ~(uintptr_t)(HUGE_SIZE - 1);
+	head = a - (uintptr_t)p;
+	tail = HUGE_SIZE - head;
+	if (head)
+		munmap(p, head);
+	if (tail)
+		munmap((void *)(a + size), tail);
 	h->phys_maps++;
-	return p;
+	return (void *)a;
 }
 
 static void host_phys_unmap(void *ctx, void *base, uint64_t size)
 {
 	struct bm_host *h = ctx;
 
-	munmap(base, size);
 	h->phys_maps--;
+	if (h->keep_phys) {
+		void *old;
+		uint64_t old_size;
+
+		pthread_mutex_lock(&kept_lock);
+		old = kept_base;
+		old_size = kept_size;
+		kept_base = base;
+		kept_size = size;
+		pthread_mutex_unlock(&kept_lock);
+		if (old)
+			munmap(old, old_size);
+		return;
+	}
+	munmap(base, size);
+}
+
+/*
+ * BM_PHYS_DENSE: transparent huge pages over the 2 MiB blocks inside the
+ * range (the rest stays 4 KiB pages). Only where every byte is written:
+ * elsewhere a huge page would cost 2 MiB of host memory for a few bytes.
+ */
+static void host_phys_hint(void *ctx, void *addr, uint64_t size, int hint)
+{
+	uintptr_t s = ((uintptr_t)addr + HUGE_SIZE - 1) & ~(uintptr_t)(HUGE_SIZE - 1);
+	uintptr_t e = ((uintptr_t)addr + size) & ~(uintptr_t)(HUGE_SIZE - 1);
+
+	(void)ctx;
+#ifdef MADV_HUGEPAGE
+	if (hint == BM_PHYS_DENSE && s < e)
+		madvise((void *)s, e - s, MADV_HUGEPAGE);	/* advice: failure is harmless */
+#else
+	(void)hint;
+	(void)s;
+	(void)e;
+#endif
+}
+
+/*
+ * Zeroing simulated RAM: whole pages are dropped (a private anonymous page
+ * reads zero again once dropped, and one never touched costs nothing),
+ * the partial pages at either end are written.
+ */
+static void host_phys_zero(void *ctx, void *addr, uint64_t size)
+{
+	uintptr_t psz = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)addr, e = a + size;
+	uintptr_t s = (a + psz - 1) & ~(psz - 1), t = e & ~(psz - 1);
+
+	(void)ctx;
+	if (s >= t || madvise((void *)s, t - s, MADV_DONTNEED)) {
+		memset(addr, 0, size);
+		return;
+	}
+	memset(addr, 0, s - a);
+	memset((void *)t, 0, e - t);
 }
 
 static void *host_zalloc(void *ctx, size_t size)
@@ -38,7 +196,17 @@ static void *host_zalloc(void *ctx, size_t size)
 	if (size >= (1u << 20)) {
 		void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		return p == MAP_FAILED ? NULL : p;
+
+		if (p == MAP_FAILED)
+			return NULL;
+		/* The large ones are the shadow and the checker's bitmaps, a
+		 * bit per pfn, written wherever memory is: huge pages spare
+		 * 4 KiB faults (advice: failure is harmless). */
+#ifdef MADV_HUGEPAGE
+		if (size >= HUGE_SIZE * 2)
+			madvise(p, size, MADV_HUGEPAGE);
+#endif
+		return p;
 	}
 	return calloc(1, size);
 }
@@ -122,6 +290,8 @@ void bm_host_init(struct bm_host *h, FILE *log_file, int level)
 	h->prim.log = host_log;
 	h->prim.now_ns = host_now_ns;
 	h->prim.parallel = host_parallel;
+	h->prim.phys_hint = host_phys_hint;
+	h->prim.phys_zero = host_phys_zero;
 	h->log_file = log_file;
 	h->log_level = level;
 }

@@ -96,6 +96,12 @@ static void fill_result(struct bm_sim_run *run, const struct bm_sim_config *cfg)
  * Return: the finished run, with the checker's result filled in.
  */
 static bool sim_host_timings;
+static bool sim_keep_ram;
+
+void bm_sim_set_keep_ram(bool on)
+{
+	sim_keep_ram = on;
+}
 
 void bm_sim_set_host_timings(bool on)
 {
@@ -137,6 +143,7 @@ struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_
 		ctx.cfg.kho = true;
 	bm_host_init(&run->host, log_file, level);
 	run->host.no_clock = !sim_host_timings;
+	run->host.keep_phys = sim_keep_ram;
 	run->host.collect = collect_line;
 	run->host.collect_arg = run;
 	ret = bm_machine_init(&run->m, &run->host.prim, &ctx.cfg.core, d->phys_size);

@@ -142,6 +142,14 @@ void bm_sim_run_free(struct bm_sim_run *run);
 void bm_sim_set_host_timings(bool on);
 
 /*
+ * bm_sim_set_keep_ram - let each machine's simulated RAM, once the run is
+ * freed, serve the next machine of the same size (bm_host.keep_phys): the
+ * boots of one comparison then write memory already faulted in. Off by
+ * default. Context: set once, before booting (not thread safe).
+ */
+void bm_sim_set_keep_ram(bool on);
+
+/*
  * Boot @d under every policy; results[p] for policy p. @before (may be
  * NULL) is called with @arg and the policy before each boot (progress).
  * Returns 0 or the first boot's negative error.

@@ -52,6 +52,59 @@ static void test_thread_counts_identical(void)
 	CHECK(f1 > 400000);	/* ~2 GiB less 4 MiB hole, 1 MiB, kernel, memmap */
 }
 
+/* Boot with a reservation of five sections above the early-initialised
+ * part (in the deferred range when deferral is on). */
+static uint64_t boot_hash_big_rsv(bool deferred, unsigned threads, unsigned long *nr_free)
+{
+	struct test_machine t;
+	struct bm_config cfg;
+	struct bm_machine *m;
+	uint64_t h;
+
+	bm_config_default(&cfg);
+	cfg.deferred_struct_page_init = deferred;
+	cfg.threads = threads;
+	m = synth_machine(&t, SIZE, &cfg);
+	bm_memblock_reserve(m, 640 * SZ_1M, 640 * SZ_1M);
+	CHECK_EQ(bm_boot(m, NULL, 0), 0);
+	CHECK_EQ(m->phase, BM_PHASE_RUNNING);
+	CHECK_EQ(m->violation_count[BM_V_DOUBLE_INIT], 0);
+	CHECK_EQ(m->violation_count[BM_V_INVARIANT], 0);
+	CHECK_EQ(m->violation_count[BM_V_MEMBLOCK_MISMATCH], 0);
+	CHECK(bm_pfn_to_page(m, BM_PFN_DOWN(1000 * SZ_1M))->flags & PG_reserved);
+	h = synth_state_hash(m);
+	*nr_free = bm_nr_free_pages(m);
+	tm_destroy(&t);
+	return h;
+}
+
+/*
+ * Ranges of many sections go a section per host thread when nothing can
+ * be reported (memmap_init without deferral; at memblock_free_all, a
+ * reservation of many sections in the deferred range): the same memory
+ * map as one thread.
+ */
+static void test_parallel_ranges_identical(void)
+{
+	unsigned long f[4];
+	uint64_t off1 = boot_hash_big_rsv(false, 1, &f[0]);
+	uint64_t off4 = boot_hash_big_rsv(false, 4, &f[1]);
+	uint64_t on1 = boot_hash_big_rsv(true, 1, &f[2]);
+	uint64_t on4 = boot_hash_big_rsv(true, 4, &f[3]);
+
+	CHECK_EQ(off1, off4);
+	CHECK_EQ(on1, on4);
+	CHECK_EQ(off1, on1);
+	CHECK_EQ(f[0], f[3]);
+	{
+		unsigned long plain, total;
+
+		boot_hash(false, 1, &plain, &total);
+		/* The 640 MiB stayed reserved. */
+		CHECK_EQ(f[0] + BM_PFN_DOWN(640 * SZ_1M), plain);
+	}
+}
+
 static void test_first_deferred_pfn(void)
 {
 	struct test_machine t;
@@ -103,6 +156,7 @@ int main(void)
 {
 	RUN(test_first_deferred_pfn);
 	RUN(test_thread_counts_identical);
+	RUN(test_parallel_ranges_identical);
 	RUN(test_deferred_grow_zone);
 	return CHECK_DONE();
 }

@@ -38,6 +38,7 @@ bench_args() {
 		bench_boot) echo 4 16 ;;
 		bench_memblock) echo 128 1000 10000 ;;
 		bench_buddy) echo 2 ;;
+		bench_scale) echo sweep 4 16 ;;
 		esac
 	fi
 }
@@ -89,10 +90,12 @@ main() {
 	done
 	for bin in "$build"/bench_*; do
 		case " ${order[*]} " in *" $bin "*) continue ;; esac
-		case $bin in *_ext | */bench_boot) continue ;; esac
+		case $bin in *_ext | */bench_boot | */bench_scale) continue ;; esac
 		[ -f "$bin" ] && [ -x "$bin" ] && order+=("$bin")
 	done
 	[ -x "$build/bench_boot" ] && order+=("$build/bench_boot")
+	# The scale sweep last of all: its boots reach the host's limits.
+	[ -x "$build/bench_scale" ] && order+=("$build/bench_scale")
 	for bin in "${order[@]}"; do
 		found=1
 		# shellcheck disable=SC2046

@@ -23,6 +23,10 @@ struct bm_host {
 	/* The clock stands still (now_ns() is 0): simulated time, so output
 	 * ("deferred pages initialised in 0ms") is the same on every run. */
 	bool no_clock;
+	/* Keep the simulated RAM when its machine is destroyed, for the next
+	 * machine of the same size in this process (bm_host_release_kept):
+	 * the boots of one comparison reuse memory already faulted in. */
+	bool keep_phys;
 };
 
 /**
@@ -34,5 +38,12 @@ struct bm_host {
  * Context: any thread; @h must outlive every machine using &h->prim.
  */
 void bm_host_init(struct bm_host *h, FILE *log_file, int level);
+
+/**
+ * bm_host_release_kept - unmap the simulated RAM a keep_phys host kept
+ *
+ * Context: any thread, once no machine of a keep_phys host is being set up.
+ */
+void bm_host_release_kept(void);
 
 #endif /* BOOTMM_HOST_H */

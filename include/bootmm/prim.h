@@ -16,6 +16,22 @@ enum bm_log_level {
 	BM_LOG_DEBUG = 7,	/* memblock=debug trace lines */
 };
 
+/*
+ * What the core is about to do with a range of simulated RAM
+ * (bm_prim.phys_hint). A hint changes only the host's cost, never what the
+ * memory reads: every page still reads as zero until written.
+ */
+enum bm_phys_hint {
+	/*
+	 * The range will be written densely, every byte of it, soon (the
+	 * compact struct page array of a memory map): back it with large
+	 * pages, whose one fault per 2 MiB costs less than 512 faults of
+	 * 4 KiB, and which cost no more memory here since all of it is
+	 * touched anyway.
+	 */
+	BM_PHYS_DENSE = 1,
+};
+
 /* One unit of parallel work; @idx is the unit's index in [0, nr). */
 typedef void (*bm_work_fn)(void *arg, unsigned long idx);
 
@@ -49,6 +65,23 @@ struct bm_prim {
 	 */
 	void (*parallel)(void *ctx, unsigned nthreads, bm_work_fn fn, void *arg,
 			 unsigned long nr);
+
+	/*
+	 * Optional (NULL: ignored). The core tells the host how it is about
+	 * to use [@addr, @addr + @size) of memory phys_map returned (enum
+	 * bm_phys_hint). The host may ignore it; it must not change what the
+	 * memory holds.
+	 */
+	void (*phys_hint)(void *ctx, void *addr, uint64_t size, int hint);
+
+	/*
+	 * Optional (NULL: the core writes the zeros). Make [@addr, @addr +
+	 * @size) of memory phys_map returned read as zero, as memset would
+	 * (memblock_alloc's zeroing): a host whose untouched memory already
+	 * reads zero can drop the pages instead of writing, so zeroed
+	 * allocations nobody writes cost no host memory.
+	 */
+	void (*phys_zero)(void *ctx, void *addr, uint64_t size);
 };
 
 #endif /* BOOTMM_PRIM_H */
