@@ -212,6 +212,27 @@ void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t b
 	bm_free_pages(m, BM_PFN_DOWN(phys), bytes_order(bytes));
 }
 
+/*
+ * Top-down search of [lo, hi) that also avoids the doubled array not yet
+ * reserved (see double_array): the part above it is tried first, as a
+ * top-down search would find it first.
+ */
+static phys_addr_t find_array_room(struct bm_machine *m, phys_addr_t lo, phys_addr_t hi,
+				   phys_addr_t bytes)
+{
+	const struct bm_memblock_state *s = &m->memblock;
+	phys_addr_t pbase = s->unreserved_array_base;
+	phys_addr_t pend = pbase + s->unreserved_array_size;
+	phys_addr_t addr;
+
+	if (!s->unreserved_array_size || pend <= lo || pbase >= hi)
+		return bm_memblock_find_in_range(m, lo, hi, bytes, BM_PAGE_SIZE);
+	addr = pend < hi ? bm_memblock_find_in_range(m, pend, hi, bytes, BM_PAGE_SIZE) : 0;
+	if (!addr && pbase > lo)
+		addr = bm_memblock_find_in_range(m, lo, pbase, bytes, BM_PAGE_SIZE);
+	return addr;
+}
+
 static int double_array(struct bm_machine *m, struct memblock_type *type,
 			phys_addr_t new_area_start, phys_addr_t new_area_size)
 {
@@ -252,12 +273,11 @@ static int double_array(struct bm_machine *m, struct memblock_type *type,
 	} else {
 		if (!is_reserved)
 			new_area_start = new_area_size = 0;
-		addr = bm_memblock_find_in_range(m, new_area_start + new_area_size,
-						 s->mb.current_limit, new_alloc, BM_PAGE_SIZE);
+		addr = find_array_room(m, new_area_start + new_area_size,
+				       s->mb.current_limit, new_alloc);
 		if (!addr && new_area_size)
-			addr = bm_memblock_find_in_range(m, 0,
-							 BM_MIN(new_area_start, s->mb.current_limit),
-							 new_alloc, BM_PAGE_SIZE);
+			addr = find_array_room(m, 0, BM_MIN(new_area_start, s->mb.current_limit),
+					       new_alloc);
 	}
 	if (!addr) {
 		bm_log(m, BM_LOG_ERR,
@@ -291,9 +311,22 @@ static int double_array(struct bm_machine *m, struct memblock_type *type,
 	if (*in_slab) {
 		bm_memblock_slab_free(m, old_phys, old_alloc);
 	} else if (!is_static_array(m, old_array)) {
+		/*
+		 * The kernel frees the old array before it reserves the new
+		 * one. Freeing can split a reserved region and double the
+		 * reserved array, whose search would then see the new array
+		 * as free and put the reserved array on top of it. bootmm
+		 * keeps the kernel's order (and its trace) but makes that
+		 * nested search step around the new array.
+		 */
+		if (!m->mm.buddy_ready) {
+			s->unreserved_array_base = addr;
+			s->unreserved_array_size = new_alloc;
+		}
 		m->caller = "memblock_free";
 		bm_memblock_trace_range(m, "memblock_phys_free", old_phys, old_alloc);
 		bm_memblock_remove_range(m, &s->mb.reserved, old_phys, old_alloc);
+		s->unreserved_array_base = s->unreserved_array_size = 0;
 	}
 	*in_slab = m->mm.buddy_ready;
 	if (*in_slab) {

@@ -34,7 +34,9 @@
  * its operands, little-endian; a short input reads as zeros. The seeds in
  * fuzz/corpus/fuzz_api/ are such sequences (FUZZ_API_TRACE=1 prints one
  * line per operation when a file is passed to the binary; FUZZ_API_FULL=1
- * runs the full check after every operation, to find the one at fault).
+ * runs the full check after every operation, to find the one at fault;
+ * with FUZZ_API_TRACE=1 the memblock operations' operands and the machine's
+ * log lines are printed too, and FUZZ_API_MBDEBUG=1 turns memblock=debug on).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +178,8 @@ static void fz_log_hook(struct bm_machine *m, int level, const char *line)
 {
 	struct fz_state *s = m->user;
 
+	if (fz_trace > 0)
+		fprintf(stderr, "  log %d: %s\n", level, line);
 	if (level <= BM_LOG_ERR && strstr(line, "bootmm: invariant")) {
 		snprintf(s->inv_lines[s->nr_inv_lines % 4], sizeof(s->inv_lines[0]), "%s", line);
 		s->nr_inv_lines++;
@@ -564,6 +568,9 @@ static void fz_op(struct fz_in *in, struct fz_state *s, int op)
 	case OP_PHYS_FREE:
 		base = fz_addr(in, s);
 		size = fz_size(in, s);
+		if (fz_trace > 0)
+			fprintf(stderr, "  op %d [%#llx +%#llx)\n", op,
+				(unsigned long long)base, (unsigned long long)size);
 		if (op == OP_ADD && setup)
 			bm_memblock_add(m, base, size);
 		else if (op == OP_REMOVE && setup)
@@ -670,7 +677,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.threads = hdr0 & 0x10 ? 2 : 1;
 	cfg.arch_keep_memblock = hdr0 & 0x20;
 	cfg.kho = hdr0 & 0x40;
-	cfg.memblock_debug = hdr0 & 0x80;
+	cfg.memblock_debug = (hdr0 & 0x80) || getenv("FUZZ_API_MBDEBUG");
 	cfg.release_policy = (int)(hdr1 % BM_NR_POLICIES);
 	if (cfg.release_policy == BM_POLICY_FREE_EARLY)
 		cfg.release_policy = BM_POLICY_SAFE;

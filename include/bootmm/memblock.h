@@ -77,6 +77,12 @@ struct bm_memblock_state {
 	/* Doubled after the buddy hand-off: the kernel kmallocs those, and
 	 * kfrees rather than memblock-frees them (memblock_*_in_slab). */
 	bool memory_in_slab, reserved_in_slab;
+	/*
+	 * A doubled array between its move and its memblock_reserve(): freeing
+	 * the old array in between may double the reserved array, which must
+	 * not land here (the kernel's order has that hazard; see double_array).
+	 */
+	phys_addr_t unreserved_array_base, unreserved_array_size;
 	unsigned long misuse;		/* API misuse reports so far */
 	/* system_has_some_mirror: a range was marked MIRROR (memblock_has_mirror()). */
 	bool has_some_mirror;
