@@ -115,6 +115,16 @@ static inline bool bm_memblock_memory_sealed(struct bm_machine *m, const char *f
 /* memblock.c: kfree of an array doubled after the buddy hand-off. */
 void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t bytes);
 
+/* memblock_array.c: a type's regions as a window in its array. */
+struct memblock_region *bm_memblock_array(struct bm_machine *m, const struct memblock_type *type,
+					  bool *movable);
+unsigned long bm_memblock_search(const struct memblock_type *type, phys_addr_t base);
+struct memblock_region *bm_memblock_open_slot(struct bm_machine *m, struct memblock_type *type,
+					      unsigned long idx);
+void bm_memblock_close_slot(struct bm_machine *m, struct memblock_type *type, unsigned long idx);
+void bm_memblock_array_move(struct memblock_type *type, struct memblock_region *to,
+			    unsigned long new_max);
+
 /* memmap.c */
 /* One past the last pfn that can have a memory map: every per-page walk of
  * a caller's range stops here, whatever the range says. */

@@ -145,9 +145,7 @@ void bm_memblock_remove_region(struct bm_machine *m, struct memblock_type *type,
 			       unsigned long r)
 {
 	type->total_size -= type->regions[r].size;
-	memmove(&type->regions[r], &type->regions[r + 1],
-		(type->cnt - (r + 1)) * RGN_BYTES);
-	type->cnt--;
+	bm_memblock_close_slot(m, type, r);
 
 	if (type->cnt == 0) {
 		if (type->total_size != 0)
@@ -162,30 +160,13 @@ void bm_memblock_remove_region(struct bm_machine *m, struct memblock_type *type,
 }
 
 /*
- * Double @type's array. The new one comes from memblock itself, avoiding
- * [@new_area_start, +@new_area_size) when it is the reserved array that
- * grows (that range is about to be reserved and may not be yet), is page
- * aligned so memblock_discard() can free whole pages, and is reserved.
- */
-/*
- * The first region ending above @base. Regions are sorted and disjoint, so
- * their ends ascend too: a binary search finds where a range can start to
- * matter, instead of the kernel's walk from index 0 (which makes 100,000
- * registrations quadratic in compares; the moves remain).
+ * The first region ending above @base: a binary search (memblock_array.c),
+ * instead of the kernel's walk from index 0 (which makes 100,000
+ * registrations quadratic in compares).
  */
 static unsigned long first_ending_above(const struct memblock_type *type, phys_addr_t base)
 {
-	unsigned long lo = 0, hi = type->cnt;
-
-	while (lo < hi) {
-		unsigned long mid = lo + (hi - lo) / 2;
-
-		if (type->regions[mid].base + type->regions[mid].size <= base)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return bm_memblock_search(type, base);
 }
 
 /* The order of the smallest buddy block holding @bytes. */
@@ -233,6 +214,12 @@ static phys_addr_t find_array_room(struct bm_machine *m, phys_addr_t lo, phys_ad
 	return addr;
 }
 
+/*
+ * Double @type's array. The new one comes from memblock itself, avoiding
+ * [@new_area_start, +@new_area_size) when it is the reserved array that
+ * grows (that range is about to be reserved and may not be yet), is page
+ * aligned so memblock_discard() can free whole pages, and is reserved.
+ */
 static int double_array(struct bm_machine *m, struct memblock_type *type,
 			phys_addr_t new_area_start, phys_addr_t new_area_size)
 {
@@ -241,6 +228,8 @@ static int double_array(struct bm_machine *m, struct memblock_type *type,
 	phys_addr_t *array_phys = is_reserved ? &s->reserved_array_phys :
 						&s->memory_array_phys;
 	bool *in_slab = is_reserved ? &s->reserved_in_slab : &s->memory_in_slab;
+	struct memblock_region **array_virt = is_reserved ? &s->reserved_array : &s->memory_array;
+	bool movable;
 	phys_addr_t old_size, new_size, old_alloc, new_alloc, addr, old_phys;
 	struct memblock_region *new_array, *old_array;
 	enum memblock_flags flags;
@@ -298,14 +287,16 @@ static int double_array(struct bm_machine *m, struct memblock_type *type,
 		       type->name, (long)type->max * 2, (unsigned long long)addr,
 		       (unsigned long long)(addr + new_size - 1));
 
-	/* Move first: it may be the reserved array itself that is full. */
-	memcpy(new_array, type->regions, old_size);
-	memset(new_array + type->max, 0, old_size);
-	old_array = type->regions;
+	/*
+	 * Move first: it may be the reserved array itself that is full. The
+	 * window goes to the middle of the new array (memblock_array.c).
+	 */
+	old_array = bm_memblock_array(m, type, &movable);
+	bm_memblock_array_move(type, new_array, type->max << 1);
 	old_phys = *array_phys;
-	type->regions = new_array;
 	type->max <<= 1;
 	*array_phys = addr;
+	*array_virt = new_array;
 
 	saved = m->caller;
 	if (*in_slab) {
@@ -377,8 +368,7 @@ void bm_memblock_merge_regions(struct bm_machine *m, struct memblock_type *type,
 			continue;
 		}
 		this->size += next->size;
-		memmove(next, next + 1, (type->cnt - (i + 2)) * RGN_BYTES);
-		type->cnt--;
+		bm_memblock_close_slot(m, type, i + 1);
 		end_rgn--;
 	}
 }
@@ -388,19 +378,18 @@ static void insert_region(struct bm_machine *m, struct memblock_type *type,
 			  unsigned long idx, phys_addr_t base, phys_addr_t size,
 			  int nid, enum memblock_flags flags)
 {
-	struct memblock_region *rgn = &type->regions[idx];
+	struct memblock_region *rgn;
 
 	if (type->cnt >= type->max) {
 		bm_violation(m, BM_V_INVARIANT, BM_PFN_DOWN(base), BM_PFN_UP(base + size),
 			     __func__, "BUG: %s array full (%lu)", type->name, type->max);
 		return;
 	}
-	memmove(rgn + 1, rgn, (type->cnt - idx) * RGN_BYTES);
+	rgn = bm_memblock_open_slot(m, type, idx);
 	rgn->base = base;
 	rgn->size = size;
 	rgn->flags = flags;
 	rgn->nid = nid;
-	type->cnt++;
 	type->total_size += size;
 }
 
