@@ -164,9 +164,24 @@ void bm_memblock_remove_region(struct bm_machine *m, struct memblock_type *type,
  * instead of the kernel's walk from index 0 (which makes 100,000
  * registrations quadratic in compares).
  */
-static unsigned long first_ending_above(const struct memblock_type *type, phys_addr_t base)
+static inline unsigned long first_ending_above(const struct memblock_type *type,
+						phys_addr_t base)
 {
+	const struct memblock_region *r = type->regions;
+	unsigned long n = type->cnt;
+
+	/* Both ends here, inline: ordered registrations and frees hit them. */
+	if (!n || r[n - 1].base + r[n - 1].size <= base)
+		return n;
+	if (r[0].base + r[0].size > base)
+		return 0;
 	return bm_memblock_search(type, base);
+}
+
+/* Would the kernel's memblock_merge_regions() merge @a with the next, @b? */
+static inline bool mergeable(const struct memblock_region *a, const struct memblock_region *b)
+{
+	return a->base + a->size == b->base && a->nid == b->nid && a->flags == b->flags;
 }
 
 /* The order of the smallest buddy block holding @bytes. */
@@ -374,18 +389,27 @@ void bm_memblock_merge_regions(struct bm_machine *m, struct memblock_type *type,
 }
 
 /* Insert at @idx; the caller made sure there is room. */
-static void insert_region(struct bm_machine *m, struct memblock_type *type,
+static inline void insert_region(struct bm_machine *m, struct memblock_type *type,
 			  unsigned long idx, phys_addr_t base, phys_addr_t size,
 			  int nid, enum memblock_flags flags)
 {
 	struct memblock_region *rgn;
+	bool movable;
 
 	if (type->cnt >= type->max) {
 		bm_violation(m, BM_V_INVARIANT, BM_PFN_DOWN(base), BM_PFN_UP(base + size),
 			     __func__, "BUG: %s array full (%lu)", type->name, type->max);
 		return;
 	}
-	rgn = bm_memblock_open_slot(m, type, idx);
+	bm_memblock_array(m, type, &movable);
+	if (movable) {
+		rgn = bm_memblock_open_slot(m, type, idx);
+	} else {
+		/* A static array: the kernel's move of the tail, inline. */
+		rgn = &type->regions[idx];
+		memmove(rgn + 1, rgn, (type->cnt - idx) * RGN_BYTES);
+		type->cnt++;
+	}
 	rgn->base = base;
 	rgn->size = size;
 	rgn->flags = flags;
@@ -439,6 +463,26 @@ int bm_memblock_add_range(struct bm_machine *m, struct memblock_type *type,
 		if (type == &m->memblock.mb.memory)
 			m->memblock.memory_size_stale = 0;
 		return 0;
+	}
+
+	/*
+	 * The common case, a range touching no region: one new region, no
+	 * warning, no counting pass (with room, the kernel's two passes come
+	 * to the same insertion and merge).
+	 */
+	if (type->cnt < type->max) {
+		idx = first_ending_above(type, base);
+		if (idx == type->cnt || type->regions[idx].base >= end) {
+			struct memblock_region *r;
+
+			insert_region(m, type, idx, base, size, nid, flags);
+			/* Only its neighbours can merge with it; usually neither does. */
+			r = type->regions;
+			if ((idx && mergeable(&r[idx - 1], &r[idx])) ||
+			    (idx + 1 < type->cnt && mergeable(&r[idx], &r[idx + 1])))
+				bm_memblock_merge_regions(m, type, idx, idx + 1);
+			return 0;
+		}
 	}
 
 	/* Worst case: the range spans every region, needing cnt + 1 slots. */
@@ -742,6 +786,21 @@ int bm_memblock_unreserve(struct bm_machine *m, phys_addr_t base, phys_addr_t si
 		bm_misuse(m, base, size, "free [%#llx-%#llx] would unreserve the memory map",
 			  (unsigned long long)base, (unsigned long long)(base + size - 1));
 		return -BM_EINVAL;
+	}
+	/*
+	 * The common case, a free of exactly one reserved region, removes it
+	 * without the isolation walk (which would find just that region and
+	 * split nothing; it doubles a nearly full array first, so the short
+	 * way is only taken where it would not).
+	 */
+	if (rsv->cnt + 2 <= rsv->max) {
+		unsigned long idx = first_ending_above(rsv, base);
+
+		if (idx < rsv->cnt && rsv->regions[idx].base == base &&
+		    rsv->regions[idx].size == size) {
+			bm_memblock_remove_region(m, rsv, idx);
+			return 0;
+		}
 	}
 	covered = reserved_bytes_in(rsv, base, base + size);
 	if (covered != size) {

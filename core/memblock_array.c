@@ -7,8 +7,8 @@
  * insertion and removal: at 100,000 regions each operation costs a walk
  * and a move of up to 2.4 MB. bootmm keeps regions[i], cnt, max and
  * total_size exactly as the kernel has them, but
- *  - finds the place by binary search (the ends first: registrations in
- *    ascending or descending order hit them every time);
+ *  - finds the place by binary search (the ends first: registrations and
+ *    frees in ascending or descending order hit them every time);
  *  - holds a doubled array's regions as a window [regions, regions + cnt)
  *    anywhere inside its max entries, and moves whichever side of the
  *    window is shorter: an insertion or removal at either end moves
@@ -31,33 +31,6 @@ static inline phys_addr_t rgn_end(const struct memblock_region *r)
 }
 
 /**
- * bm_memblock_array - the storage a type's window lives in
- * @m: machine
- * @type: memblock.memory, memblock.reserved or any other type
- * @movable: out: true if the window may move inside it (a doubled array of
- *           memory or reserved that regions points into)
- *
- * A regions pointer set from outside (the kernel's test suite puts a
- * doubled type back on its static array) is taken as it is: a storage of
- * its own, window at its start.
- *
- * Return: the first entry of the storage. Context: any.
- */
-struct memblock_region *bm_memblock_array(struct bm_machine *m, const struct memblock_type *type,
-					  bool *movable)
-{
-	const struct bm_memblock_state *s = &m->memblock;
-	struct memblock_region *buf = NULL;
-
-	if (type == &s->mb.memory)
-		buf = s->memory_array;
-	else if (type == &s->mb.reserved)
-		buf = s->reserved_array;
-	*movable = buf && type->regions >= buf && type->regions < buf + type->max;
-	return *movable ? buf : type->regions;
-}
-
-/**
  * bm_memblock_search - the first region of a type ending above an address
  * @type: the type
  * @base: the address
@@ -76,6 +49,9 @@ unsigned long bm_memblock_search(const struct memblock_type *type, phys_addr_t b
 		return n;
 	if (rgn_end(&r[0]) > base)
 		return 0;
+	/* The last region: frees in descending order. */
+	if (rgn_end(&r[n - 2]) <= base)
+		return n - 1;
 	/* The answer is in [lo, lo + n]; no branch on the data inside. */
 	while (n > 1) {
 		unsigned long half = n / 2;
