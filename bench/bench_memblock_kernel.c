@@ -156,7 +156,7 @@ static const struct mk_impl_ops mk_impls[MK_NR_IMPLS] = {
  * tools/kernel-memblock-peer.sh (the source tree is where this file is).
  * Return: true, or false with @why saying why not.
  */
-static bool mk_peer_load(char *why, size_t len)
+BENCH_FN bool mk_peer_load(char *why, size_t len)
 {
 	const char *env = getenv("BOOTMM_KMEMBLOCK_PEER");
 	char path[4096] = "", cmd[8300], root[4096];
@@ -491,6 +491,8 @@ static int mk_setup(void)
 	mk_arena = mmap(NULL, MK_ARENA, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mk_arena == MAP_FAILED)
 		return -1;
+	/* The kernel's arrays live in its direct map, mapped with huge pages. */
+	madvise(mk_arena, MK_ARENA, MADV_HUGEPAGE);
 	memset(mk_arena, 0x5a, MK_ARENA);
 	a = (phys_addr_t)(uintptr_t)mk_arena;
 	if (a < MK_BASE + (MK_MAX_N + MK_K + 1) * MK_STRIDE)
@@ -500,7 +502,7 @@ static int mk_setup(void)
 }
 
 /* Runs per size: about the same time per size, at least 1. */
-static int mk_runs(unsigned long n)
+BENCH_FN int mk_runs(unsigned long n)
 {
 	int def = n <= 200 ? 101 : n <= 2000 ? 21 : n <= 20000 ? 5 : 1;
 
