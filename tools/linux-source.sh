@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154
 # SPDX-License-Identifier: MIT
 # Sourced by tools/kernel-memblock-suite.sh and tools/kernel-memblock-peer.sh:
 # Debian's linux-source-6.12 (the installed /usr/src tarball, else the .deb
