@@ -456,6 +456,9 @@ struct bm_early {
 	size_t n_acpi_tables;
 	unsigned uefi_line;			/* "efi: EFI v2.70 by ..." (0: none) */
 	unsigned slub_line;			/* "SLUB: HWalign=.." (kmem_cache_init) */
+	uint64_t brk_first;			/* first "BRK [0x.., 0x..] PGTABLE" page */
+	unsigned brk_line;			/* 0: no BRK line (printed to about 5.x) */
+	unsigned dmi_line;			/* first "DMI: " line (dmi_scan_machine) */
 };
 
 struct bm_bootlog_priv;

@@ -12,6 +12,7 @@
  *   software IO TLB: mapped [mem 0x..-0x..] (64MB)
  *   software IO TLB: area num 8.
  *   ACPI: Reserving FACP table memory at [mem 0x..-0x..]
+ *   BRK [0x0ed3f000, 0x0ed3ffff] PGTABLE
  *
  * Lines of these families that do not have the expected shape are left to
  * the other handlers (return 0): an unknown variant is not an error, and a
@@ -211,6 +212,31 @@ static int acpi_table(struct bm_parser *p, const char *t, const char *e)
 	return 1;
 }
 
+/*
+ * alloc_low_pages' KERN_DEBUG "BRK [%#010lx, %#010lx] PGTABLE" (printed by
+ * 4.x and early 5.x kernels): the pages early_alloc_pgt_buf took from the
+ * .brk section, right after the kernel image. Only the first is kept: it
+ * places __brk_base (docs/X86-MODEL.md, "The kernel image").
+ */
+static int brk_line(struct bm_parser *p, const char *t, const char *e)
+{
+	struct bm_early *ef = &p->log->early;
+	uint64_t a = 0;
+	const char *d = t + 5;	/* after "BRK [" */
+
+	if (d + 2 > e || d[0] != '0' || (d[1] != 'x' && d[1] != 'X'))
+		return 0;
+	for (d += 2; d < e && bm_isxdigit(*d) && a < (UINT64_MAX >> 4); d++)
+		a = (a << 4) | (uint64_t)(bm_isdigit(*d) ? *d - '0' : (*d | 0x20) - 'a' + 10);
+	if (d == t + 7 || d >= e || *d != ',' || !find(d, e, "] PGTABLE"))
+		return 0;
+	if (!ef->brk_line) {
+		ef->brk_first = a;
+		ef->brk_line = p->line;
+	}
+	return 1;
+}
+
 /**
  * bm_early_line - one kernel message that states an early allocation
  * @p: parser
@@ -241,8 +267,17 @@ int bm_early_line(struct bm_parser *p, const char *m, size_t n)
 			p->log->early.slub_line = p->line;
 		return 0;
 	}
+	if (bm_starts(m, n, "DMI: ")) {
+		/* dmi_scan_machine found tables: dmi_alloc took brk before
+		 * the page-table buffer (the line stays another handler's) */
+		if (!p->log->early.dmi_line)
+			p->log->early.dmi_line = p->line;
+		return 0;
+	}
 	if (bm_starts(m, n, "setup_percpu: "))
 		rc = cpu_ids(p, m, e);
+	else if (bm_starts(m, n, "BRK ["))
+		rc = brk_line(p, m, e);
 	else if (bm_starts(m, n, "percpu: Embedded ") || bm_starts(m, n, "PERCPU: Embedded "))
 		rc = percpu(p, m, e);
 	else if (find(m, e, " hash table entries: "))

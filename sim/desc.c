@@ -24,6 +24,8 @@
 /* _edata .. __init_begin: BUG table, ORC tables and the vvar page of that
  * kernel (0x1821b000 - 0x17e46000 in efi-512M-trace.log). */
 #define DEF_DATA_INIT_GAP	((phys_addr_t)0x3d5000)
+/* vmlinux.lds.S: the vvar page, page aligned, right before __init_begin. */
+#define VVAR_BYTES		BM_PAGE_SIZE
 /* .data_nosave between .smp_locks and .bss: one page with CONFIG_HIBERNATION
  * (kernel/power/hibernate.c's in_suspend is __nosavedata). */
 #define NOSAVE_BYTES		BM_PAGE_SIZE
@@ -92,6 +94,60 @@ static bool kernel_image_known(const struct bm_bootlog *log)
 	return false;
 }
 
+/* Does the Linux version line name Ubuntu (its compiler string does)? */
+static bool ubuntu_build(const struct bm_bootlog *log)
+{
+	const char *b = log->version_banner;
+
+	for (; b && *b; b++)
+		if ((b[0] | 0x20) == 'u' && !strncmp(b + 1, "buntu", 5))
+			return true;
+	return false;
+}
+
+/*
+ * The bytes between the vvar page's end and __init_begin that no line
+ * prints: the rest of what vmlinux.lds.S puts after _edata, the BUG table
+ * (__bug_table) and, with CONFIG_UNWINDER_ORC, the ORC tables
+ * (.orc_unwind_ip, .orc_unwind, .orc_lookup). @size_min is _text .. __bss_stop
+ * without them. Two rules fix the image's end modulo 2 MiB (_text is
+ * 2 MiB aligned: CONFIG_PHYSICAL_ALIGN, which KASLR keeps):
+ *
+ *  - a "Freeing unused decrypted memory" line (AMD_MEM_ENCRYPT, 4.19+):
+ *    .bss ends with BSS_DECRYPTED, whose ". = ALIGN(PMD_SIZE)" makes
+ *    __bss_stop, the end of the image's reservation, 2 MiB aligned;
+ *  - a "BRK [..] PGTABLE" line (4.x, early 5.x): the first page
+ *    early_alloc_pgt_buf took from .brk, which starts at __bss_stop; before
+ *    it only dmi_alloc (one page when the log has a DMI: line) used brk.
+ *
+ * Whole 2 MiB steps are not printed: the ORC tables' size. Builds with the
+ * frame-pointer unwinder (Ubuntu's; the three Ubuntu captures' residues are
+ * 80-114K, a BUG table and no more) take the smallest tail; others take the
+ * one nearest the traced Debian 6.1 build's tail scaled by the kernel code
+ * size, since ORC has entries throughout .text. docs/X86-MODEL.md has the
+ * figures. Without either line the tail is that estimate itself.
+ */
+static phys_addr_t image_tail(const struct bm_bootlog *log, uint64_t code_b,
+			      phys_addr_t size_min, bool decrypted)
+{
+	const phys_addr_t mask = SZ_2M - 1;
+	phys_addr_t target = 0, want, t;
+
+	if (!ubuntu_build(log))
+		target = BM_ALIGN_UP((DEF_DATA_INIT_GAP - VVAR_BYTES) * (phys_addr_t)code_b /
+				     ((phys_addr_t)DEF_CODE_KB << 10), BM_PAGE_SIZE);
+	if (decrypted)
+		want = 0;
+	else if (log->early.brk_line)
+		want = (log->early.brk_first - (log->early.dmi_line ? BM_PAGE_SIZE : 0)) & mask;
+	else
+		return target;
+	t = (want - size_min) & mask;
+	while (t + SZ_1M < target)
+		t += SZ_2M;
+	return t;
+}
+
 /*
  * The kernel image. /proc/iomem gives code, rodata, data and bss; the x86
  * vmlinux.lds layout puts, between the end of data and __bss_start:
@@ -145,10 +201,15 @@ static void kernel_image(const struct bm_bootlog *log, struct bm_kernel_image *k
 		k->rodata_end = k->rodata_start + ro_b;
 		k->data_start = BM_ALIGN_UP(k->rodata_end, SZ_2M);
 		k->data_end = k->data_start + rw_b;
-		p = BM_ALIGN_UP(k->data_end, BM_PAGE_SIZE) + DEF_DATA_INIT_GAP;
+		p = BM_ALIGN_UP(k->data_end, BM_PAGE_SIZE) + VVAR_BYTES;
 		p += BM_ALIGN_UP(init_b, BM_PAGE_SIZE) + BM_ALIGN_UP(smp_b, BM_PAGE_SIZE) + NOSAVE_BYTES;
+		bss_b = BM_ALIGN_UP(bss_b, BM_PAGE_SIZE);
+		if (ml->present)
+			p += image_tail(log, code_b, p + bss_b - k->text_start, dec_b != 0);
+		else
+			p += DEF_DATA_INIT_GAP - VVAR_BYTES;
 		k->bss_start = p;
-		k->bss_end = BM_ALIGN_UP(p + bss_b, BM_PAGE_SIZE);
+		k->bss_end = p + bss_b;
 	}
 	/* Work back from __bss_start. */
 	k->smp_locks_end = k->bss_start - NOSAVE_BYTES;

@@ -360,6 +360,14 @@ static void model_row(struct bm_oracle_table *t, const char *item, int64_t k, in
 		    (long long)bound);
 }
 
+static const struct bm_freeing *find_free(const struct bm_bootlog *l, const char *what)
+{
+	for (size_t i = 0; i < l->n_freeing; i++)
+		if (l->freeing[i].what && !strcmp(l->freeing[i].what, what))
+			return &l->freeing[i];
+	return NULL;
+}
+
 /*
  * A line the x86 model needs to predict Memory: reserved that this log
  * lacks (a capture that starts late or was filtered), or NULL. The
@@ -409,7 +417,9 @@ static void memory_line(struct bm_oracle_table *t, const struct bm_bootlog *k,
 		return;
 	}
 	if (rs && !rs->replayed) {
-		bool no_map = k->early.uefi_line && !k->efi;
+		/* without the map, the boot services' size is known from the
+		 * line efi_free_boot_services prints since the 2026 fix */
+		bool no_map = k->early.uefi_line && !k->efi && !find_free(k, "EFI boot services");
 
 		model_row(t, "Memory: available", (int64_t)km->available_kb,
 			  (int64_t)bm->available_kb, no_map, false);
@@ -438,14 +448,6 @@ static void memory_line(struct bm_oracle_table *t, const struct bm_bootlog *k,
 reserved:
 	if (km->reserved_kb >= 0 && bm->reserved_kb >= 0)
 		add_num(t, "Memory: reserved", (uint64_t)km->reserved_kb, (uint64_t)bm->reserved_kb, "K");
-}
-
-static const struct bm_freeing *find_free(const struct bm_bootlog *l, const char *what)
-{
-	for (size_t i = 0; i < l->n_freeing; i++)
-		if (l->freeing[i].what && !strcmp(l->freeing[i].what, what))
-			return &l->freeing[i];
-	return NULL;
 }
 
 /* The releases bootmm's callers make (sim/callers.c). */

@@ -426,6 +426,73 @@ static int efi_boot_from_map(const struct bm_bootlog *log, struct x86_input *x)
 	return 0;
 }
 
+/* The entry of @l overlapping [s, e) that ends highest, or NULL. */
+static const struct xr *highest_overlap(const struct xr_list *l, phys_addr_t s, phys_addr_t e)
+{
+	const struct xr *hi = NULL;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].start < e && l->v[i].end > s && (!hi || l->v[i].end > hi->end))
+			hi = &l->v[i];
+	return hi;
+}
+
+/*
+ * No EFI map, but the kernel printed what efi_free_boot_services released
+ * ("efi: Freeing EFI boot services memory: NK", the arch_initcall of the
+ * 2026 fix: v7.0, 6.1.170, 6.12.85): efi_reserve_boot_services had
+ * reserved that much (plus parts below 1M, reserved anyway since 5.13, and
+ * runtime-marked parts, which the firmware's map keeps reserved too). The
+ * size is the line's; the place is not printed: taken top-down from the
+ * usable RAM below 4 GiB, where the firmware allocates, clear of the early
+ * reservations. Only zone counts before the release depend on the place.
+ */
+static int efi_boot_from_freeing(const struct bm_bootlog *log, struct x86_input *x)
+{
+	phys_addr_t left = 0, top = SZ_4G;
+
+	if (log->efi || !log->early.uefi_line)
+		return 0;
+	for (size_t i = 0; i < log->n_freeing; i++)
+		if (log->freeing[i].what && !strcmp(log->freeing[i].what, "EFI boot services"))
+			left = BM_ALIGN_UP((phys_addr_t)log->freeing[i].kb << 10, BM_PAGE_SIZE);
+	while (left) {
+		phys_addr_t best = 0, s = 0, e;
+		size_t at = x->e820.n;
+		const struct xr *r;
+
+		/* the highest usable range below @top */
+		for (size_t i = 0; i < x->e820.n; i++) {
+			r = &x->e820.v[i];
+			e = BM_ALIGN_DOWN(BM_MIN(r->end, top), BM_PAGE_SIZE);
+			if (r->type != 1 || e <= best ||
+			    BM_MAX(BM_ALIGN_UP(r->start, BM_PAGE_SIZE), SZ_1M) >= e)
+				continue;
+			best = e;
+			at = i;
+		}
+		if (at == x->e820.n)
+			break;
+		e = best;
+		s = BM_MAX(BM_ALIGN_UP(x->e820.v[at].start, BM_PAGE_SIZE), SZ_1M);
+		if (e - s > left)
+			s = e - left;
+		top = s;
+		/* only above the highest early reservation inside [s, e) */
+		r = highest_overlap(&x->early, s, e);
+		if (r) {
+			top = BM_ALIGN_DOWN(r->start, BM_PAGE_SIZE);
+			s = BM_ALIGN_UP(r->end, BM_PAGE_SIZE);
+		}
+		if (s >= e)
+			continue;
+		if (xr_push(&x->efi_resv, s, e, 0))
+			return -1;
+		left -= e - s;
+	}
+	return 0;
+}
+
 /**
  * x86_input_from_log - everything the x86 model needs from the log
  * @log: parsed log
@@ -488,7 +555,7 @@ int x86_input_from_log(const struct bm_bootlog *log, const struct bm_kernel_imag
 	x->n_firmware = log->e820 ? log->e820->n : x->e820.n;
 	x->n_nosave = count_nosave(&late, x->ram_end);
 	xr_free(&late);
-	if (efi_boot_from_map(log, x))
+	if (efi_boot_from_map(log, x) || efi_boot_from_freeing(log, x))
 		goto oom;
 	x->n_blk = numa_blocks_from_log(log, x->ram_end, &x->e820, x->blk,
 					BM_ARRAY_SIZE(x->blk), &x->numa_fake);

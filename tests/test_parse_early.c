@@ -36,7 +36,10 @@ static void test_lines(void)
 		"[    0.100000] Mount-cache hash table entries: 131072 (order: 8, 1048576 bytes, vmalloc)\n"
 		"[    0.100001] VFS: Dquot-cache hash table entries: 512 (order 0, 4096 bytes)\n"
 		"[    0.200000] software IO TLB: area num 8.\n"
-		"[    0.300000] software IO TLB: mapped [mem 0x000000006c778000-0x0000000070778000] (64MB)\n";
+		"[    0.300000] software IO TLB: mapped [mem 0x000000006c778000-0x0000000070778000] (64MB)\n"
+		"[    0.000000] DMI: Dell Inc. OptiPlex 3020/0WMJ54, BIOS A15 01/29/2018\n"
+		"[    0.000000] BRK [0x0ed3f000, 0x0ed3ffff] PGTABLE\n"
+		"[    0.000000] BRK [0x0ed40000, 0x0ed40fff] PGTABLE\n";
 	struct bm_parse_error err;
 	struct bm_bootlog log;
 	const struct bm_early *e = &log.early;
@@ -72,6 +75,9 @@ static void test_lines(void)
 	CHECK(e->hashes[2].line > log.memory.line);
 	CHECK_EQ(e->swiotlb_areas, 8);
 	CHECK_EQ(e->swiotlb_bytes, 64ull << 20);
+	CHECK_EQ(e->dmi_line, 16);
+	CHECK_EQ(e->brk_line, 17);		/* the first BRK page only */
+	CHECK_EQ(e->brk_first, 0x0ed3f000);
 	bm_bootlog_free(&log);
 }
 
@@ -88,9 +94,12 @@ static void test_malformed(void)
 	CHECK(parse_str("ACPI: Reserving FACP table memory at [mem 0x2000-0x1000]\n", &log, &err));
 	CHECK_EQ(err.line, 1);
 	/* other shapes of the families are not ours: no error, nothing taken */
-	CHECK(!parse_str("percpu: Embedded 5 pages/cpu\nsoftware IO TLB: disabled\n", &log, &err));
+	CHECK(!parse_str("percpu: Embedded 5 pages/cpu\nsoftware IO TLB: disabled\n"
+			 "BRK [0x, 0x0fff] PGTABLE\nBRK [0x1000 0x1fff] PGTABLE\nBRK [0x1000, 0x1fff]\n",
+			 &log, &err));
 	CHECK_EQ(log.early.pcpu_line, 0);
 	CHECK_EQ(log.early.swiotlb_line, 0);
+	CHECK_EQ(log.early.brk_line, 0);
 	bm_bootlog_free(&log);
 }
 
