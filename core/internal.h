@@ -119,6 +119,36 @@ void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t b
  * phys_zero when it has one and the range is large. */
 void bm_phys_zero(struct bm_machine *m, void *p, phys_addr_t size);
 
+/* memblock_array.c: a type's regions as a window in its array. */
+/*
+ * The storage a type's window lives in, and whether the window may move
+ * in it (*@movable: a doubled array of memory or reserved that regions
+ * points into). A regions pointer set from outside (the kernel's test
+ * suite puts a doubled type back on its static array) is taken as it is:
+ * a storage of its own, window at its start. Inline: every insertion and
+ * removal asks.
+ */
+static inline struct memblock_region *bm_memblock_array(struct bm_machine *m,
+							const struct memblock_type *type,
+							bool *movable)
+{
+	const struct bm_memblock_state *s = &m->memblock;
+	struct memblock_region *buf = NULL;
+
+	if (type == &s->mb.memory)
+		buf = s->memory_array;
+	else if (type == &s->mb.reserved)
+		buf = s->reserved_array;
+	*movable = buf && type->regions >= buf && type->regions < buf + type->max;
+	return *movable ? buf : type->regions;
+}
+unsigned long bm_memblock_search(const struct memblock_type *type, phys_addr_t base);
+struct memblock_region *bm_memblock_open_slot(struct bm_machine *m, struct memblock_type *type,
+					      unsigned long idx);
+void bm_memblock_close_slot(struct bm_machine *m, struct memblock_type *type, unsigned long idx);
+void bm_memblock_array_move(struct memblock_type *type, struct memblock_region *to,
+			    unsigned long new_max);
+
 /* memmap.c */
 /* One past the last pfn that can have a memory map: every per-page walk of
  * a caller's range stops here, whatever the range says. */

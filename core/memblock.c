@@ -145,9 +145,7 @@ void bm_memblock_remove_region(struct bm_machine *m, struct memblock_type *type,
 			       unsigned long r)
 {
 	type->total_size -= type->regions[r].size;
-	memmove(&type->regions[r], &type->regions[r + 1],
-		(type->cnt - (r + 1)) * RGN_BYTES);
-	type->cnt--;
+	bm_memblock_close_slot(m, type, r);
 
 	if (type->cnt == 0) {
 		if (type->total_size != 0)
@@ -162,30 +160,28 @@ void bm_memblock_remove_region(struct bm_machine *m, struct memblock_type *type,
 }
 
 /*
- * Double @type's array. The new one comes from memblock itself, avoiding
- * [@new_area_start, +@new_area_size) when it is the reserved array that
- * grows (that range is about to be reserved and may not be yet), is page
- * aligned so memblock_discard() can free whole pages, and is reserved.
+ * The first region ending above @base: a binary search (memblock_array.c),
+ * instead of the kernel's walk from index 0 (which makes 100,000
+ * registrations quadratic in compares).
  */
-/*
- * The first region ending above @base. Regions are sorted and disjoint, so
- * their ends ascend too: a binary search finds where a range can start to
- * matter, instead of the kernel's walk from index 0 (which makes 100,000
- * registrations quadratic in compares; the moves remain).
- */
-static unsigned long first_ending_above(const struct memblock_type *type, phys_addr_t base)
+static inline unsigned long first_ending_above(const struct memblock_type *type,
+						phys_addr_t base)
 {
-	unsigned long lo = 0, hi = type->cnt;
+	const struct memblock_region *r = type->regions;
+	unsigned long n = type->cnt;
 
-	while (lo < hi) {
-		unsigned long mid = lo + (hi - lo) / 2;
+	/* Both ends here, inline: ordered registrations and frees hit them. */
+	if (!n || r[n - 1].base + r[n - 1].size <= base)
+		return n;
+	if (r[0].base + r[0].size > base)
+		return 0;
+	return bm_memblock_search(type, base);
+}
 
-		if (type->regions[mid].base + type->regions[mid].size <= base)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+/* Would the kernel's memblock_merge_regions() merge @a with the next, @b? */
+static inline bool mergeable(const struct memblock_region *a, const struct memblock_region *b)
+{
+	return a->base + a->size == b->base && a->nid == b->nid && a->flags == b->flags;
 }
 
 /* The order of the smallest buddy block holding @bytes. */
@@ -233,6 +229,12 @@ static phys_addr_t find_array_room(struct bm_machine *m, phys_addr_t lo, phys_ad
 	return addr;
 }
 
+/*
+ * Double @type's array. The new one comes from memblock itself, avoiding
+ * [@new_area_start, +@new_area_size) when it is the reserved array that
+ * grows (that range is about to be reserved and may not be yet), is page
+ * aligned so memblock_discard() can free whole pages, and is reserved.
+ */
 static int double_array(struct bm_machine *m, struct memblock_type *type,
 			phys_addr_t new_area_start, phys_addr_t new_area_size)
 {
@@ -241,6 +243,8 @@ static int double_array(struct bm_machine *m, struct memblock_type *type,
 	phys_addr_t *array_phys = is_reserved ? &s->reserved_array_phys :
 						&s->memory_array_phys;
 	bool *in_slab = is_reserved ? &s->reserved_in_slab : &s->memory_in_slab;
+	struct memblock_region **array_virt = is_reserved ? &s->reserved_array : &s->memory_array;
+	bool movable;
 	phys_addr_t old_size, new_size, old_alloc, new_alloc, addr, old_phys;
 	struct memblock_region *new_array, *old_array;
 	enum memblock_flags flags;
@@ -298,14 +302,16 @@ static int double_array(struct bm_machine *m, struct memblock_type *type,
 		       type->name, (long)type->max * 2, (unsigned long long)addr,
 		       (unsigned long long)(addr + new_size - 1));
 
-	/* Move first: it may be the reserved array itself that is full. */
-	memcpy(new_array, type->regions, old_size);
-	memset(new_array + type->max, 0, old_size);
-	old_array = type->regions;
+	/*
+	 * Move first: it may be the reserved array itself that is full. The
+	 * window goes to the middle of the new array (memblock_array.c).
+	 */
+	old_array = bm_memblock_array(m, type, &movable);
+	bm_memblock_array_move(type, new_array, type->max << 1);
 	old_phys = *array_phys;
-	type->regions = new_array;
 	type->max <<= 1;
 	*array_phys = addr;
+	*array_virt = new_array;
 
 	saved = m->caller;
 	if (*in_slab) {
@@ -377,30 +383,37 @@ void bm_memblock_merge_regions(struct bm_machine *m, struct memblock_type *type,
 			continue;
 		}
 		this->size += next->size;
-		memmove(next, next + 1, (type->cnt - (i + 2)) * RGN_BYTES);
-		type->cnt--;
+		bm_memblock_close_slot(m, type, i + 1);
 		end_rgn--;
 	}
 }
 
 /* Insert at @idx; the caller made sure there is room. */
-static void insert_region(struct bm_machine *m, struct memblock_type *type,
+static inline void insert_region(struct bm_machine *m, struct memblock_type *type,
 			  unsigned long idx, phys_addr_t base, phys_addr_t size,
 			  int nid, enum memblock_flags flags)
 {
-	struct memblock_region *rgn = &type->regions[idx];
+	struct memblock_region *rgn;
+	bool movable;
 
 	if (type->cnt >= type->max) {
 		bm_violation(m, BM_V_INVARIANT, BM_PFN_DOWN(base), BM_PFN_UP(base + size),
 			     __func__, "BUG: %s array full (%lu)", type->name, type->max);
 		return;
 	}
-	memmove(rgn + 1, rgn, (type->cnt - idx) * RGN_BYTES);
+	bm_memblock_array(m, type, &movable);
+	if (movable) {
+		rgn = bm_memblock_open_slot(m, type, idx);
+	} else {
+		/* A static array: the kernel's move of the tail, inline. */
+		rgn = &type->regions[idx];
+		memmove(rgn + 1, rgn, (type->cnt - idx) * RGN_BYTES);
+		type->cnt++;
+	}
 	rgn->base = base;
 	rgn->size = size;
 	rgn->flags = flags;
 	rgn->nid = nid;
-	type->cnt++;
 	type->total_size += size;
 }
 
@@ -450,6 +463,26 @@ int bm_memblock_add_range(struct bm_machine *m, struct memblock_type *type,
 		if (type == &m->memblock.mb.memory)
 			m->memblock.memory_size_stale = 0;
 		return 0;
+	}
+
+	/*
+	 * The common case, a range touching no region: one new region, no
+	 * warning, no counting pass (with room, the kernel's two passes come
+	 * to the same insertion and merge).
+	 */
+	if (type->cnt < type->max) {
+		idx = first_ending_above(type, base);
+		if (idx == type->cnt || type->regions[idx].base >= end) {
+			struct memblock_region *r;
+
+			insert_region(m, type, idx, base, size, nid, flags);
+			/* Only its neighbours can merge with it; usually neither does. */
+			r = type->regions;
+			if ((idx && mergeable(&r[idx - 1], &r[idx])) ||
+			    (idx + 1 < type->cnt && mergeable(&r[idx], &r[idx + 1])))
+				bm_memblock_merge_regions(m, type, idx, idx + 1);
+			return 0;
+		}
 	}
 
 	/* Worst case: the range spans every region, needing cnt + 1 slots. */
@@ -753,6 +786,21 @@ int bm_memblock_unreserve(struct bm_machine *m, phys_addr_t base, phys_addr_t si
 		bm_misuse(m, base, size, "free [%#llx-%#llx] would unreserve the memory map",
 			  (unsigned long long)base, (unsigned long long)(base + size - 1));
 		return -BM_EINVAL;
+	}
+	/*
+	 * The common case, a free of exactly one reserved region, removes it
+	 * without the isolation walk (which would find just that region and
+	 * split nothing; it doubles a nearly full array first, so the short
+	 * way is only taken where it would not).
+	 */
+	if (rsv->cnt + 2 <= rsv->max) {
+		unsigned long idx = first_ending_above(rsv, base);
+
+		if (idx < rsv->cnt && rsv->regions[idx].base == base &&
+		    rsv->regions[idx].size == size) {
+			bm_memblock_remove_region(m, rsv, idx);
+			return 0;
+		}
 	}
 	covered = reserved_bytes_in(rsv, base, base + size);
 	if (covered != size) {

@@ -74,23 +74,35 @@ static int check_type(struct bm_machine *m, const struct memblock_type *type,
 	return bad;
 }
 
-/* A doubled array must live in simulated RAM and be reserved (unless it
- * came from the slab, i.e. the buddy allocator, after the hand-off). */
+/*
+ * A static array's window starts at its first entry. A doubled array must
+ * live in simulated RAM where memblock recorded it, hold the window of cnt
+ * regions inside its max entries (memblock_array.c), and be reserved
+ * (unless it came from the slab, i.e. the buddy allocator, after the
+ * hand-off).
+ */
 static int check_array(struct bm_machine *m, const struct memblock_type *type,
 		       const struct memblock_region *static_array, phys_addr_t phys,
-		       bool in_slab)
+		       const struct memblock_region *virt, bool in_slab)
 {
 	struct memblock_type *rsv = &m->memblock.mb.reserved;
+	const struct memblock_region *buf;
 	phys_addr_t size, covered = 0;
 	unsigned long i;
 
 	if (type->regions == static_array || !type->regions)
 		return 0;
 	size = BM_ALIGN_UP(type->max * RGN_BYTES, BM_PAGE_SIZE);
-	if (bm_phys_to_virt(m, phys) != (void *)type->regions)
+	buf = bm_phys_to_virt(m, phys);
+	if (!buf || buf != virt)
 		return fail(m, phys, size, type->name, 0,
-			    "array at %#llx is not where regions point",
+			    "array at %#llx is not the one memblock keeps",
 			    (unsigned long long)phys);
+	if (type->regions < buf || type->regions >= buf + type->max ||
+	    type->cnt > type->max - (unsigned long)(type->regions - buf))
+		return fail(m, phys, size, type->name, 0,
+			    "regions [%ld, +%lu) outside the array's %lu entries",
+			    (long)(type->regions - buf), type->cnt, type->max);
 	if (m->memblock.discarded || in_slab)
 		return 0;
 	for (i = 0; i < rsv->cnt; i++) {
@@ -116,8 +128,9 @@ static int check_array(struct bm_machine *m, const struct memblock_type *type,
  * NUMA_NO_NODE..MAX_NUMNODES, regions sorted and disjoint, touching
  * neighbours with equal nid and flags merged, total_size equal to the sum
  * (plus what memblock_trim_memory() left in memory's, as the kernel does).
- * A doubled array must be where regions points and, until discard, be
- * reserved.
+ * A static array's regions start at its first entry; a doubled array must
+ * be the one memblock recorded, hold the cnt regions inside its max
+ * entries and, until discard, be reserved.
  *
  * Return: the number of failures; each is recorded as BM_V_INVARIANT
  * naming the type, the index and the values. Context: any.
@@ -131,9 +144,9 @@ int bm_memblock_check(struct bm_machine *m)
 	bad += check_type(m, &s->mb.reserved, 0);
 	if (!bad) {
 		bad += check_array(m, &s->mb.memory, s->memory_init, s->memory_array_phys,
-				   s->memory_in_slab);
+				   s->memory_array, s->memory_in_slab);
 		bad += check_array(m, &s->mb.reserved, s->reserved_init, s->reserved_array_phys,
-				   s->reserved_in_slab);
+				   s->reserved_array, s->reserved_in_slab);
 	}
 	return bad;
 }

@@ -13,6 +13,7 @@
 #include "../bench/bench_boot.c"
 #include "../bench/bench_memblock.c"
 #include "../bench/bench_buddy.c"
+#include "../bench/bench_memblock_kernel.c"
 
 #include "check.h"
 
@@ -110,6 +111,57 @@ static void test_memblock_workload(void)
 		CHECK(sane(r.ns[op]));
 }
 
+/*
+ * bench_memblock_kernel's plans and bootmm's side of it (the kernel peer
+ * needs Debian's linux-source package: the benchmark itself runs it).
+ */
+static void test_memblock_kernel_workload(void)
+{
+	static unsigned long base[300], rsv[100], fre[100];
+	static unsigned char seen[2 * 400 + 2];
+	struct mk_result r;
+
+	for (int o = 0; o < MK_NR_ORDERS; o++) {
+		unsigned long n = 300, k = 100, b = n - k;
+
+		memset(seen, 0, sizeof(seen));
+		mk_plan((enum mk_order)o, n, k, 7, base, rsv, fre);
+		/* base and reservations: n distinct slots */
+		for (unsigned long i = 0; i < b; i++)
+			CHECK(base[i] < sizeof(seen) && !seen[base[i]]++);
+		for (unsigned long i = 0; i < k; i++)
+			CHECK(rsv[i] < sizeof(seen) && !seen[rsv[i]]++);
+		/* frees: k distinct slots among them */
+		for (unsigned long i = 0; i < k; i++)
+			CHECK(fre[i] < sizeof(seen) && seen[fre[i]]++ == 1);
+		/* the order the figure is named after */
+		for (unsigned long i = 1; i < k && o != MK_RANDOM; i++) {
+			CHECK(o == MK_ASC ? rsv[i] > rsv[i - 1] : rsv[i] < rsv[i - 1]);
+			CHECK(o == MK_ASC ? fre[i] > fre[i - 1] : fre[i] < fre[i - 1]);
+		}
+		if (o == MK_ASC)
+			CHECK(rsv[0] > base[0] && fre[0] == base[b - 1]);
+		if (o == MK_DESC)
+			CHECK(rsv[0] < base[b - 1] && fre[0] == base[0]);
+	}
+	CHECK_EQ(mk_setup(), 0);
+	CHECK_EQ(mk_measure(300, 100, 2, false, &r), 0);
+	CHECK_EQ(r.k, 100);
+	CHECK_EQ(r.failures, 0);
+	CHECK_EQ(r.mismatches, 0);
+	CHECK_EQ(r.violations, 0);
+	for (int o = 0; o < MK_NR_ORDERS; o++)
+		for (int ph = 0; ph < MK_NR_PHASES; ph++)
+			CHECK(sane(r.ns[o][ph][MK_BOOTMM]));
+	/* 100 regions from empty: the static array only, no base */
+	CHECK_EQ(mk_measure(100, 1000, 1, false, &r), 0);
+	CHECK_EQ(r.k, 100);
+	CHECK_EQ(r.failures + r.violations, 0);
+	CHECK_EQ(mk_measure(0, 1000, 1, false, &r), -1);
+	if (mk_m_live)
+		bm_machine_destroy(&mk_m);
+}
+
 static void test_buddy_workload(void)
 {
 	struct bench_machine *b = buddy_machine(1);
@@ -151,6 +203,7 @@ int main(void)
 	RUN(test_deferred_workload);
 	RUN(test_boot_workload);
 	RUN(test_memblock_workload);
+	RUN(test_memblock_kernel_workload);
 	RUN(test_buddy_workload);
 	return CHECK_DONE();
 }

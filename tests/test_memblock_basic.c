@@ -465,6 +465,17 @@ static void add_disjoint(struct bm_machine *m, bool reserve, phys_addr_t base,
 	}
 }
 
+/*
+ * A doubled array is where memblock recorded it, and the type's cnt regions
+ * are a window inside its max entries (core/memblock_array.c).
+ */
+static bool window_in_array(struct bm_machine *m, const struct memblock_type *type,
+			    const struct memblock_region *array, phys_addr_t phys)
+{
+	return array == bm_phys_to_virt(m, phys) && type->regions >= array &&
+	       type->regions + type->cnt <= array + type->max;
+}
+
 static bool range_reserved_kern(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
 	for (unsigned long i = 0; i < RSV(m).cnt; i++) {
@@ -494,7 +505,7 @@ static void test_double_arrays(void)
 	CHECK_EQ(MEM(m).max, 256);
 	first = m->memblock.memory_array_phys;
 	CHECK_EQ(first, 2 * SZ_1M - SZ_8K);
-	CHECK(MEM(m).regions == bm_phys_to_virt(m, first));
+	CHECK(window_in_array(m, &MEM(m), m->memblock.memory_array, first));
 	CHECK(range_reserved_kern(m, first, SZ_8K));
 	CHECK_EQ(MEM(m).regions[0].base, SZ_1M);
 	CHECK_EQ(MEM(m).regions[128].base, SZ_16M + 127 * SZ_8K);
@@ -510,7 +521,8 @@ static void test_double_arrays(void)
 	add_disjoint(m, true, 2 * SZ_16M, SZ_4K, 128);
 	CHECK_EQ(RSV(m).max, 256);
 	CHECK(range_reserved_kern(m, m->memblock.reserved_array_phys, SZ_8K));
-	CHECK(RSV(m).regions == bm_phys_to_virt(m, m->memblock.reserved_array_phys));
+	CHECK(window_in_array(m, &RSV(m), m->memblock.reserved_array,
+			      m->memblock.reserved_array_phys));
 	OK(m);
 
 	/* memblock_discard hands both arrays over, leaving memblock alone */
@@ -532,6 +544,80 @@ static void test_double_arrays(void)
 	add_disjoint(m, false, SZ_16M, SZ_4K, 128);
 	bm_memblock_discard(m);
 	CHECK_EQ(m->memblock.nr_discard_free, 0);
+	tm_destroy(&t);
+}
+
+/*
+ * The region arrays as windows (core/memblock_array.c): a static array's
+ * regions never move from its first entry; a doubled array's do, so that
+ * registrations and frees at either end move nothing, while every index
+ * reads what the kernel's array would hold. bm_memblock_check() refuses a
+ * window outside its array.
+ */
+static void test_array_windows(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = tm_init(&t, SZ_64M, NULL);
+	const phys_addr_t top = 2 * SZ_16M;
+	struct memblock_region *saved;
+	unsigned long first;
+	int i;
+
+	bm_memblock_add(m, SZ_1M, SZ_1M);
+	bm_memblock_allow_resize(m);
+	/* descending: every registration at index 0 of the static array */
+	for (i = 1; i <= 100; i++) {
+		CHECK_EQ(bm_memblock_reserve(m, top - (phys_addr_t)i * SZ_8K, SZ_4K), 0);
+		CHECK(RSV(m).regions == m->memblock.reserved_init);
+		CHECK_EQ(RSV(m).regions[0].base, top - (phys_addr_t)i * SZ_8K);
+	}
+	OK(m);
+	/* on to 700 regions: the array doubles twice (128, 256, 512, 1024) */
+	for (; i <= 700; i++)
+		CHECK_EQ(bm_memblock_reserve(m, top - (phys_addr_t)i * SZ_8K, SZ_4K), 0);
+	CHECK_EQ(RSV(m).max, 1024);
+	CHECK(window_in_array(m, &RSV(m), m->memblock.reserved_array,
+			      m->memblock.reserved_array_phys));
+	/* the window grew downwards: it no longer starts the array */
+	CHECK(RSV(m).regions > m->memblock.reserved_array);
+	OK(m);
+	/* index 0 is the array's own reservation (below 2M), then the pattern */
+	first = 1;
+	CHECK_EQ(RSV(m).cnt, 701);
+	CHECK_EQ(RSV(m).regions[0].base, m->memblock.reserved_array_phys);
+	for (i = 0; i < 700; i++)
+		CHECK_RGN(RSV(m).regions[first + (unsigned long)i], top - 700 * SZ_8K +
+			  (phys_addr_t)i * SZ_8K, SZ_4K);
+	/* frees in ascending order: removals just above index 0 */
+	for (i = 0; i < 350; i++)
+		CHECK_EQ(bm_memblock_phys_free(m, top - 700 * SZ_8K + (phys_addr_t)i * SZ_8K,
+					       SZ_4K), 0);
+	CHECK_EQ(RSV(m).cnt, 351);
+	CHECK_RGN(RSV(m).regions[1], top - 350 * SZ_8K, SZ_4K);
+	OK(m);
+	/* random inserts in the gaps, then an ascending build past the end */
+	for (i = 348; i >= 0; i -= 7)
+		CHECK_EQ(bm_memblock_reserve(m, top - 350 * SZ_8K + (phys_addr_t)i * SZ_8K + SZ_4K,
+					     SZ_4K), 0);
+	/* each filled gap merged its two neighbours into one region */
+	CHECK_EQ(RSV(m).cnt, 351 - 50);
+	for (i = 0; i < 400; i++)
+		CHECK_EQ(bm_memblock_reserve(m, top + (phys_addr_t)i * SZ_8K, SZ_4K), 0);
+	OK(m);
+	CHECK_EQ(tm_violations(m, BM_V_MISUSE), 0);
+	CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+
+	/* a window outside its array is an invariant failure */
+	saved = RSV(m).regions;
+	RSV(m).regions = m->memblock.reserved_array + RSV(m).max - RSV(m).cnt + 1;
+	CHECK(bm_memblock_check(m) > 0);
+	RSV(m).regions = saved;
+	/* so is a static array's regions anywhere but at its start */
+	saved = MEM(m).regions;
+	MEM(m).regions = m->memblock.memory_init + 1;
+	CHECK(bm_memblock_check(m) > 0);
+	MEM(m).regions = saved;
+	OK(m);
 	tm_destroy(&t);
 }
 
@@ -651,6 +737,7 @@ int main(void)
 	RUN(test_limits);
 	RUN(test_queries);
 	RUN(test_double_arrays);
+	RUN(test_array_windows);
 	RUN(test_trace_lines);
 	RUN(test_debugfs_and_dump);
 	RUN(test_knobs);

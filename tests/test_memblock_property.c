@@ -201,12 +201,13 @@ static void model_arrays(struct bm_machine *m, struct model *md, const struct ar
 	struct arrays a;
 
 	arrays_of(m, &a);
-	if (a.mem_regions != b->mem_regions) {
+	/* A doubling changes max (regions alone move in a doubled array). */
+	if (a.mem_max != b->mem_max || a.mem_phys != b->mem_phys) {
 		if (b->mem_regions != m->memblock.memory_init)
 			iv_sub(&md->rsv, b->mem_phys, b->mem_phys + array_bytes(b->mem_max));
 		iv_add(&md->rsv, a.mem_phys, a.mem_phys + array_bytes(a.mem_max));
 	}
-	if (a.rsv_regions != b->rsv_regions) {
+	if (a.rsv_max != b->rsv_max || a.rsv_phys != b->rsv_phys) {
 		if (b->rsv_regions != m->memblock.reserved_init)
 			iv_sub(&md->rsv, b->rsv_phys, b->rsv_phys + array_bytes(b->rsv_max));
 		iv_add(&md->rsv, a.rsv_phys, a.rsv_phys + array_bytes(a.rsv_max));
@@ -320,8 +321,8 @@ static int run_seed(uint64_t seed, struct stats *st)
 		}
 		model_arrays(m, &md, &before);
 		st->ops++;
-		if (m->memblock.mb.memory.regions != before.mem_regions ||
-		    m->memblock.mb.reserved.regions != before.rsv_regions)
+		if (m->memblock.mb.memory.max != before.mem_max ||
+		    m->memblock.mb.reserved.max != before.rsv_max)
 			st->doublings++;
 
 		/*

@@ -22,7 +22,6 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$repo/build-ksuite}
-pkg=linux-source-6.12
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 jobs=${JOBS:-2}
@@ -35,38 +34,8 @@ say() { printf '%s\n' "$*"; }
 die() { say "kernel-memblock-suite: $*" >&2; exit 1; }
 
 # --- the source: the installed package, or the .deb fetched into $work -----
-tarball=/usr/src/$pkg.tar.xz
-if [ ! -f "$tarball" ]; then
-	tarball=$work/deb/usr/src/$pkg.tar.xz
-	if [ ! -f "$tarball" ]; then
-		mkdir -p "$work/deb"
-		# apt-get download needs no root and no dpkg lock; refresh the
-		# lists once if the package is unknown.
-		if ! (cd "$work/deb" && apt-get download -qq "$pkg" >/dev/null 2>&1); then
-			if [ "$(id -u)" = 0 ]; then
-				apt-get update -qq >/dev/null 2>&1 || true
-			fi
-			if ! (cd "$work/deb" && apt-get download -qq "$pkg" >/dev/null 2>&1); then
-				say "SKIP: apt cannot provide $pkg (needed for Linux's memblock suite)"
-				exit 77
-			fi
-		fi
-		dpkg-deb -x "$work"/deb/"$pkg"_*.deb "$work/deb" || die "cannot unpack the $pkg package"
-	fi
-fi
-
-src=$work/src/$pkg
-stamp=$work/src/.unpacked-$(stat -c %s-%Y "$tarball")
-if [ ! -f "$stamp" ]; then
-	rm -rf "$work/src"
-	mkdir -p "$work/src"
-	say "== unpacking the memblock suite from $tarball"
-	tar -xJf "$tarball" -C "$work/src" \
-		$pkg/tools $pkg/mm/memblock.c \
-		$pkg/include/linux/memblock.h $pkg/include/linux/gfp_types.h \
-		|| die "cannot unpack $tarball"
-	touch "$stamp"
-fi
+. "$repo/tools/linux-source.sh"
+linux_source_unpack || { say "   (needed for Linux's memblock suite)"; exit 77; }
 suite=$src/tools/testing/memblock
 [ -f "$suite/main.c" ] || die "no tools/testing/memblock in $tarball"
 

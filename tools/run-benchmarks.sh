@@ -37,6 +37,7 @@ bench_args() {
 		bench_deferred) echo 8 ;;
 		bench_boot) echo 4 16 ;;
 		bench_memblock) echo 128 1000 10000 ;;
+		bench_memblock_kernel) echo 128 1000 10000 ;;
 		bench_buddy) echo 2 ;;
 		bench_scale) echo sweep 4 16 ;;
 		esac

@@ -74,6 +74,17 @@ struct bm_memblock_state {
 	bool mirrored_kernelcore;
 	phys_addr_t memory_array_phys;	/* where doubled arrays live, 0 if static */
 	phys_addr_t reserved_array_phys;
+	/*
+	 * The doubled arrays' storage (NULL while static). A type's regions
+	 * are a window [regions, regions + cnt) inside the max entries of its
+	 * doubled array, not necessarily at its start: an insertion or removal
+	 * moves whichever side of the window is smaller (the kernel always
+	 * moves the tail), so one at either end costs nothing. regions[i],
+	 * cnt, max and total_size mean exactly what they mean in the kernel; a
+	 * static array's window always starts at its first entry (the kernel's
+	 * test suite keeps pointers into it across calls).
+	 */
+	struct memblock_region *memory_array, *reserved_array;
 	/* Doubled after the buddy hand-off: the kernel kmallocs those, and
 	 * kfrees rather than memblock-frees them (memblock_*_in_slab). */
 	bool memory_in_slab, reserved_in_slab;
@@ -304,8 +315,9 @@ struct bm_sink;
  * Verify every memblock invariant: each type sorted, non-overlapping,
  * neighbours that could merge are merged, total_size equals the sum, cnt
  * within max (cnt >= 1 only if regions exist), sizes non-zero, no region
- * wraps. Returns the number of failures; each is logged at BM_LOG_ERR
- * naming the type, index and values.
+ * wraps; a static array's regions at its start, a doubled array's window
+ * of cnt entries inside its max entries. Returns the number of failures;
+ * each is logged at BM_LOG_ERR naming the type, index and values.
  */
 int bm_memblock_check(struct bm_machine *m);
 /* /sys/kernel/debug/memblock/{memory,reserved} format. */
