@@ -112,8 +112,33 @@ static inline bool bm_memblock_memory_sealed(struct bm_machine *m, const char *f
 	return true;
 }
 
-/* memblock.c: kfree of an array doubled after the buddy hand-off. */
+/* memblock_double.c: kfree of an array doubled after the buddy hand-off. */
 void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t bytes);
+/* memblock_double.c: memblock_double_array(); 0, or -1 with no change. */
+int bm_memblock_double_array(struct bm_machine *m, struct memblock_type *type,
+			     phys_addr_t new_area_start, phys_addr_t new_area_size);
+
+/*
+ * The node and flags of a reservation memblock makes for itself. Since
+ * "memblock: add MEMBLOCK_RSRV_KERN flag" (v6.16) __memblock_reserve() tags
+ * them RSRV_KERN on the requested node; before it memblock_reserve() put
+ * every reservation on MAX_NUMNODES with no flag, so they merge.
+ */
+static inline void bm_memblock_kern_tag(const struct bm_machine *m, int *nid, enum memblock_flags *flags)
+{
+	if (m->cfg.memblock_alloc_rsrv_kern) {
+		*flags = MEMBLOCK_RSRV_KERN;
+	} else {
+		*nid = BM_MAX_NUMNODES;
+		*flags = MEMBLOCK_NONE;
+	}
+}
+
+/* Is @r one of the static arrays a boot starts with (never freed)? */
+static inline bool bm_memblock_is_static_array(struct bm_machine *m, const struct memblock_region *r)
+{
+	return r == m->memblock.memory_init || r == m->memblock.reserved_init;
+}
 
 /* machine.c: memset(p, 0, size) of simulated RAM, through the host's
  * phys_zero when it has one and the range is large. */
