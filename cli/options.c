@@ -386,16 +386,17 @@ int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o)
  * cli_config_default - the configuration every machine command starts from
  * @cfg: filled in
  *
- * bm_sim_config_default() with threads set to the host's online CPUs
- * (1..256): the result of a boot does not depend on the number of threads,
- * only its wall time does.
+ * bm_sim_config_default(), one host thread. The machine's state after a
+ * boot does not depend on the number of threads, but the violations that
+ * concurrent deferred-init threads find are recorded (and their ranges
+ * coalesced) in the order the threads run, which changes from run to run;
+ * a user diffing two runs must see the same text, so parallel deferred
+ * init is asked for with --threads N (or threads= in a log or scenario).
  */
 void cli_config_default(struct bm_sim_config *cfg)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
 	bm_sim_config_default(cfg);
-	cfg->threads = n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
+	cfg->threads = 1;
 }
 
 /**
@@ -452,8 +453,8 @@ void cli_help_machine_options(FILE *f)
 	      "  --policy P         release policy: safe (default), skip-uninit, free-early,\n"
 	      "                     unreserve, unreserve-flag, discard, warn\n"
 	      "  --deferred on|off  CONFIG_DEFERRED_STRUCT_PAGE_INIT\n"
-	      "  --threads N        host threads for deferred struct page init (default:\n"
-	      "                     every online CPU)\n"
+	      "  --threads N        host threads for deferred struct page init (default 1;\n"
+	      "                     with more, reports come in the threads' order)\n"
 	      "  --host-timings     print host wall-clock times (\"deferred pages initialised\n"
 	      "                     in Nms\"); default: simulated time, 0ms, the same every run\n"
 	      "  --placement P      where the seeds' callers release memory: historical\n"

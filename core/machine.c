@@ -191,12 +191,21 @@ void bm_set_phase(struct bm_machine *m, enum bm_phase phase)
 	m->phase = phase;
 }
 
+/*
+ * One line at a time: violations found by concurrent deferred-init threads
+ * are logged from those threads, and the host's log and the log hook are
+ * plain callbacks (the CLI's collects lines into a growing buffer).
+ */
 static void emit(struct bm_machine *m, int level, const char *line)
 {
+	while (__atomic_exchange_n(&m->log_lock, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&m->log_lock, __ATOMIC_RELAXED))
+			;
 	if (m->prim && m->prim->log)
 		m->prim->log(m->prim->ctx, level, line);
 	if (m->log_hook)
 		m->log_hook(m, level, line);
+	__atomic_store_n(&m->log_lock, 0, __ATOMIC_RELEASE);
 }
 
 /**

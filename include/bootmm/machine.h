@@ -181,6 +181,9 @@ struct bm_machine {
 	/* Optional observer of log lines, in addition to prim->log. */
 	void (*log_hook)(struct bm_machine *m, int level, const char *line);
 	void *user;
+	/* Held around prim->log and log_hook: deferred-init threads report
+	 * violations concurrently, and neither callback need be thread-safe. */
+	int log_lock;
 };
 
 /**
