@@ -101,6 +101,16 @@ long bm_zone_for_each_free_block(struct bm_machine *m, struct bm_zone *zone,
 /* --- freeing ---------------------------------------------------------------- */
 
 /*
+ * The struct page of @to, in the same map as @page (of @pfn). @to may lie
+ * below @pfn: an unsigned difference would wrap, and adding a wrapped
+ * offset to a pointer is undefined even where it happens to work.
+ */
+static inline struct page *page_at_offset(struct page *page, bm_pfn_t pfn, bm_pfn_t to)
+{
+	return to >= pfn ? page + (to - pfn) : page - (pfn - to);
+}
+
+/*
  * buddy_merge_likely(): if the block one order up would be free once this
  * one's buddy is freed, put this block at the tail so it is less likely to
  * be allocated before that merge happens. Like the kernel it reads the
@@ -120,7 +130,7 @@ static inline bool buddy_merge_likely(struct bm_machine *m, struct bm_zone *zone
 	if (!zone_spans(zone, higher_buddy))
 		return false;
 	/* order + 2 <= max_order: the block of both lies in one section. */
-	hb = page + (higher_buddy - pfn);
+	hb = page_at_offset(page, pfn, higher_buddy);
 	return is_buddy_of(page_read(m, hb, higher_buddy, "buddy_merge_likely"), order + 1, zid);
 }
 
@@ -149,7 +159,8 @@ static inline void free_one_page_locked(struct bm_machine *m, struct bm_zone *zo
 		 * (the static assertion above): the buddy's struct page is
 		 * next to @page in the same map, valid as @pfn's is.
 		 */
-		buddy = page_read(m, page + (buddy_pfn - pfn), buddy_pfn, "__free_one_page");
+		buddy = page_read(m, page_at_offset(page, pfn, buddy_pfn), buddy_pfn,
+				  "__free_one_page");
 		if (!is_buddy_of(buddy, order, zid))
 			break;
 		if (order >= pb_order) {
