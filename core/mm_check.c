@@ -668,6 +668,13 @@ static void check_merge(struct ck *c, const struct seg *sg, bm_pfn_t p, const st
 	bp = bm_pfn_to_page(m, b);
 	if (!(bp->flags & PG_buddy) || bp->order != o)
 		return;
+	/*
+	 * page_is_buddy() compares page_zone_id(), zone and node: where
+	 * nodes interleave, a zone's span holds pages of another node, and
+	 * those never merge with its own.
+	 */
+	if ((bp->flags ^ page->flags) & (PG_ZONE_MASK | PG_NODE_MASK))
+		return;
 	if (o >= bm_pageblock_order(m)) {
 		int ma = bm_get_pageblock_migratetype(m, p);
 		int mb = bm_get_pageblock_migratetype(m, b);
