@@ -112,10 +112,12 @@ static int boot_run(double gib, bool deferred, unsigned threads, struct boot_res
 }
 
 /*
- * Boot one machine in a child process; its peak RSS comes from wait4.
+ * Boot one machine in a child process; its peak RSS comes from wait4, and
+ * the child's whole resource usage goes to @ru_out when it is not NULL.
  * Return: 0, or -1 if the child failed.
  */
-static int boot_run_forked(double gib, bool deferred, unsigned threads, struct boot_result *r)
+BENCH_FN int boot_run_forked(double gib, bool deferred, unsigned threads, struct boot_result *r,
+			     struct rusage *ru_out)
 {
 	struct rusage ru;
 	int fd[2], status;
@@ -147,6 +149,8 @@ static int boot_run_forked(double gib, bool deferred, unsigned threads, struct b
 	    n != (ssize_t)sizeof(*r))
 		return -1;
 	r->maxrss_kb = ru.ru_maxrss;
+	if (ru_out)
+		*ru_out = ru;
 	return 0;
 }
 
@@ -161,7 +165,7 @@ BENCH_FN int boot_measure(double gib, bool deferred, unsigned threads, int runs,
 	if (runs > 16)
 		runs = 16;
 	for (int i = 0; i < runs; i++) {
-		if (boot_run_forked(gib, deferred, threads, &rs[i]))
+		if (boot_run_forked(gib, deferred, threads, &rs[i], NULL))
 			return -1;
 		t[i] = rs[i].boot_ms;
 		rss = BM_MAX(rss, rs[i].maxrss_kb);

@@ -89,32 +89,9 @@ struct scale_row {
 static int scale_boot(double gib, unsigned threads, struct scale_row *row)
 {
 	struct rusage ru;
-	int fd[2], status;
-	ssize_t n;
-	pid_t pid;
 
-	fflush(stdout);
-	if (pipe(fd))
+	if (boot_run_forked(gib, true, threads, &row->r, &ru))
 		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		struct boot_result cr;
-		int ret = boot_run(gib, true, threads, &cr);
-
-		close(fd[0]);
-		if (!ret && write(fd[1], &cr, sizeof(cr)) != (ssize_t)sizeof(cr))
-			ret = -1;
-		_exit(ret ? 1 : 0);
-	}
-	close(fd[1]);
-	n = read(fd[0], &row->r, sizeof(row->r));
-	close(fd[0]);
-	if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) ||
-	    n != (ssize_t)sizeof(row->r))
-		return -1;
-	row->r.maxrss_kb = ru.ru_maxrss;
 	row->minflt = ru.ru_minflt;
 	row->majflt = ru.ru_majflt;
 	row->user_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;

@@ -144,7 +144,7 @@ static int regs(struct bm_parser *p, const void *fdt, int node, int ac, int sc,
 static int parse_fdt(struct bm_parser *p, const void *fdt, size_t len)
 {
 	struct bm_bootlog *log = p->log;
-	int ac, sc, node, rc, i, nrsv;
+	int ac = 2, sc = 1, node, rc, i, nrsv;	/* set by cells(); gcc -O3 cannot tell */
 
 	rc = fdt_check_header(fdt);
 	if (rc)
@@ -190,7 +190,7 @@ static int parse_fdt(struct bm_parser *p, const void *fdt, size_t len)
 
 	node = fdt_path_offset(fdt, "/reserved-memory");
 	if (node >= 0) {
-		int rac, rsc, child;
+		int rac = 0, rsc = 0, child;
 
 		if (cells(fdt, node, "#address-cells", ac, &rac, p) ||
 		    cells(fdt, node, "#size-cells", sc, &rsc, p))

@@ -83,8 +83,8 @@ static void test_boot_workload(void)
 {
 	struct boot_result on, off;
 
-	CHECK_EQ(boot_run_forked(2, true, 2, &on), 0);
-	CHECK_EQ(boot_run_forked(2, false, 1, &off), 0);
+	CHECK_EQ(boot_run_forked(2, true, 2, &on, NULL), 0);
+	CHECK_EQ(boot_run_forked(2, false, 1, &off, NULL), 0);
 	CHECK(on.ok && off.ok);
 	CHECK_EQ(on.violations, 0);
 	CHECK_EQ(off.violations, 0);
