@@ -114,6 +114,9 @@ static inline bool bm_memblock_memory_sealed(struct bm_machine *m, const char *f
 
 /* memblock_double.c: kfree of an array doubled after the buddy hand-off. */
 void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t bytes);
+/* memblock_double.c: ranges doubled arrays keep out of, nested. */
+bool bm_memblock_avoid_push(struct bm_machine *m, phys_addr_t base, phys_addr_t size);
+void bm_memblock_avoid_pop(struct bm_machine *m);
 /* memblock_double.c: memblock_double_array(); 0, or -1 with no change. */
 int bm_memblock_double_array(struct bm_machine *m, struct memblock_type *type,
 			     phys_addr_t new_area_start, phys_addr_t new_area_size);

@@ -439,8 +439,23 @@ int bm_memblock_remove_range(struct bm_machine *m, struct memblock_type *type,
 			     phys_addr_t base, phys_addr_t size)
 {
 	int start_rgn, end_rgn, i, ret;
+	bool pushed = false;
 
+	/*
+	 * Splitting the ends of the range may double the array. The kernel's
+	 * search for the new one can pick a place inside the very range: for
+	 * reserved, its second window [0, base) is the whole accessible
+	 * memory when base is 0; for memory it excludes nothing. The removal
+	 * below then unreserves the new array, or leaves it outside memory
+	 * (and memblock_enforce_memory_limit() next removes its reservation
+	 * with the rest above the limit). bootmm keeps the new array out of
+	 * the range.
+	 */
+	if (!m->mm.buddy_ready)
+		pushed = bm_memblock_avoid_push(m, base, size);
 	ret = bm_memblock_isolate_range(m, type, base, size, &start_rgn, &end_rgn);
+	if (pushed)
+		bm_memblock_avoid_pop(m);
 	if (ret)
 		return ret;
 	for (i = end_rgn - 1; i >= start_rgn; i--)

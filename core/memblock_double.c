@@ -33,24 +33,66 @@ void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t b
 }
 
 /*
- * Top-down search of [lo, hi) that also avoids the doubled array not yet
- * reserved (see double_array): the part above it is tried first, as a
- * top-down search would find it first.
+ * Top-down search of [lo, hi) that also avoids the ranges from array_avoid
+ * @i on: the part above a range is tried first, as a top-down search would
+ * find it first. Recursion depth is bounded by BM_MEMBLOCK_AVOID_MAX.
  */
+static phys_addr_t find_avoiding(struct bm_machine *m, phys_addr_t lo, phys_addr_t hi,
+				 phys_addr_t bytes, unsigned int i)
+{
+	const struct bm_memblock_state *s = &m->memblock;
+	phys_addr_t pbase, pend, addr = 0;
+
+	if (lo >= hi && i < s->nr_array_avoid)
+		return 0;
+	if (i >= s->nr_array_avoid)
+		return bm_memblock_find_in_range(m, lo, hi, bytes, BM_PAGE_SIZE);
+	pbase = s->array_avoid[i].base;
+	pend = pbase + s->array_avoid[i].size;
+	if (pend <= lo || pbase >= hi)
+		return find_avoiding(m, lo, hi, bytes, i + 1);
+	if (pend < hi)
+		addr = find_avoiding(m, pend, hi, bytes, i + 1);
+	if (!addr && pbase > lo)
+		addr = find_avoiding(m, lo, pbase, bytes, i + 1);
+	return addr;
+}
+
 static phys_addr_t find_array_room(struct bm_machine *m, phys_addr_t lo, phys_addr_t hi,
 				   phys_addr_t bytes)
 {
-	const struct bm_memblock_state *s = &m->memblock;
-	phys_addr_t pbase = s->unreserved_array_base;
-	phys_addr_t pend = pbase + s->unreserved_array_size;
-	phys_addr_t addr;
+	/* The kernel's end of 0 means "accessible", i.e. current_limit. */
+	if (!hi)
+		hi = m->memblock.mb.current_limit;
+	return find_avoiding(m, lo, hi, bytes, 0);
+}
 
-	if (!s->unreserved_array_size || pend <= lo || pbase >= hi)
-		return bm_memblock_find_in_range(m, lo, hi, bytes, BM_PAGE_SIZE);
-	addr = pend < hi ? bm_memblock_find_in_range(m, pend, hi, bytes, BM_PAGE_SIZE) : 0;
-	if (!addr && pbase > lo)
-		addr = bm_memblock_find_in_range(m, lo, pbase, bytes, BM_PAGE_SIZE);
-	return addr;
+/**
+ * bm_memblock_avoid_push - keep doubled arrays out of a range for a while
+ * @m: machine
+ * @base: start
+ * @size: size (capped so it does not wrap)
+ *
+ * Return: true if pushed (pop it with bm_memblock_avoid_pop()), false if
+ * the nesting is deeper than BM_MEMBLOCK_AVOID_MAX (nothing to pop).
+ * Context: setup, before the buddy hand-off.
+ */
+bool bm_memblock_avoid_push(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
+{
+	struct bm_memblock_state *s = &m->memblock;
+
+	if (s->nr_array_avoid >= BM_MEMBLOCK_AVOID_MAX)
+		return false;
+	bm_cap_size(base, &size);
+	s->array_avoid[s->nr_array_avoid].base = base;
+	s->array_avoid[s->nr_array_avoid].size = size;
+	s->nr_array_avoid++;
+	return true;
+}
+
+void bm_memblock_avoid_pop(struct bm_machine *m)
+{
+	m->memblock.nr_array_avoid--;
 }
 
 /*
@@ -149,14 +191,13 @@ int bm_memblock_double_array(struct bm_machine *m, struct memblock_type *type,
 		 * keeps the kernel's order (and its trace) but makes that
 		 * nested search step around the new array.
 		 */
-		if (!m->mm.buddy_ready) {
-			s->unreserved_array_base = addr;
-			s->unreserved_array_size = new_alloc;
-		}
+		bool pushed = !m->mm.buddy_ready && bm_memblock_avoid_push(m, addr, new_alloc);
+
 		m->caller = "memblock_free";
 		bm_memblock_trace_range(m, "memblock_phys_free", old_phys, old_alloc);
 		bm_memblock_remove_range(m, &s->mb.reserved, old_phys, old_alloc);
-		s->unreserved_array_base = s->unreserved_array_size = 0;
+		if (pushed)
+			bm_memblock_avoid_pop(m);
 	}
 	*in_slab = m->mm.buddy_ready;
 	if (*in_slab) {

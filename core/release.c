@@ -133,8 +133,13 @@ static bool free_page_now(struct bm_machine *m, bm_pfn_t pfn, enum bm_release_ap
 			     "released pfn %#llx has no memory map", (unsigned long long)pfn);
 		return false;
 	}
-	/* A hole's struct page is Reserved too, but there is no RAM behind it. */
-	if (!bm_memblock_is_memory(m, BM_PFN_PHYS(pfn))) {
+	/*
+	 * A hole's struct page is Reserved too, but there is no RAM behind it.
+	 * The page must lie in one memory region: the kernel counts a region's
+	 * pages from PFN_UP(base) to PFN_DOWN(end), so a page only partly
+	 * memory is a hole's (not present, never managed).
+	 */
+	if (!bm_memblock_is_region_memory(m, BM_PFN_PHYS(pfn), BM_PAGE_SIZE)) {
 		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, __func__,
 			     "released pfn %#llx is not memory", (unsigned long long)pfn);
 		return false;

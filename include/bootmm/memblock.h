@@ -61,6 +61,11 @@ struct memblock {
 #define MEMBLOCK_LOW_LIMIT		0
 
 /* Per-machine memblock state beyond the kernel's struct memblock. */
+/* Nesting depth of the ranges a doubled array avoids: a free from reserved,
+ * the memory array's doubling, the reserved array's doubling inside it and
+ * that one's free of its old array. */
+#define BM_MEMBLOCK_AVOID_MAX	4
+
 struct bm_memblock_state {
 	struct memblock mb;
 	struct memblock_region memory_init[INIT_MEMBLOCK_REGIONS];
@@ -89,11 +94,13 @@ struct bm_memblock_state {
 	 * kfrees rather than memblock-frees them (memblock_*_in_slab). */
 	bool memory_in_slab, reserved_in_slab;
 	/*
-	 * A doubled array between its move and its memblock_reserve(): freeing
-	 * the old array in between may double the reserved array, which must
-	 * not land here (the kernel's order has that hazard; see double_array).
+	 * Ranges a doubled reserved array must not be put in, innermost last:
+	 * a doubled array between its move and its memblock_reserve(), and a
+	 * range being freed from reserved (the array would be freed with it).
+	 * The kernel has both hazards; see memblock_double.c.
 	 */
-	phys_addr_t unreserved_array_base, unreserved_array_size;
+	struct { phys_addr_t base, size; } array_avoid[BM_MEMBLOCK_AVOID_MAX];
+	unsigned int nr_array_avoid;
 	unsigned long misuse;		/* API misuse reports so far */
 	/* system_has_some_mirror: a range was marked MIRROR (memblock_has_mirror()). */
 	bool has_some_mirror;
