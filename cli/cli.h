@@ -85,10 +85,6 @@ int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o);
 /* Apply --policy/--deferred/--threads/--placement/--config to @cfg (in that
  * order: --config last). Return 0, or CLI_EXIT_USAGE after printing why. */
 int cli_apply_config(const struct cli_opts *o, struct bm_sim_config *cfg);
-/* The command's defaults: bm_sim_config_default() with one host thread, so
- * that two runs print the same text (see options.c); --threads N or a log's
- * or scenario's threads= asks for parallel deferred init. */
-void cli_config_default(struct bm_sim_config *cfg);
 /* The machine options' help text (shared by boot, compare, map). */
 void cli_help_machine_options(FILE *f);
 

@@ -350,7 +350,7 @@ int cmd_boot(int argc, char **argv)
 		help(stdout);
 		return 0;
 	}
-	cli_config_default(&base);
+	bm_sim_config_default(&base);
 	ret = cli_load(&o, &base, &cm);
 	if (ret) {
 		cli_machine_free(&cm);

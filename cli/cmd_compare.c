@@ -348,7 +348,7 @@ int cmd_compare(int argc, char **argv)
 		help(stdout);
 		return 0;
 	}
-	cli_config_default(&base);
+	bm_sim_config_default(&base);
 	base.arch_keep_memblock = true;
 	ret = cli_load(&o, &base, &cm);
 	if (ret) {

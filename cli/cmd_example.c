@@ -110,7 +110,7 @@ int cmd_example(int argc, char **argv)
 		cli_error(NULL, "unknown command '%s' (see bootmm --help)", o.inputs[0]);
 		return CLI_EXIT_USAGE;
 	}
-	cli_config_default(&base);
+	bm_sim_config_default(&base);
 	base.arch_keep_memblock = true;
 	ret = cli_load_buf(&o, bm_embedded_example_name, (const char *)bm_embedded_example,
 			   bm_embedded_example_len, &base, &cm);

@@ -55,7 +55,7 @@ int cmd_map(int argc, char **argv)
 		cli_error(o.cmd, "--svg FILE is required (see bootmm map --help)");
 		return CLI_EXIT_USAGE;
 	}
-	cli_config_default(&base);
+	bm_sim_config_default(&base);
 	base.arch_keep_memblock = true;
 	ret = cli_load(&o, &base, &cm);
 	if (ret) {

@@ -182,7 +182,7 @@ int cmd_replay(int argc, char **argv)
 			  "%s is a scenario; replay needs a kernel's boot log", o.inputs[0]);
 		return CLI_EXIT_USAGE;
 	}
-	cli_config_default(&base);
+	bm_sim_config_default(&base);
 	ret = cli_load(&o, &base, &cm);
 	if (ret) {
 		cli_machine_free(&cm);

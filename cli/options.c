@@ -8,7 +8,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -379,24 +378,13 @@ int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o)
 	/* One process, boots one after the other (compare: the same machine
 	 * under every era): each reuses the last one's simulated RAM. */
 	bm_sim_set_keep_ram(true);
+	/*
+	 * Deferred init stays on one host thread (bm_config_default) unless
+	 * --threads or threads= asks: the machine's state does not depend on
+	 * it, but violations concurrent threads find are recorded in the
+	 * order the threads run, and two runs' reports must diff the same.
+	 */
 	return 0;
-}
-
-/**
- * cli_config_default - the configuration every machine command starts from
- * @cfg: filled in
- *
- * bm_sim_config_default(), one host thread. The machine's state after a
- * boot does not depend on the number of threads, but the violations that
- * concurrent deferred-init threads find are recorded (and their ranges
- * coalesced) in the order the threads run, which changes from run to run;
- * a user diffing two runs must see the same text, so parallel deferred
- * init is asked for with --threads N (or threads= in a log or scenario).
- */
-void cli_config_default(struct bm_sim_config *cfg)
-{
-	bm_sim_config_default(cfg);
-	cfg->threads = 1;
 }
 
 /**

@@ -43,7 +43,7 @@ static phys_addr_t find_avoiding(struct bm_machine *m, phys_addr_t lo, phys_addr
 	const struct bm_memblock_state *s = &m->memblock;
 	phys_addr_t pbase, pend, addr = 0;
 
-	if (lo >= hi && i < s->nr_array_avoid)
+	if (lo >= hi)
 		return 0;
 	if (i >= s->nr_array_avoid)
 		return bm_memblock_find_in_range(m, lo, hi, bytes, BM_PAGE_SIZE);

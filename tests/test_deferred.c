@@ -9,20 +9,32 @@
 
 static const phys_addr_t SIZE = (phys_addr_t)2 << 30;
 
+/* The synthetic machine with deferral and threads set, @rsv bytes reserved
+ * from 640 MiB (0: none), booted to running. */
+static struct bm_machine *boot_synth(struct test_machine *t, bool deferred, unsigned threads,
+				     phys_addr_t rsv)
+{
+	struct bm_config cfg;
+	struct bm_machine *m;
+
+	bm_config_default(&cfg);
+	cfg.deferred_struct_page_init = deferred;
+	cfg.threads = threads;
+	m = synth_machine(t, SIZE, &cfg);
+	if (rsv)
+		bm_memblock_reserve(m, 640 * SZ_1M, rsv);
+	CHECK_EQ(bm_boot(m, NULL, 0), 0);
+	return m;
+}
+
 /* Boot to running; returns the state hash and the free page count. */
 static uint64_t boot_hash(bool deferred, unsigned threads, unsigned long *nr_free,
 			  unsigned long *memtotal)
 {
 	struct test_machine t;
-	struct bm_config cfg;
-	struct bm_machine *m;
+	struct bm_machine *m = boot_synth(&t, deferred, threads, 0);
 	uint64_t h;
 
-	bm_config_default(&cfg);
-	cfg.deferred_struct_page_init = deferred;
-	cfg.threads = threads;
-	m = synth_machine(&t, SIZE, &cfg);
-	CHECK_EQ(bm_boot(m, NULL, 0), 0);
 	CHECK_EQ(m->phase, BM_PHASE_RUNNING);
 	CHECK_EQ(m->violation_count[BM_V_UNINIT_READ], 0);
 	CHECK_EQ(m->violation_count[BM_V_DOUBLE_INIT], 0);
@@ -57,16 +69,9 @@ static void test_thread_counts_identical(void)
 static uint64_t boot_hash_big_rsv(bool deferred, unsigned threads, unsigned long *nr_free)
 {
 	struct test_machine t;
-	struct bm_config cfg;
-	struct bm_machine *m;
+	struct bm_machine *m = boot_synth(&t, deferred, threads, 640 * SZ_1M);
 	uint64_t h;
 
-	bm_config_default(&cfg);
-	cfg.deferred_struct_page_init = deferred;
-	cfg.threads = threads;
-	m = synth_machine(&t, SIZE, &cfg);
-	bm_memblock_reserve(m, 640 * SZ_1M, 640 * SZ_1M);
-	CHECK_EQ(bm_boot(m, NULL, 0), 0);
 	CHECK_EQ(m->phase, BM_PHASE_RUNNING);
 	CHECK_EQ(m->violation_count[BM_V_DOUBLE_INIT], 0);
 	CHECK_EQ(m->violation_count[BM_V_INVARIANT], 0);
