@@ -429,18 +429,58 @@ static void alloc_usemap(struct bm_machine *m, int nid, unsigned long nr_present
 
 /*
  * Memory the caller never gave a node belongs to node 0, as x86's
- * dummy_numa_init makes it (memblock_set_node over everything).
+ * dummy_numa_init makes it (memblock_set_node over everything), but only
+ * when no region has a node yet: a machine whose NUMA init ran keeps its
+ * nodes. memblock_set_node can fail (the array full and not yet allowed to
+ * resize: its isolation doubles first, whether or not it must split) and
+ * then changes nothing; the kernel would go on with regions of node
+ * MAX_NUMNODES, which memmap_init cannot place. Return: 0 or its error.
  */
-static void assign_default_node(struct bm_machine *m)
+static int assign_default_node(struct bm_machine *m)
+{
+	struct memblock_region *r;
+	bool any_node = false, any_without = false;
+
+	bm_for_each_mem_region(m, r) {
+		if (r->nid >= 0 && r->nid < BM_MAX_NUMNODES)
+			any_node = true;
+		else
+			any_without = true;
+	}
+	if (!any_without || any_node)
+		return 0;
+	return bm_memblock_set_node(m, 0, BM_PHYS_ADDR_MAX, false, 0);
+}
+
+/**
+ * bm_memory_nodes_check - does every page of memory have a node?
+ * @m: machine
+ * @func: the boot step asking, named in the violation
+ *
+ * The memory map, the zones and deferred init's walk of free ranges by
+ * node all need each region with a whole page to carry a node in
+ * [0, MAX_NUMNODES): a region left at MAX_NUMNODES or NUMA_NO_NODE would
+ * be sized into no zone, or into one whose deferred walk never visits it.
+ * Return: true, or false after one BM_V_MISUSE naming the first such
+ * region. Context: sparse_init and free_area_init, before they change
+ * anything.
+ */
+bool bm_memory_nodes_check(struct bm_machine *m, const char *func)
 {
 	struct memblock_region *r;
 
 	bm_for_each_mem_region(m, r) {
-		if (r->nid < 0 || r->nid >= BM_MAX_NUMNODES) {
-			bm_memblock_set_node(m, 0, BM_PHYS_ADDR_MAX, false, 0);
-			return;
-		}
+		if (BM_PFN_UP(r->base) >= BM_PFN_DOWN(r->base + r->size))
+			continue;
+		if (r->nid >= 0 && r->nid < BM_MAX_NUMNODES)
+			continue;
+		bm_violation(m, BM_V_MISUSE, BM_PFN_UP(r->base), BM_PFN_DOWN(r->base + r->size),
+			     func, "memory [%#llx-%#llx] has no node (nid %d): memblock_set_node "
+			     "did not cover it; refused", (unsigned long long)r->base,
+			     (unsigned long long)(r->base + r->size - 1), r->nid);
+		return false;
 	}
+	return true;
 }
 
 /**
@@ -476,7 +516,15 @@ int bm_sparse_init_at(struct bm_machine *m, const phys_addr_t *node_memmap)
 		bm_violation(m, BM_V_MISUSE, 0, 0, __func__, "sparse_init called twice");
 		return -BM_EINVAL;
 	}
-	assign_default_node(m);
+	ret = assign_default_node(m);
+	if (ret) {
+		bm_violation(m, BM_V_MISUSE, 0, 0, __func__,
+			     "memblock_set_node could not give memory node 0 (error %d): refused",
+			     ret);
+		return ret;
+	}
+	if (!bm_memory_nodes_check(m, __func__))
+		return -BM_EINVAL;
 	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &pfn_start, &pfn_end, &nid)
 		max_pfn = BM_MAX(max_pfn, (bm_pfn_t)pfn_end);
 	if (!max_pfn) {

@@ -378,7 +378,8 @@ static void log_zone_ranges(struct bm_machine *m)
  * ranges", "Initmem setup node" and "pages in unavailable ranges" lines.
  *
  * Return: 0, a negative error from sparse_init, or -BM_EINVAL if refused
- * (a second call, or a destroyed machine: one BM_V_MISUSE, nothing changed).
+ * (a second call, a destroyed machine, or memory without a node: one
+ * BM_V_MISUSE, nothing changed).
  * Context: setup_arch (x86 zone_sizes_init); moves the machine to the
  * free_area_init phase.
  */
@@ -392,6 +393,8 @@ int bm_free_area_init(struct bm_machine *m)
 		ret = bm_sparse_init(m);
 		if (ret)
 			return ret;
+	} else if (!bm_memory_nodes_check(m, __func__)) {
+		return -BM_EINVAL;
 	}
 	bm_set_phase(m, BM_PHASE_FREE_AREA_INIT);
 	size_nodes_and_zones(m);

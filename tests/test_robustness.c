@@ -269,6 +269,79 @@ static void test_bad_arguments_refused(void)
 	tm_destroy(&t);
 }
 
+/*
+ * Found by fuzz_api (tests/data/findings/open/fuzz_api-*deferred-uninit*):
+ * memory left without a node (memblock_set_node failed on a full array
+ * that may not resize yet) was sized into node 0's zones but skipped by
+ * deferred init's walk of node 0's free ranges, so part of the memory map
+ * was never initialised. Memory without a node is now refused before
+ * free_area_init changes anything.
+ */
+static void test_memory_without_node_refused(void)
+{
+	struct test_machine t;
+	struct bm_config cfg;
+	struct bm_machine *m;
+	struct memblock_type *mem;
+	unsigned long n, cnt;
+
+	bm_config_default(&cfg);
+	cfg.zone_dma32_end_pfn = BM_PFN_DOWN(64 * MiB);
+	m = tm_init(&t, 320 * MiB, &cfg);
+	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+	mem = &m->memblock.mb.memory;
+	bm_memblock_add(m, 64 * MiB, 256 * MiB);
+	for (phys_addr_t a = MiB; mem->cnt < mem->max; a += 2 * BM_PAGE_SIZE)
+		bm_memblock_add(m, a, BM_PAGE_SIZE);
+	n = misuse(m);
+	cnt = mem->cnt;
+
+	/* Full and not resizable: dummy_numa_init's memblock_set_node fails. */
+	CHECK_EQ(bm_free_area_init(m), -BM_ENOMEM);
+	CHECK(misuse(m) > n);
+	CHECK(last_says(m, "could not give memory node 0"));
+	CHECK(!m->mm.memmap_ready);
+	CHECK_EQ(mem->cnt, cnt);
+	CHECK_EQ(mem->regions[0].nid, BM_MAX_NUMNODES);
+
+	/* Once the array may double, the same call succeeds, all node 0. */
+	bm_memblock_allow_resize(m);
+	CHECK_EQ(bm_free_area_init(m), 0);
+	CHECK(mem->max > cnt);
+	for (unsigned long i = 0; i < mem->cnt; i++)
+		CHECK_EQ(mem->regions[i].nid, 0);
+	tm_destroy(&t);
+
+	/* Nodes given to part of memory only: the rest is refused, not node 0. */
+	m = tm_init(&t, 320 * MiB, &cfg);
+	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+	bm_memblock_add(m, MiB, 159 * MiB);
+	bm_memblock_add(m, 160 * MiB, 160 * MiB);
+	CHECK_EQ(bm_memblock_set_node(m, MiB, 159 * MiB, false, 1), 0);
+	n = misuse(m);
+	CHECK_EQ(bm_free_area_init(m), -BM_EINVAL);
+	CHECK_EQ(misuse(m), n + 1);
+	CHECK(last_says(m, "has no node"));
+	CHECK(!m->mm.memmap_ready);
+	CHECK_EQ(mem->regions[0].nid, 1);
+	CHECK_EQ(bm_memblock_set_node(m, 160 * MiB, 160 * MiB, false, 0), 0);
+	CHECK_EQ(bm_free_area_init(m), 0);
+	tm_destroy(&t);
+
+	/* Memory added after sparse_init without a node. */
+	m = tm_init(&t, 320 * MiB, &cfg);
+	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+	bm_memblock_add(m, MiB, 255 * MiB);
+	CHECK_EQ(bm_sparse_init(m), 0);
+	bm_memblock_add(m, 256 * MiB, 64 * MiB);
+	n = misuse(m);
+	CHECK_EQ(bm_free_area_init(m), -BM_EINVAL);
+	CHECK_EQ(misuse(m), n + 1);
+	CHECK(last_says(m, "has no node"));
+	CHECK_EQ(m->mm.nodes[0].node_spanned_pages, 0);
+	tm_destroy(&t);
+}
+
 int main(void)
 {
 	RUN(test_free_before_buddy);
@@ -279,5 +352,6 @@ int main(void)
 	RUN(test_huge_reservation_bounded);
 	RUN(test_mem_limit_remove_map_merges);
 	RUN(test_bad_arguments_refused);
+	RUN(test_memory_without_node_refused);
 	return CHECK_DONE();
 }

@@ -147,7 +147,10 @@ void bm_init_single_page(struct bm_machine *m, bm_pfn_t pfn, enum bm_zone_type z
 /* bm_init_single_page over [spfn, epfn), a section and a shadow word at a time. */
 void bm_init_pages_range(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
 			 enum bm_zone_type zone, int nid, const char *func);
-/* sparse_init: allocate the memory map of every present section from memblock. */
+/* sparse_init: allocate the memory map of every present section from memblock.
+ * Memory of no node gets node 0 when no region has one (dummy_numa_init);
+ * otherwise, or if that memblock_set_node fails, memory without a node is
+ * refused (BM_V_MISUSE, -BM_EINVAL or the set_node error, nothing changed). */
 int bm_sparse_init(struct bm_machine *m);
 /* The same with each node's memory map already reserved at node_memmap[nid]
  * (a replayed trace made the allocations); NULL allocates as above. */
