@@ -57,11 +57,53 @@ static bool ram_overlaps(const struct xr_list *ram, phys_addr_t s, phys_addr_t e
 }
 
 /*
+ * RAM of @ram below @ram_end, in whole pages, that no block covers: what
+ * the kernel counts after memblock_set_node of the blocks (pages of
+ * regions left without a node).
+ */
+static uint64_t uncovered_ram_bytes(const struct xr_list *ram, phys_addr_t ram_end,
+				    const struct numa_blk *blk, unsigned n)
+{
+	uint64_t lost = 0;
+
+	for (size_t i = 0; i < ram->n; i++) {
+		phys_addr_t a = BM_ALIGN_UP(ram->v[i].start, BM_PAGE_SIZE);
+		phys_addr_t b = BM_ALIGN_DOWN(BM_MIN(ram->v[i].end, ram_end), BM_PAGE_SIZE);
+
+		if (!(ram->v[i].type == 1 || ram->v[i].type == 128))
+			continue;
+		/* Walk [a, b) forward: jump over any block holding the cursor,
+		 * else count up to the next block start. n is small. */
+		while (a < b) {
+			phys_addr_t next = b;
+			bool covered = false;
+
+			for (unsigned k = 0; k < n; k++) {
+				if (blk[k].start <= a && blk[k].end > a) {
+					a = BM_MIN(b, BM_ALIGN_UP(blk[k].end, BM_PAGE_SIZE));
+					covered = true;
+					break;
+				}
+				if (blk[k].start > a && blk[k].start < next)
+					next = blk[k].start;
+			}
+			if (covered)
+				continue;
+			next = BM_MIN(b, BM_ALIGN_UP(next, BM_PAGE_SIZE));
+			lost += next - a;
+			a = next;
+		}
+	}
+	return lost;
+}
+
+/*
  * numa_init(): numa_meminfo from SRAT (acpi_numa_memory_affinity_init),
  * cleaned up as numa_cleanup_meminfo does: blocks clipped to
  * [0, PFN_PHYS(max_pfn)), blocks without memory dropped, blocks of one node
  * merged when no other node's block lies between them. Without SRAT (or
- * numa=off) dummy_numa_init's single node 0 over [0, max_pfn).
+ * numa=off), or with SRAT leaving over 1 MiB of RAM without a node,
+ * dummy_numa_init's single node 0 over [0, max_pfn).
  */
 unsigned numa_blocks_from_log(const struct bm_bootlog *log, phys_addr_t ram_end,
 			      const struct xr_list *ram, struct numa_blk *blk, unsigned max,
@@ -83,6 +125,14 @@ unsigned numa_blocks_from_log(const struct bm_bootlog *log, phys_addr_t ram_end,
 		}
 		*fake = n == 0;
 	}
+	/*
+	 * numa_register_meminfo refuses blocks that leave more than 1 MiB of
+	 * RAM without a node (memblock_validate_numa_coverage, "NUMA: no nodes
+	 * coverage for .."; before v6.8 numa_meminfo_cover_memory, "NUMA:
+	 * nodes only cover .."), and numa_init falls back to dummy_numa_init.
+	 */
+	if (!*fake && uncovered_ram_bytes(ram, ram_end, blk, n) > SZ_1M)
+		*fake = true;
 	if (*fake) {
 		blk[0] = (struct numa_blk){ 0, ram_end, 0, false };
 		return 1;
@@ -484,6 +534,8 @@ int bm_replay_setup_arch(struct bm_machine *m, void *arg)
 			}
 	c->st.events_after_memory = log->n_events - end;
 
+	/* The dump is e820__memblock_setup's, which first allows resizing. */
+	bm_memblock_allow_resize(m);
 	load_dump(m, d0);
 	/* setup_arch: memblock_set_current_limit(ISA_END_ADDRESS) right before
 	 * e820__memblock_setup, whose dump we start from. */

@@ -77,6 +77,9 @@ static int scn_setup_arch(struct bm_machine *m, void *arg)
 		if (ret)
 			return ret;
 	}
+	/* x86's e820__memblock_setup allows resizing before it adds memory. */
+	if (!sm->has_base)
+		bm_memblock_allow_resize(m);
 	for (unsigned i = 0; i < s->nr_ranges; i++) {
 		const struct bm_scn_range *r = &s->ranges[i];
 
@@ -92,10 +95,8 @@ static int scn_setup_arch(struct bm_machine *m, void *arg)
 	for (unsigned i = 0; i < s->nr_ranges; i++)
 		if (s->ranges[i].kind == BM_SCN_KHO)
 			ret |= bm_memblock_mark_kho_scratch(m, s->ranges[i].base, s->ranges[i].size);
-	if (!sm->has_base) {
+	if (!sm->has_base)
 		bm_memblock_set_current_limit(m, m->phys_size);
-		bm_memblock_allow_resize(m);
-	}
 	if (s->has_kernel) {
 		kernel_extent(&s->kernel, &ks, &ke);
 		ret |= bm_memblock_reserve(m, ks, BM_ALIGN_UP(ke, BM_PAGE_SIZE) - ks);

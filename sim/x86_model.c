@@ -596,10 +596,16 @@ void x86_input_free(struct x86_input *x)
 	xr_free(&x->post_resv);
 }
 
-/* e820__memblock_setup: exact RAM ranges, soft-reserved reserved, trim. */
+/*
+ * e820__memblock_setup: resizing allowed first (EFI may pass more than the
+ * 128 entries of the static arrays, so the kernel allows it here, since
+ * 3.x as memblock_x86_fill), then exact RAM ranges, soft-reserved
+ * reserved, trim.
+ */
 static void e820_memblock_setup(struct bm_machine *m, const struct x86_input *x)
 {
 	m->caller = "e820__memblock_setup";
+	bm_memblock_allow_resize(m);
 	for (size_t i = 0; i < x->e820.n; i++) {
 		const struct xr *e = &x->e820.v[i];
 

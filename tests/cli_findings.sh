@@ -122,4 +122,40 @@ tbad "a MEMBLOCK dump cut by a zoneinfo dump is named" \
 	'bootlog-mbdump-ended-by-zoneinfo.log:18: MEMBLOCK configuration lists 0 memory regions but memory.cnt = 6' \
 	"$BM" replay "$F/fuzz/bootlog-mbdump-ended-by-zoneinfo.log"
 
+# Hand-made (session 4): more e820 RAM entries than memblock's 128 static
+# regions. x86's e820__memblock_setup allows resizing before it adds them,
+# so the arrays double and the machine boots (it was refused once the core
+# stopped ignoring a failed node assignment).
+e820() { printf '[    0.000000] BIOS-e820: [mem 0x%016x-0x%016x] usable\n' "$1" "$2"; }
+{
+	e820 0 0x9ffff
+	e820 0x100000 0x3fffffff
+	for i in $(seq 1 200); do
+		e820 $((0x100000000 + i * 0x200000)) $((0x100000000 + i * 0x200000 + 0xfff))
+	done
+} >"$T/many-e820.log"
+for c in boot compare; do
+	tok "$c: 202 e820 RAM entries boot (memblock doubles)" 0 "$BM" $c "$T/many-e820.log"
+done
+# SRAT leaving over 1 MiB of RAM without a node: the kernel rejects the NUMA
+# configuration (memblock_validate_numa_coverage) and fakes node 0.
+{
+	e820 0 0x9ffff
+	e820 0x100000 0x3fffffff
+	echo '[    0.000000] ACPI: SRAT: Node 1 PXM 1 [mem 0x00000000-0x1fffffff]'
+} >"$T/srat-half.log"
+tok "SRAT covering half of RAM: dummy node 0" 0 "$BM" boot --json "$T/srat-half.log"
+has "SRAT covering half of RAM: one node" '"nodes": 1,' "out"
+has "SRAT covering half of RAM: all of it node 0" 'node   0: \[mem 0x0000000000100000-0x000000003fffffff\]' "out"
+# Under 1 MiB uncovered the kernel would go on with memory of no node, which
+# memmap_init cannot place: refused, naming the range.
+{
+	e820 0 0x9ffff
+	e820 0x100000 0x3fffffff
+	echo '[    0.000000] ACPI: SRAT: Node 1 PXM 1 [mem 0x00000000-0x1fffffff]'
+	echo '[    0.000000] ACPI: SRAT: Node 0 PXM 0 [mem 0x20000000-0x3ff7ffff]'
+} >"$T/srat-gap.log"
+tbad "SRAT leaving 512 KiB without a node" 'memory \[0x3ff80000-0x3fffffff\] has no node' \
+	"$BM" boot "$T/srat-gap.log"
+
 finish
