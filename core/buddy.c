@@ -163,8 +163,10 @@ static inline bool buddy_merge_likely(struct bm_machine *m, struct bm_zone *zone
 	return is_buddy_of(page_read(m, hb, higher_buddy, "buddy_merge_likely"), order + 1, zid);
 }
 
-static inline void free_one_page_locked(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-			  struct page *page, unsigned int order, int mt, unsigned int fpi)
+/* Always inlined into free_pages_fast (the order-0 free), which it dominates. */
+static inline __attribute__((always_inline))
+void free_one_page_hot(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+		       struct page *page, unsigned int order, int mt, unsigned int fpi)
 {
 	uint32_t zid = zone_id(page);
 	unsigned int max_order = bm_max_order(m), pb_order = bm_pageblock_order(m);
@@ -217,6 +219,14 @@ static inline void free_one_page_locked(struct bm_machine *m, struct bm_zone *zo
 		to_tail = buddy_merge_likely(m, zone, page, pfn, buddy_pfn, order, zid);
 	page->refcount = 0;
 	add_free(m, zone, pfn, page, order, mt, to_tail);
+}
+
+/* The same, left for the compiler to inline or not at its other callers. */
+static inline void free_one_page_locked(struct bm_machine *m, struct bm_zone *zone,
+					bm_pfn_t pfn, struct page *page, unsigned int order,
+					int mt, unsigned int fpi)
+{
+	free_one_page_hot(m, zone, pfn, page, order, mt, fpi);
 }
 
 /**
@@ -416,6 +426,78 @@ void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 	free_one_page(m, zone, pfn, page, order, BM_FPI_TO_TAIL);
 }
 
+/*
+ * The zone whose span holds @pfn on its section's node, the highest type
+ * first; NULL if none. Only a guess at page_zone() (ZONE_MOVABLE's span
+ * may overlap another zone's): free_pages_fast checks it against the
+ * struct page's own links before it trusts it.
+ */
+static inline struct bm_zone *zone_guess(struct bm_machine *m, bm_pfn_t pfn)
+{
+	int nid = m->mm.sections[pfn / BM_PAGES_PER_SECTION].nid;
+
+	if (nid < 0 || nid >= BM_MAX_NUMNODES || !m->mm.nodes)
+		return NULL;
+	for (int t = BM_NR_ZONES - 1; t >= 0; t--) {
+		struct bm_zone *z = &m->mm.nodes[nid].zones[t];
+
+		if (zone_spans(z, pfn))
+			return z;
+	}
+	return NULL;
+}
+
+/*
+ * bm_free_pages' common case, a block at refcount 1 that passes every
+ * check, done with the zone lock taken before the block's struct page has
+ * arrived. The lock is a locked instruction, which waits for every load
+ * before it: taken after the read of the (cold) struct page, as the
+ * general path must, it adds its own latency to the miss's. Here the
+ * struct page and its buddies are only prefetched, the zone is found from
+ * the pfn, and the checks run under the lock, on the page now in cache.
+ * Anything else (a check that fails, an uninitialised struct page, a zone
+ * guessed wrong, a refcount above 1) unlocks having changed nothing and
+ * returns false: the general path then does and records everything as
+ * before. Return: true if the block was freed.
+ */
+static inline bool free_pages_fast(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
+{
+	struct bm_zone *zone;
+	struct page *page;
+	uint32_t flags;
+
+	if (order > bm_max_order(m) || !BM_IS_ALIGNED(pfn, (bm_pfn_t)1 << order))
+		return false;
+	page = pg(m, pfn);
+	if (!page)
+		return false;
+	__builtin_prefetch(page, 1, 3);
+	prefetch_buddies(m, page, pfn, order);
+	zone = zone_guess(m, pfn);
+	if (!zone || !zone_spans(zone, pfn + ((bm_pfn_t)1 << order) - 1))
+		return false;
+	bm_zone_lock(zone);
+#if BOOTMM_CHECKS
+	/* page_read's test, without its record: the general path makes it. */
+	if (!((m->mm.init_bitmap[pfn >> 6] >> (pfn & 63)) & 1))
+		goto general;
+#endif
+	flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
+	if (page_zone(m, page) != zone || (flags & (PG_buddy | PG_bm_tail_free | PG_reserved)) ||
+	    __atomic_load_n(&page->refcount, __ATOMIC_RELAXED) != 1)
+		goto general;
+	__atomic_store_n(&page->refcount, 0, __ATOMIC_RELAXED);	/* put_page_testzero */
+	if (order <= bm_pageblock_order(m))	/* split_large_buddy's one piece, inlined */
+		free_one_page_hot(m, zone, pfn, page, order, pb_mt(m, pfn), BM_FPI_NONE);
+	else
+		split_large_buddy(m, zone, pfn, page, order, BM_FPI_NONE);
+	bm_zone_unlock(zone);
+	return true;
+general:
+	bm_zone_unlock(zone);
+	return false;
+}
+
 /**
  * bm_free_pages - drop a reference to an allocated block (__free_pages)
  * @m: machine
@@ -454,6 +536,8 @@ void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 			     (unsigned long long)pfn);
 		return;
 	}
+	if (free_pages_fast(m, pfn, order))
+		return;
 	zone = free_block_zone(m, pfn, order, "__free_pages", &page);
 	if (!zone)
 		return;
