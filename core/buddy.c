@@ -430,7 +430,8 @@ void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
  * The zone whose span holds @pfn on its section's node, the highest type
  * first; NULL if none. Only a guess at page_zone() (ZONE_MOVABLE's span
  * may overlap another zone's): free_pages_fast checks it against the
- * struct page's own links before it trusts it.
+ * struct page's own links before it trusts it. Where spans overlap, a
+ * page of the lower zone costs one more lock round trip than before.
  */
 static inline struct bm_zone *zone_guess(struct bm_machine *m, bm_pfn_t pfn)
 {
