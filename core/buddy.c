@@ -433,10 +433,8 @@ void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
  * struct page's own links before it trusts it. Where spans overlap, a
  * page of the lower zone costs one more lock round trip than before.
  */
-static inline struct bm_zone *zone_guess(struct bm_machine *m, bm_pfn_t pfn)
+static inline struct bm_zone *zone_guess(struct bm_machine *m, int nid, bm_pfn_t pfn)
 {
-	int nid = m->mm.sections[pfn / BM_PAGES_PER_SECTION].nid;
-
 	if (nid < 0 || nid >= BM_MAX_NUMNODES || !m->mm.nodes)
 		return NULL;
 	for (int t = BM_NR_ZONES - 1; t >= 0; t--) {
@@ -461,20 +459,19 @@ static inline struct bm_zone *zone_guess(struct bm_machine *m, bm_pfn_t pfn)
  * returns false: the general path then does and records everything as
  * before. Return: true if the block was freed.
  */
-static inline bool free_pages_fast(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
+static inline bool free_pages_fast(struct bm_machine *m, const struct bm_section *sec,
+				   bm_pfn_t pfn, unsigned int order)
 {
 	struct bm_zone *zone;
 	struct page *page;
 	uint32_t flags;
 
-	if (order > bm_max_order(m) || !BM_IS_ALIGNED(pfn, (bm_pfn_t)1 << order))
+	if (!sec->map || !BM_IS_ALIGNED(pfn, (bm_pfn_t)1 << order))
 		return false;
-	page = pg(m, pfn);
-	if (!page)
-		return false;
+	page = sec->map + pfn % BM_PAGES_PER_SECTION;	/* pg(), the section in hand */
 	__builtin_prefetch(page, 1, 3);
 	prefetch_buddies(m, page, pfn, order);
-	zone = zone_guess(m, pfn);
+	zone = zone_guess(m, sec->nid, pfn);
 	if (!zone || !zone_spans(zone, pfn + ((bm_pfn_t)1 << order) - 1))
 		return false;
 	bm_zone_lock(zone);
@@ -529,20 +526,35 @@ void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 	 * 1 but no owner, and freeing it would put it on a free list that
 	 * deferred init then initialises over (found by fuzz_api).
 	 */
-	if (order <= bm_max_order(m) ? pfn_deferred_block(m, pfn, order) :
-	    (pfn_deferred(m, pfn) ||
-	     (order < 32 && pfn_deferred(m, pfn + ((bm_pfn_t)1 << order) - 1)))) {
-		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "__free_pages",
-			     "pfn %#llx is in the deferred memory map: never allocated",
-			     (unsigned long long)pfn);
-		return;
+	if (order <= bm_max_order(m)) {
+		/*
+		 * The block lies in one section (the static assertion in
+		 * buddy_lists.h), misaligned or not: one lookup serves
+		 * pfn_deferred_block, pg() and the zone guess.
+		 */
+		if (pfn < (bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION) {
+			const struct bm_section *sec = &m->mm.sections[pfn / BM_PAGES_PER_SECTION];
+
+			if (sec->present && sec->nid >= 0 &&
+			    (pfn | (((bm_pfn_t)1 << order) - 1)) >=
+			    m->mm.nodes[sec->nid].first_deferred_pfn)
+				goto deferred;
+			if (free_pages_fast(m, sec, pfn, order))
+				return;
+		}
+	} else if (pfn_deferred(m, pfn) ||
+		   (order < 32 && pfn_deferred(m, pfn + ((bm_pfn_t)1 << order) - 1))) {
+		goto deferred;
 	}
-	if (free_pages_fast(m, pfn, order))
-		return;
 	zone = free_block_zone(m, pfn, order, "__free_pages", &page);
 	if (!zone)
 		return;
 	put_pages(m, zone, pfn, page, order);
+	return;
+deferred:
+	bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "__free_pages",
+		     "pfn %#llx is in the deferred memory map: never allocated",
+		     (unsigned long long)pfn);
 }
 
 /* __free_pages' own checks and the put; free_reserved_page comes here too
