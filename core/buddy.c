@@ -102,12 +102,41 @@ long bm_zone_for_each_free_block(struct bm_machine *m, struct bm_zone *zone,
 
 /*
  * The struct page of @to, in the same map as @page (of @pfn). @to may lie
- * below @pfn: an unsigned difference would wrap, and adding a wrapped
+ * below @pfn: the unsigned difference is taken as a signed offset (GCC and
+ * Clang define the conversion as modulo), since adding a wrapped unsigned
  * offset to a pointer is undefined even where it happens to work.
  */
 static inline struct page *page_at_offset(struct page *page, bm_pfn_t pfn, bm_pfn_t to)
 {
-	return to >= pfn ? page + (to - pfn) : page - (pfn - to);
+	return page + (long)(to - pfn);	/* a signed offset: no wrap, no branch */
+}
+
+/*
+ * Start loading the struct pages the merge loop and buddy_merge_likely()
+ * will test, the buddies of the next few orders, before the block's own
+ * struct page has arrived: in a random-order free they are cold, and
+ * otherwise each would be fetched only once the previous test had
+ * passed, after the zone lock. A prefetch reads nothing and records
+ * nothing: the tests themselves still go through page_read. Orders below
+ * max_order only (the block's order and the three above, or none), whose
+ * buddies lie in the block's section (see the static
+ * assertion in buddy_lists.h), so every address is inside @page's map.
+ */
+static inline void prefetch_buddies(struct bm_machine *m, struct page *page, bm_pfn_t pfn,
+				    unsigned int order)
+{
+	bm_pfn_t b = (bm_pfn_t)1 << order;
+
+	if (__builtin_expect(order + 4 > bm_max_order(m), 0))
+		return;	/* large blocks: rare, and their buddies are far apart anyway */
+	/* the buddy of order o is 2^o pages above or below: pfn ^ 2^o */
+	__builtin_prefetch(page + (long)(b - 2 * (pfn & b)), 0, 3);
+	b <<= 1;
+	__builtin_prefetch(page + (long)(b - 2 * (pfn & b)), 0, 3);
+	b <<= 1;
+	__builtin_prefetch(page + (long)(b - 2 * (pfn & b)), 0, 3);
+	b <<= 1;
+	__builtin_prefetch(page + (long)(b - 2 * (pfn & b)), 0, 3);
 }
 
 /*
@@ -134,9 +163,10 @@ static inline bool buddy_merge_likely(struct bm_machine *m, struct bm_zone *zone
 	return is_buddy_of(page_read(m, hb, higher_buddy, "buddy_merge_likely"), order + 1, zid);
 }
 
-static inline void free_one_page_locked(struct bm_machine *m, struct bm_zone *zone,
-					bm_pfn_t pfn, struct page *page, unsigned int order,
-					int mt, unsigned int fpi)
+/* Always inlined into free_pages_fast (the order-0 free), which it dominates. */
+static inline __attribute__((always_inline))
+void free_one_page_hot(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
+		       struct page *page, unsigned int order, int mt, unsigned int fpi)
 {
 	uint32_t zid = zone_id(page);
 	unsigned int max_order = bm_max_order(m), pb_order = bm_pageblock_order(m);
@@ -191,6 +221,14 @@ static inline void free_one_page_locked(struct bm_machine *m, struct bm_zone *zo
 	add_free(m, zone, pfn, page, order, mt, to_tail);
 }
 
+/* The same, left for the compiler to inline or not at its other callers. */
+static inline void free_one_page_locked(struct bm_machine *m, struct bm_zone *zone,
+					bm_pfn_t pfn, struct page *page, unsigned int order,
+					int mt, unsigned int fpi)
+{
+	free_one_page_hot(m, zone, pfn, page, order, mt, fpi);
+}
+
 /**
  * bm_free_one_page_locked - __free_one_page with the zone lock held
  * @m: machine
@@ -219,19 +257,18 @@ void bm_free_one_page_locked(struct bm_machine *m, struct bm_zone *zone, bm_pfn_
 }
 
 static inline void split_large_buddy(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-				     unsigned int order, unsigned int fpi)
+				     struct page *page, unsigned int order, unsigned int fpi)
 {
 	unsigned int piece = BM_MIN(order, bm_pageblock_order(m));
 	bm_pfn_t end = pfn + ((bm_pfn_t)1 << order);
-	struct page *page = pg(m, pfn);
 
 	if (order <= piece) {	/* the usual case: one piece */
 		free_one_page_locked(m, zone, pfn, page, order, pb_mt(m, pfn), fpi);
 		return;
 	}
-	/* Pieces of a block within max_order are in one section: contiguous. */
-	for (; pfn < end; pfn += (bm_pfn_t)1 << piece, page += (bm_pfn_t)1 << piece)
-		free_one_page_locked(m, zone, pfn, page, piece, pb_mt(m, pfn), fpi);
+	/* Several pieces: a large block, rare outside boot; not inlined here. */
+	for (; pfn < end; pfn += (bm_pfn_t)1 << piece)
+		bm_free_one_page_locked(m, zone, pfn, piece, pb_mt(m, pfn), fpi);
 }
 
 /**
@@ -250,17 +287,18 @@ static inline void split_large_buddy(struct bm_machine *m, struct bm_zone *zone,
 void bm_split_large_buddy(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 			  unsigned int order, unsigned int fpi)
 {
-	split_large_buddy(m, zone, pfn, order, fpi);
+	split_large_buddy(m, zone, pfn, pg(m, pfn), order, fpi);
 }
 
 /*
- * Validate the block a free entry point was given and find its zone.
- * @head is the struct page, already read through bm_page_read by the
- * caller. Records BM_V_MISUSE and returns NULL if the block is not a
- * freeable block of one zone.
+ * Validate the block a free entry point was given and find its zone. The
+ * head's struct page is read through bm_page_read here and stored in
+ * *@headp (when not NULL) for the caller. Records BM_V_MISUSE and returns
+ * NULL if the block is not a freeable block of one zone.
  */
 static inline struct bm_zone *free_block_zone(struct bm_machine *m, bm_pfn_t pfn,
-					      unsigned int order, const char *func)
+					      unsigned int order, const char *func,
+					      struct page **headp)
 {
 	bm_pfn_t end = pfn + ((bm_pfn_t)1 << (order <= bm_max_order(m) ? order : 0));
 	struct bm_zone *zone;
@@ -272,6 +310,7 @@ static inline struct bm_zone *free_block_zone(struct bm_machine *m, bm_pfn_t pfn
 			     (unsigned long long)pfn, order, bm_max_order(m));
 		return NULL;
 	}
+	prefetch_buddies(m, head, pfn, order);
 	head = page_read(m, head, pfn, func);
 	zone = page_zone(m, head);
 	if (!zone || !zone_spans(zone, pfn) || !zone_spans(zone, end - 1)) {
@@ -285,15 +324,17 @@ static inline struct bm_zone *free_block_zone(struct bm_machine *m, bm_pfn_t pfn
 			     "pfn %#llx is already free (double free)", (unsigned long long)pfn);
 		return NULL;
 	}
+	if (headp)
+		*headp = head;
 	return zone;
 }
 
 /* free_one_page(): take the lock, free in pageblock pieces. */
 static inline void free_one_page(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-			  unsigned int order, unsigned int fpi)
+				 struct page *page, unsigned int order, unsigned int fpi)
 {
 	bm_zone_lock(zone);
-	split_large_buddy(m, zone, pfn, order, fpi);
+	split_large_buddy(m, zone, pfn, page, order, fpi);
 	bm_zone_unlock(zone);
 }
 
@@ -312,7 +353,7 @@ static inline void free_one_page(struct bm_machine *m, struct bm_zone *zone, bm_
  */
 void bm_free_one_page(struct bm_machine *m, bm_pfn_t pfn, unsigned int order, int mt)
 {
-	struct bm_zone *zone = free_block_zone(m, pfn, order, "__free_one_page");
+	struct bm_zone *zone = free_block_zone(m, pfn, order, "__free_one_page", NULL);
 
 	if (!zone)
 		return;
@@ -355,10 +396,9 @@ void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 		bm_free_pages_core(m, pfn + nr / 2, order - 1);
 		return;
 	}
-	zone = free_block_zone(m, pfn, order, "__free_pages_core");
+	zone = free_block_zone(m, pfn, order, "__free_pages_core", &page);
 	if (!zone)
 		return;
-	page = pg(m, pfn);
 	for (unsigned long i = 1; i < nr; i++) {
 		if (page[i].flags & (PG_buddy | PG_bm_tail_free)) {
 			bm_violation(m, BM_V_MISUSE, pfn + i, pfn + i + 1, "__free_pages_core",
@@ -383,7 +423,77 @@ void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 		page[i].refcount = 0;
 	}
 	__atomic_fetch_add(&zone->managed_pages, nr, __ATOMIC_RELAXED);
-	free_one_page(m, zone, pfn, order, BM_FPI_TO_TAIL);
+	free_one_page(m, zone, pfn, page, order, BM_FPI_TO_TAIL);
+}
+
+/*
+ * The zone whose span holds @pfn on its section's node, the highest type
+ * first; NULL if none. Only a guess at page_zone() (ZONE_MOVABLE's span
+ * may overlap another zone's): free_pages_fast checks it against the
+ * struct page's own links before it trusts it. Where spans overlap, a
+ * page of the lower zone costs one more lock round trip than before.
+ */
+static inline struct bm_zone *zone_guess(struct bm_machine *m, int nid, bm_pfn_t pfn)
+{
+	if (nid < 0 || nid >= BM_MAX_NUMNODES || !m->mm.nodes)
+		return NULL;
+	for (int t = BM_NR_ZONES - 1; t >= 0; t--) {
+		struct bm_zone *z = &m->mm.nodes[nid].zones[t];
+
+		if (zone_spans(z, pfn))
+			return z;
+	}
+	return NULL;
+}
+
+/*
+ * bm_free_pages' common case, a block at refcount 1 that passes every
+ * check, done with the zone lock taken before the block's struct page has
+ * arrived. The lock is a locked instruction, which waits for every load
+ * before it: taken after the read of the (cold) struct page, as the
+ * general path must, it adds its own latency to the miss's. Here the
+ * struct page and its buddies are only prefetched, the zone is found from
+ * the pfn, and the checks run under the lock, on the page now in cache.
+ * Anything else (a check that fails, an uninitialised struct page, a zone
+ * guessed wrong, a refcount above 1) unlocks having changed nothing and
+ * returns false: the general path then does and records everything as
+ * before. Return: true if the block was freed.
+ */
+static inline bool free_pages_fast(struct bm_machine *m, const struct bm_section *sec,
+				   bm_pfn_t pfn, unsigned int order)
+{
+	struct bm_zone *zone;
+	struct page *page;
+	uint32_t flags;
+
+	if (!sec->map || !BM_IS_ALIGNED(pfn, (bm_pfn_t)1 << order))
+		return false;
+	page = sec->map + pfn % BM_PAGES_PER_SECTION;	/* pg(), the section in hand */
+	__builtin_prefetch(page, 1, 3);
+	prefetch_buddies(m, page, pfn, order);
+	zone = zone_guess(m, sec->nid, pfn);
+	if (!zone || !zone_spans(zone, pfn + ((bm_pfn_t)1 << order) - 1))
+		return false;
+	bm_zone_lock(zone);
+#if BOOTMM_CHECKS
+	/* page_read's test, without its record: the general path makes it. */
+	if (!((m->mm.init_bitmap[pfn >> 6] >> (pfn & 63)) & 1))
+		goto general;
+#endif
+	flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
+	if (page_zone(m, page) != zone || (flags & (PG_buddy | PG_bm_tail_free | PG_reserved)) ||
+	    __atomic_load_n(&page->refcount, __ATOMIC_RELAXED) != 1)
+		goto general;
+	__atomic_store_n(&page->refcount, 0, __ATOMIC_RELAXED);	/* put_page_testzero */
+	if (order <= bm_pageblock_order(m))	/* split_large_buddy's one piece, inlined */
+		free_one_page_hot(m, zone, pfn, page, order, pb_mt(m, pfn), BM_FPI_NONE);
+	else
+		split_large_buddy(m, zone, pfn, page, order, BM_FPI_NONE);
+	bm_zone_unlock(zone);
+	return true;
+general:
+	bm_zone_unlock(zone);
+	return false;
 }
 
 /**
@@ -400,11 +510,12 @@ void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
  * Context: takes the zone lock.
  */
 static inline void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-			     unsigned int order);
+			     struct page *page, unsigned int order);
 
 void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 {
 	struct bm_zone *zone;
+	struct page *page;
 
 	if (!buddy_usable(m, "__free_pages", pfn))
 		return;
@@ -415,27 +526,42 @@ void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 	 * 1 but no owner, and freeing it would put it on a free list that
 	 * deferred init then initialises over (found by fuzz_api).
 	 */
-	if (order <= bm_max_order(m) ? pfn_deferred_block(m, pfn, order) :
-	    (pfn_deferred(m, pfn) ||
-	     (order < 32 && pfn_deferred(m, pfn + ((bm_pfn_t)1 << order) - 1)))) {
-		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "__free_pages",
-			     "pfn %#llx is in the deferred memory map: never allocated",
-			     (unsigned long long)pfn);
-		return;
+	if (order <= bm_max_order(m)) {
+		/*
+		 * The block lies in one section (the static assertion in
+		 * buddy_lists.h), misaligned or not: one lookup serves
+		 * pfn_deferred_block, pg() and the zone guess.
+		 */
+		if (pfn < (bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION) {
+			const struct bm_section *sec = &m->mm.sections[pfn / BM_PAGES_PER_SECTION];
+
+			if (sec->present && sec->nid >= 0 &&
+			    (pfn | (((bm_pfn_t)1 << order) - 1)) >=
+			    m->mm.nodes[sec->nid].first_deferred_pfn)
+				goto deferred;
+			if (free_pages_fast(m, sec, pfn, order))
+				return;
+		}
+	} else if (pfn_deferred(m, pfn) ||
+		   (order < 32 && pfn_deferred(m, pfn + ((bm_pfn_t)1 << order) - 1))) {
+		goto deferred;
 	}
-	zone = free_block_zone(m, pfn, order, "__free_pages");
+	zone = free_block_zone(m, pfn, order, "__free_pages", &page);
 	if (!zone)
 		return;
-	put_pages(m, zone, pfn, order);
+	put_pages(m, zone, pfn, page, order);
+	return;
+deferred:
+	bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "__free_pages",
+		     "pfn %#llx is in the deferred memory map: never allocated",
+		     (unsigned long long)pfn);
 }
 
 /* __free_pages' own checks and the put; free_reserved_page comes here too
  * (its page may lie in the deferred part: the policies decide that). */
 static inline void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
-			     unsigned int order)
+			     struct page *page, unsigned int order)
 {
-	struct page *page = pg(m, pfn);
-
 	if (page->flags & PG_reserved) {
 		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "__free_pages",
 			     "pfn %#llx is Reserved (free_reserved_page releases those)",
@@ -456,15 +582,16 @@ static inline void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_
 	 */
 	if (__atomic_load_n(&page->refcount, __ATOMIC_RELAXED) == 1) {
 		__atomic_store_n(&page->refcount, 0, __ATOMIC_RELAXED);
-		free_one_page(m, zone, pfn, order, BM_FPI_NONE);
+		free_one_page(m, zone, pfn, page, order, BM_FPI_NONE);
 		return;
 	}
 	if (__atomic_sub_fetch(&page->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
-		free_one_page(m, zone, pfn, order, BM_FPI_NONE);
+		free_one_page(m, zone, pfn, page, order, BM_FPI_NONE);
 		return;
 	}
 	while (order-- > 0)
-		free_one_page(m, zone, pfn + ((bm_pfn_t)1 << order), order, BM_FPI_NONE);
+		free_one_page(m, zone, pfn + ((bm_pfn_t)1 << order), page + ((bm_pfn_t)1 << order),
+			      order, BM_FPI_NONE);
 }
 
 /**
@@ -508,7 +635,7 @@ void bm_free_reserved_page(struct bm_machine *m, bm_pfn_t pfn)
 	}
 	page->flags &= ~PG_reserved;
 	page->refcount = 1;
-	put_pages(m, zone, pfn, 0);
+	put_pages(m, zone, pfn, page, 0);
 	__atomic_fetch_add(&zone->managed_pages, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&m->mm.totalram_pages, 1, __ATOMIC_RELAXED);
 }

@@ -137,11 +137,12 @@ static unsigned int alloc_flags_nofragment(struct bm_machine *m, const struct bm
 
 	if (pref->type != BM_ZONE_NORMAL)
 		return 0;
+	/* Nodes are counted only when the answer depends on it. */
+	if (zone_populated(&m->mm.nodes[pref->nid].zones[BM_ZONE_DMA32]))
+		return BM_ALLOC_NOFRAGMENT;
 	bm_for_each_online_node(m, nid)
 		online++;
-	if (online > 1 && !zone_populated(&m->mm.nodes[pref->nid].zones[BM_ZONE_DMA32]))
-		return 0;
-	return BM_ALLOC_NOFRAGMENT;
+	return online > 1 ? 0 : BM_ALLOC_NOFRAGMENT;
 }
 
 /**

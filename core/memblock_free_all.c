@@ -33,43 +33,73 @@ static void init_reserved_page(struct bm_machine *m, bm_pfn_t pfn, int nid)
 }
 
 /*
- * The 64 pfns from @pfn (64-aligned) as one word when init_reserved_page
- * would treat them all alike: every one deferred and uninitialised (its
- * shadow word is 0, so no report is possible), all in zone @z of one node
- * with no other zone's span among them. Then the same state is reached by
- * a range initialisation, the pageblocks' types, and PG_reserved on each:
- * what the per-pfn walk does, 64 pages per check instead of one.
- * Return: true if done.
+ * Can init_reserved_page treat the @n pfns from @pfn (inside one section)
+ * all alike? Every one deferred and uninitialised (the caller saw their
+ * shadow words at 0, so no report is possible), all in one zone of one
+ * node with no other zone's span among them. Return: that zone, or NULL.
  */
-static bool reserve_word(struct bm_machine *m, bm_pfn_t pfn, int nid)
+static struct bm_zone *reserve_run_zone(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t n)
 {
-	bm_pfn_t last = pfn + 63, pb = (bm_pfn_t)bm_pageblock_nr_pages(m);
+	bm_pfn_t last = pfn + n - 1;
 	struct bm_zone *z;
-	struct page *page;
 	int snid;
 
-	if (m->mm.init_bitmap[pfn >> 6] || !bm_pfn_deferred(m, pfn) || !bm_pfn_deferred(m, last))
-		return false;
+	/* One section: one node, and deferred from @pfn on if @pfn is. */
+	if (!bm_pfn_deferred(m, pfn) || !bm_pfn_deferred(m, last))
+		return NULL;
 	z = bm_pfn_zone(m, pfn);
 	if (!z || z != bm_pfn_zone(m, last))
-		return false;
+		return NULL;
 	snid = bm_pfn_nid(m, pfn);
 	for (int t = 0; t < (int)z->type; t++) {
 		const struct bm_zone *o = &m->mm.nodes[snid].zones[t];
 
 		if (o->spanned_pages && o->zone_start_pfn <= last &&
 		    pfn < o->zone_start_pfn + o->spanned_pages)
-			return false;
+			return NULL;
 	}
-	bm_init_pages_range(m, pfn, pfn + 64, z->type, nid, "init_reserved_page");
-	for (bm_pfn_t p = BM_ALIGN_UP(pfn, pb); p <= last; p += pb)
-		bm_init_pageblock_migratetype(m, p, BM_PB_INIT_RESERVED);
+	return z;
+}
+
+/*
+ * Up to @n pfns from @pfn (both multiples of 64, inside one section) in
+ * words of 64, when reserve_run_zone says the per-pfn walk would treat them
+ * all alike: the same state is reached, word by word, by a range
+ * initialisation, the pageblocks' types, and PG_reserved on each. The run
+ * stops at the first word with an initialised page; the checks are made
+ * once for it (a section of the memory map's own reservation is 32768
+ * pfns), else for its first word alone. The struct pages are written a word
+ * at a time, so each is still in cache when it is marked.
+ * Return: the number of pfns done (0, 64 or more).
+ */
+static bm_pfn_t reserve_words(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t n, int nid)
+{
+	bm_pfn_t pb = (bm_pfn_t)bm_pageblock_nr_pages(m), k = 0;
+	struct bm_zone *z;
+	struct page *page;
+
+	while (k < n && !m->mm.init_bitmap[(pfn + k) >> 6])
+		k += 64;
+	if (!k)
+		return 0;
+	z = reserve_run_zone(m, pfn, k);
+	if (!z && k > 64) {
+		k = 64;
+		z = reserve_run_zone(m, pfn, k);
+	}
+	if (!z)
+		return 0;
 	page = bm_pfn_to_page(m, pfn);
-	for (unsigned int i = 0; i < 64; i++) {
-		page[i].lru_next = page[i].lru_prev = BM_LIST_END;
-		page[i].flags |= PG_reserved;
+	for (bm_pfn_t w = pfn; w < pfn + k; w += 64, page += 64) {
+		bm_init_pages_range(m, w, w + 64, z->type, nid, "init_reserved_page");
+		for (bm_pfn_t p = BM_ALIGN_UP(w, pb); p <= w + 63; p += pb)
+			bm_init_pageblock_migratetype(m, p, BM_PB_INIT_RESERVED);
+		for (unsigned int i = 0; i < 64; i++) {
+			page[i].lru_next = page[i].lru_prev = BM_LIST_END;
+			page[i].flags |= PG_reserved;
+		}
 	}
-	return true;
+	return k;
 }
 
 /* The walk of bm_reserve_bootmem_region over [@spfn, @epfn). */
@@ -101,12 +131,19 @@ static void reserve_pfns(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn, voi
 		       nid >= 0 && nid < BM_MAX_NUMNODES ? nid : bm_pfn_nid(m, pfn);
 		if (rnid == BM_NUMA_NO_NODE)
 			rs = 1, re = 0;
-		/* A whole word inside the memory region just looked up (so
-		 * every pfn of it has the same node): 64 at once if it can. */
-		if (!(pfn & 63) && pfn + 64 <= epfn && rnid >= 0 && pfn + 64 <= re &&
-		    reserve_word(m, pfn, pnid)) {
-			pfn += 63;
-			continue;
+		/* Whole words inside the memory region just looked up (so
+		 * every pfn of them has the same node) and this section: as
+		 * many at once as it can. */
+		if (!(pfn & 63) && pfn + 64 <= epfn && rnid >= 0 && pfn + 64 <= re) {
+			bm_pfn_t lim = BM_MIN(BM_MIN(epfn, (bm_pfn_t)re),
+					      BM_ALIGN_DOWN(pfn, BM_PAGES_PER_SECTION) +
+					      BM_PAGES_PER_SECTION);
+			bm_pfn_t done = reserve_words(m, pfn, BM_ALIGN_DOWN(lim - pfn, 64), pnid);
+
+			if (done) {
+				pfn += done - 1;
+				continue;
+			}
 		}
 		init_reserved_page(m, pfn, pnid);
 		page = bm_pfn_to_page(m, pfn);

@@ -587,6 +587,65 @@ static void test_free_pages_extra_ref(void)
 	free_tm(t);
 }
 
+/*
+ * bm_free_pages takes the zone lock before it has read the block's struct
+ * page (the zone found from the pfn) and makes its checks under the lock.
+ * Every way out of that path must leave the lock free and the lists
+ * unchanged, and the general path must then check and record as before:
+ * a page linked to a zone that does not span it, a page with a reference
+ * left, and the last reference.
+ */
+static void test_free_pages_lock_first(void)
+{
+	struct test_machine *t = new_tm();
+	struct bm_config cfg = test_cfg();
+	struct bm_machine *m = boot(t, 64 * MiB, &cfg, true);
+	struct bm_violation *v;
+	struct page *page;
+	unsigned long before;
+	uint32_t flags;
+	bm_pfn_t pfn;
+
+	give(m, 0x3400, 2, MIGRATE_MOVABLE);
+	pfn = bm_alloc_pages(m, 0, 0, BM_ZONE_DMA32, MIGRATE_MOVABLE);
+	CHECK_EQ(pfn, 0x3400);
+	before = bm_nr_free_pages(m);
+	page = bm_pfn_to_page(m, pfn);
+	flags = page->flags;
+
+	/* Linked to ZONE_DMA, which ends at 16 MiB: refused, nothing freed. */
+	page->flags = (flags & ~PG_ZONE_MASK) | ((uint32_t)BM_ZONE_DMA << PG_ZONE_SHIFT);
+	bm_free_pages(m, pfn, 0);
+	CHECK_EQ(tm_violations(m, BM_V_MISUSE), 1);
+	CHECK(t->record.nr_recorded >= 1);
+	v = &t->record.violations[t->record.nr_recorded - 1];
+	CHECK(strstr(v->detail, "is not inside its zone") != NULL);
+	CHECK_EQ(v->pfn_start, pfn);
+	/* bm_nr_free_pages takes every zone lock: it would spin on one left held. */
+	CHECK_EQ(bm_nr_free_pages(m), before);
+	CHECK_EQ(page->refcount, 1);
+	page->flags = flags;
+
+	/* A reference left: the general path drops it and frees nothing. */
+	page->refcount = 2;
+	bm_free_pages(m, pfn, 0);
+	CHECK_EQ(page->refcount, 1);
+	CHECK_EQ(bm_nr_free_pages(m), before);
+	CHECK(!(page->flags & PG_buddy));
+
+	/* The last reference: freed, merged back with its buddies. */
+	bm_free_pages(m, pfn, 0);
+	CHECK_EQ(bm_nr_free_pages(m), before + 1);
+	CHECK(free_block(m, 0x3400, 2, MIGRATE_MOVABLE));
+	/* A second free of it: a double free, refused under the lock too. */
+	bm_free_pages(m, pfn, 0);
+	CHECK_EQ(tm_violations(m, BM_V_MISUSE), 2);
+	CHECK_EQ(bm_nr_free_pages(m), before + 1);
+	CHECK(free_block(m, 0x3400, 2, MIGRATE_MOVABLE));
+	CHECK_EQ(violations(m), 2);
+	free_tm(t);
+}
+
 /* Isolating a pageblock inside a free order-10 block splits it out. */
 static void test_move_freepages_block(void)
 {
@@ -720,6 +779,7 @@ int main(void)
 	RUN(test_early_free_then_deferred_init);
 	RUN(test_misuse);
 	RUN(test_free_pages_extra_ref);
+	RUN(test_free_pages_lock_first);
 	RUN(test_move_freepages_block);
 	RUN(test_nofragment);
 	RUN(test_zonelist_nodes);

@@ -157,11 +157,49 @@ static void test_deferred_grow_zone(void)
 	tm_destroy(&t);
 }
 
+/*
+ * memmap_init_reserved_pages initialises a reservation's uninitialised
+ * deferred words a run at a time. A page initialised before the hand-off
+ * (and not Reserved) stops the run at its word: the per-pfn walk then
+ * initialises it again and reports that once, as the kernel's walk would
+ * do it, and the run goes on after that word. Every page of the
+ * reservation ends initialised and Reserved.
+ */
+static void test_reserved_run_stops(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = synth_machine(&t, SIZE, NULL);
+	bm_pfn_t s = BM_PFN_DOWN(640 * SZ_1M), e = BM_PFN_DOWN(896 * SZ_1M);
+	bm_pfn_t mid = s + BM_PAGES_PER_SECTION + 1005;
+	unsigned long bad = 0;
+
+	bm_memblock_reserve(m, 640 * SZ_1M, 256 * SZ_1M);	/* two whole sections */
+	CHECK_EQ(bm_free_area_init(m), 0);
+	CHECK(m->mm.nodes[0].first_deferred_pfn <= s);
+	CHECK(!bm_page_initialised(m, s));
+	CHECK(!bm_page_initialised(m, mid));
+	bm_init_single_page(m, mid, BM_ZONE_DMA32, 0, "test");
+	bm_memblock_free_all(m);
+	CHECK_EQ(m->violation_count[BM_V_DOUBLE_INIT], 1);
+	CHECK(t.record.nr_recorded >= 1);
+	CHECK_EQ(t.record.violations[t.record.nr_recorded - 1].pfn_start, mid);
+	for (bm_pfn_t pfn = s; pfn < e; pfn++)
+		bad += !bm_page_initialised(m, pfn) ||
+		       !(bm_pfn_to_page(m, pfn)->flags & PG_reserved);
+	CHECK_EQ(bad, 0);
+	/* The pages just outside it are deferred still. */
+	CHECK(!bm_page_initialised(m, s - 1));
+	CHECK(!bm_page_initialised(m, e));
+	CHECK_EQ(m->violation_count[BM_V_UNINIT_READ], 0);
+	tm_destroy(&t);
+}
+
 int main(void)
 {
 	RUN(test_first_deferred_pfn);
 	RUN(test_thread_counts_identical);
 	RUN(test_parallel_ranges_identical);
 	RUN(test_deferred_grow_zone);
+	RUN(test_reserved_run_stops);
 	return CHECK_DONE();
 }
