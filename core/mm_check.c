@@ -742,34 +742,73 @@ static void check_page(struct ck *c, const struct seg *sg, bm_pfn_t p)
 }
 
 /*
- * The common case a word (64 pfns) at a time: the tail pages of one listed
- * free block in memory of the segment's zone. Every check_page() rule then
- * holds exactly when each struct page's flags are PG_bm_tail_free plus the
- * segment's zone and node and its refcount is 0, so 64 pages pass with one
- * load of each and no branch per page; any other word (a head, a page in
- * another state, a failure) goes through check_page() pfn by pfn, in the
- * same order, making the same reports.
+ * The zone and node bits a memory page of @sg must carry, or 0 if the
+ * segment has no such page (no zone or node) or its bits cannot hold them
+ * (then the links check fails, page by page).
  */
-static bool word_free_tails_ok(struct ck *c, const struct seg *sg, bm_pfn_t q)
+static uint32_t seg_links(const struct seg *sg)
 {
-	const struct page *page;
-	uint32_t want, bad = 0;
+	uint32_t want;
 
-	if (!sg->memory || !sg->zone || sg->nid < 0 ||
-	    (c->rsv_check && (sg->must_rsv || sg->nomap)) ||
-	    c->freemap[q >> 6] != ~0ull || c->listed[q >> 6])
-		return false;
-	want = PG_bm_tail_free | ((uint32_t)sg->zone->type << PG_ZONE_SHIFT) |
-	       ((uint32_t)sg->nid << PG_NODE_SHIFT);
-	/* A zone or node that its bits cannot hold fails the links check. */
-	if ((want & ~(PG_bm_tail_free | PG_ZONE_MASK | PG_NODE_MASK)) ||
+	if (!sg->memory || !sg->zone || sg->nid < 0)
+		return 0;
+	want = ((uint32_t)sg->zone->type << PG_ZONE_SHIFT) | ((uint32_t)sg->nid << PG_NODE_SHIFT);
+	if ((want & ~(PG_ZONE_MASK | PG_NODE_MASK)) ||
 	    ((want & PG_NODE_MASK) >> PG_NODE_SHIFT) != (uint32_t)sg->nid ||
 	    ((want & PG_ZONE_MASK) >> PG_ZONE_SHIFT) != (uint32_t)sg->zone->type)
+		return 0;
+	return want | PG_reserved;	/* never 0 for a valid answer */
+}
+
+/*
+ * The common case a word (64 pfns) at a time: the tail pages of one listed
+ * free block in memory of the segment's zone, from pfn q + @first on (the
+ * pages before it checked by the caller: a block's head). Every
+ * check_page() rule then holds exactly when each struct page's flags are
+ * PG_bm_tail_free plus the segment's zone and node and its refcount is 0,
+ * so 64 pages pass with one load of each and no branch per page; any other
+ * word (another head, a page in another state, a failure) goes through
+ * check_page() pfn by pfn, in the same order, making the same reports.
+ */
+static bool word_free_tails_ok(struct ck *c, const struct seg *sg, bm_pfn_t q,
+			       unsigned int first)
+{
+	const struct page *page;
+	uint32_t want = seg_links(sg), bad = 0;
+
+	if (!want || (c->rsv_check && (sg->must_rsv || sg->nomap)) ||
+	    c->freemap[q >> 6] != ~0ull || (c->listed[q >> 6] >> first))
 		return false;
+	want = (want & ~PG_reserved) | PG_bm_tail_free;
 	/* 64 aligned pfns lie in one section. */
 	page = bm_pfn_to_page(c->m, q);
-	for (unsigned int i = 0; i < 64; i++)
+	for (unsigned int i = first; i < 64; i++)
 		bad |= (page[i].flags ^ want) | (uint32_t)page[i].refcount;
+	return !bad;
+}
+
+/*
+ * The other common word: 64 reserved memory pages (the memory map itself,
+ * the kernel, firmware) in no free block. check_page() then asks only that
+ * each be PG_reserved without PG_buddy or PG_bm_tail_free, carry the
+ * segment's zone and node, and (memblock agreement) lie where a
+ * reservation, NOMAP or the deferred range allows PG_reserved: the
+ * refcount and the other flags are not looked at. Same rules, one load per
+ * page; any other word goes pfn by pfn.
+ */
+static bool word_reserved_ok(struct ck *c, const struct seg *sg, bm_pfn_t q)
+{
+	const uint32_t mask = PG_reserved | PG_buddy | PG_bm_tail_free | PG_ZONE_MASK |
+			      PG_NODE_MASK;
+	const struct page *page;
+	uint32_t want = seg_links(sg), bad = 0;
+
+	if (!want || c->freemap[q >> 6] ||
+	    (c->rsv_check && !sg->may_rsv && !sg->nomap && !sg->deferred))
+		return false;
+	page = bm_pfn_to_page(c->m, q);
+	for (unsigned int i = 0; i < 64; i++)
+		bad |= (page[i].flags & mask) ^ want;
 	return !bad;
 }
 
@@ -791,8 +830,14 @@ static void walk_pfns(struct ck *c)
 				check_uninit(c, &sg, q, 64);
 				q += 64;
 			} else if (!(q & 63) && q + 64 <= sg.end && init[q >> 6] == ~0ull &&
-				   word_free_tails_ok(c, &sg, q)) {
+				   (word_free_tails_ok(c, &sg, q, 0) ||
+				    word_reserved_ok(c, &sg, q))) {
 				q += 64;
+			} else if (!(q & 63) && q + 64 <= sg.end && init[q >> 6] == ~0ull &&
+				   c->listed[q >> 6] == 1 && c->freemap[q >> 6] == ~0ull) {
+				/* A block's head, then (most often) its tails. */
+				check_page(c, &sg, q);
+				q += word_free_tails_ok(c, &sg, q, 1) ? 64 : 1;
 			} else if (!bit_test(init, q)) {
 				check_uninit(c, &sg, q++, 1);
 			} else {
