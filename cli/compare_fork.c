@@ -35,6 +35,7 @@ struct fork_state {
 	unsigned int nr_running;
 	int child_fd;		/* in a child: the write end, else -1 */
 	int child_row;		/* in a child: its row */
+	double child_start;	/* in a child: when it was forked (debug) */
 };
 
 /* Read exactly @len bytes (a result is smaller than PIPE_BUF, but EINTR). */
@@ -144,6 +145,7 @@ static unsigned int spawn(struct fork_state *st, unsigned int k)
 		st->nr_running = 0;
 		st->child_fd = fds[1];
 		st->child_row = st->rows[k];
+		st->child_start = cli_now();
 		return k;
 	}
 	close(fds[1]);
@@ -187,6 +189,10 @@ static void __attribute__((noreturn)) child_finish(struct fork_state *st,
 	const char *fail = getenv("BOOTMM_COMPARE_TEST_FAIL");
 	bool ok = run && !(fail && !strcmp(fail, bm_era_row_name(st->child_row))) &&
 		  write_all(st->child_fd, &run->res, sizeof(run->res));
+
+	if (st->debug)
+		fprintf(stderr, "bootmm compare: row %s finished %.3f s after the branch\n",
+			bm_era_row_name(st->child_row), cli_now() - st->child_start);
 
 	_exit(ok ? 0 : 1);
 }
