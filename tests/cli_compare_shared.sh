@@ -6,7 +6,8 @@
 # text, JSON and exit status, one child at a time or several, on logs with
 # and without deferred init, scenarios, a KHO boot whose rows share in two
 # groups (kho_fixed is read before the branch), options reapplied over the
-# rows, and a child that dies (its row booted again by the parent).
+# rows, rows whose configuration is an earlier row's (that row's result),
+# and a child that dies (its row booted again by the parent).
 # usage: bash tests/cli_compare_shared.sh PATH-TO-BOOTMM SOURCE-DIR
 . "$2/tests/lib_cli.sh"
 
@@ -37,10 +38,11 @@ same() {
 	fi
 }
 
-# shares NAME N: the last shared run forked N rows from another row's boot.
+# shares NAME N: in the last shared run N rows went on from another row's
+# boot or took an earlier row's result (the same configuration).
 shares() {
 	local n
-	n=$(grep -c 'goes on from the boot of row' "$T/err")
+	n=$(grep -cE "goes on from the boot of row|is row [^ ]+'s configuration" "$T/err")
 	if [ "$n" -eq "$2" ]; then ok "$1"; else ko "$1: $n rows shared, want $2"; fi
 }
 
@@ -50,6 +52,15 @@ for f in efi-512M-trace bios-1G-trace efi-numa2-4G-trace efi-512M-map k612pre-ef
 	shares "$f: every era row from the own row's boot" 8
 	same "$f: three at a time, JSON" BOOTMM_COMPARE_JOBS=3 -- --json "$D/$f.log"
 done
+# 6.1.192 has the EFI fix (6.1.170): its fixed row is its own kernel, one
+# boot; 6.12.74 has not: its pre-fix row is.
+same "6.1.192: fixed row" BOOTMM_COMPARE_JOBS=1 -- "$D/efi-512M-trace.log"
+has "6.1.192: the fixed row is the own row's boot" "row fixed is row own's configuration" err
+same "6.12.74: pre-fix row" BOOTMM_COMPARE_JOBS=1 -- "$D/k612pre-efi-512M-trace.log"
+has "6.12.74: the pre-fix row is the own row's boot" "row pre-fix is row own's configuration" err
+if grep -q "row 6.2-rc is row" "$T/err"; then ko "6.12.74: 6.2-rc taken for another row"
+else ok "6.12.74: a row of another policy is booted"; fi
+
 # The pre-fix 6.12 log leaks (exit 1 under skip-uninit); --policy picks the verdict.
 same "6.12.74 log, --policy skip-uninit" BOOTMM_COMPARE_JOBS=2 -- --policy skip-uninit \
 	"$D/k612pre-efi-512M-trace.log"
@@ -76,9 +87,9 @@ fi
 shares "KHO: 7 of 8 rows forked (pre-fix leads its group)" 7
 
 # A child that dies: its row is booted again, the output does not change.
-same "a failed child's row booted again" BOOTMM_COMPARE_JOBS=2 BOOTMM_COMPARE_TEST_FAIL=fixed \
+same "a failed child's row booted again" BOOTMM_COMPARE_JOBS=2 BOOTMM_COMPARE_TEST_FAIL=6.2-rc \
 	-- "$D/efi-512M-trace.log"
-has "the failure is noticed" "the child of row fixed failed; booting it again" err
+has "the failure is noticed" "the child of row 6.2-rc failed; booting it again" err
 
 # Bad input is refused the same way on both paths.
 printf 'garbage\n' >"$T/bad.log"
