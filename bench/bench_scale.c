@@ -25,10 +25,13 @@
  *   bench_scale replay LOG [BOOTMM]
  *       `bootmm replay --json LOG` (median of BENCH_RUNS, default 3) against
  *       the limit of the log's memory, then `bootmm compare --json LOG`
- *       against that replay. Each command in its own process; the first
- *       replay is also printed on its own (a fresh process on a host whose
- *       free memory may be cold). BOOTMM defaults to ./bootmm beside this
- *       binary.
+ *       against that replay, as it runs by default (the rows' common prefix
+ *       booted once, children on every online CPU), with one process at a
+ *       time (BOOTMM_COMPARE_JOBS=1) and with every row booted on its own
+ *       (BOOTMM_COMPARE_SERIAL=1, what compare did before). Each command in
+ *       its own process; the first replay is also printed on its own (a
+ *       fresh process on a host whose free memory may be cold). BOOTMM
+ *       defaults to ./bootmm beside this binary.
  */
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -208,8 +211,10 @@ struct cmd_result {
 	int status;
 };
 
-/* Run @bootmm @cmd --json @log, output parsed for memory_bytes and dropped. */
-static int run_cmd(const char *bootmm, const char *cmd, const char *log, struct cmd_result *r)
+/* Run @bootmm @cmd --json @log with @env ("NAME=VALUE" or NULL) set, its
+ * output parsed for memory_bytes and dropped. */
+static int run_cmd_env(const char *bootmm, const char *cmd, const char *log, const char *env,
+		       struct cmd_result *r)
 {
 	struct rusage ru;
 	int fd[2], status;
@@ -230,6 +235,8 @@ static int run_cmd(const char *bootmm, const char *cmd, const char *log, struct 
 		dup2(fd[1], 1);
 		close(fd[0]);
 		close(fd[1]);
+		if (env)
+			putenv((char *)env);
 		execl(bootmm, bootmm, cmd, "--json", log, (char *)NULL);
 		_exit(127);
 	}
@@ -256,6 +263,11 @@ static int run_cmd(const char *bootmm, const char *cmd, const char *log, struct 
 	return r->status <= 1 ? 0 : -1;
 }
 
+static int run_cmd(const char *bootmm, const char *cmd, const char *log, struct cmd_result *r)
+{
+	return run_cmd_env(bootmm, cmd, log, NULL, r);
+}
+
 static void print_cmd(const char *what, const struct cmd_result *r)
 {
 	printf("   %-22s %8.3f s wall %7.3f s user %7.3f s sys %9.1f MiB RSS %9ld minflt\n", what,
@@ -279,7 +291,7 @@ static struct cmd_result median_cmd(struct cmd_result *rs, int n)
 static int replay(const char *log, const char *bootmm)
 {
 	int runs = bench_runs(3);
-	struct cmd_result rp[16], cp[16], r, c;
+	struct cmd_result rp[16], cp[16], r, c, c1, cs;
 	uint64_t mem = 0;
 	double bw, lim;
 
@@ -306,6 +318,23 @@ static int replay(const char *log, const char *bootmm)
 	}
 	c = median_cmd(cp, runs);
 	print_cmd("compare, median", &c);
+	for (int v = 0; v < 2; v++) {
+		const char *env = v ? "BOOTMM_COMPARE_SERIAL=1" : "BOOTMM_COMPARE_JOBS=1";
+		struct cmd_result vr[16], m;
+
+		for (int i = 0; i < runs; i++) {
+			if (run_cmd_env(bootmm, "compare", log, env, &vr[i])) {
+				fprintf(stderr, "bench_scale: %s bootmm compare %s failed\n", env, log);
+				return 1;
+			}
+		}
+		m = median_cmd(vr, runs);
+		print_cmd(v ? "compare serial, median" : "compare 1 job, median", &m);
+		if (v)
+			cs = m;
+		else
+			c1 = m;
+	}
 	/* compare's JSON names the machine's memory (replay's does not). */
 	for (int i = 0; i < runs; i++)
 		if (cp[i].memory_bytes > mem)
@@ -325,6 +354,9 @@ static int replay(const char *log, const char *bootmm)
 	bench_ratio("compare (median) / replay (median)", c.wall_s / r.wall_s, "target <= 3");
 	bench_ratio("compare CPU / replay CPU (medians)",
 		    (c.user_s + c.sys_s) / (r.user_s + r.sys_s), "");
+	bench_ratio("compare, 1 job / replay (medians)", c1.wall_s / r.wall_s, "");
+	bench_ratio("compare, serial / replay (medians)", cs.wall_s / r.wall_s, "before");
+	bench_ratio("compare serial / compare (medians)", cs.wall_s / c.wall_s, "");
 	printf("   target: replay within 5x the limit: %s; compare within 3x one replay: %s\n",
 	       r.wall_s / lim <= 5 ? "met" : "NOT met", c.wall_s / r.wall_s <= 3 ? "met" : "NOT met");
 	return 0;

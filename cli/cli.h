@@ -121,6 +121,10 @@ struct progress;
 struct bm_sim_run *cli_boot(const struct bm_machine_desc *d, const struct bm_sim_config *cfg,
 			    FILE *log_file, int level, struct cli_facts *facts,
 			    struct progress *progress, int *err);
+/* cli_boot of br->cfgs[0] that may go on as another (bm_sim_boot_branched). */
+struct bm_sim_run *cli_boot_branched(const struct bm_machine_desc *d,
+				     const struct bm_sim_branch *br, struct cli_facts *facts,
+				     int *err);
 /* Every policy, through bm_sim_compare; @facts from the probe. */
 int cli_boot_policies(const struct bm_machine_desc *d, const struct bm_sim_config *cfg,
 		      struct bm_sim_result res[BM_NR_POLICIES], struct cli_facts *facts);
@@ -141,6 +145,9 @@ struct cli_compare {
 };
 int cli_compare_run(const struct cli_machine *cm, const struct cli_opts *o,
 		    struct cli_compare *c);
+/* compare_fork.c: the rows from shared boots (forks at the branch point). */
+int cli_compare_shared(const struct cli_machine *cm, const struct bm_sim_config *cfgs,
+		       struct cli_compare *c, struct progress *pr);
 /* The row of @row (enum bm_era_row), NULL if absent. */
 const struct cli_compare_row *cli_compare_find(const struct cli_compare *c, int row);
 /* The row whose result decides the exit status for --policy @policy. */

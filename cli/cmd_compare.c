@@ -50,40 +50,51 @@ static int reapply_scenario(const struct cli_machine *cm, struct bm_sim_config *
 int cli_compare_run(const struct cli_machine *cm, const struct cli_opts *o,
 		    struct cli_compare *c)
 {
+	struct bm_sim_config cfgs[BM_NR_ROWS];
 	struct cli_opts again = *o;
+	const char *serial = getenv("BOOTMM_COMPARE_SERIAL");
 	struct progress pr;
+	int ret = 0;
 
 	memset(c, 0, sizeof(*c));
 	c->cfg = cm->cfg;
 	again.policy = -1;
 	again.kernel = NULL;
-	progress_init(&pr);
 	for (int row = 0; row < BM_NR_ROWS; row++) {
-		struct cli_compare_row *r = &c->rows[c->n];
-		struct bm_sim_config cfg;
-		struct bm_sim_run *run;
-		int err = 0;
+		struct cli_compare_row *r = &c->rows[row];
 
-		progress_update(&pr, "booting as %s (%d/%d)", bm_era_row_name(row), row + 1,
-				BM_NR_ROWS);
 		r->row = row;
-		bm_era_row_config(row, &cm->cfg, &cfg, r->kernel, sizeof(r->kernel));
-		if (row != BM_ROW_OWN && (reapply_scenario(cm, &cfg) ||
-					  cli_apply_config(&again, &cfg))) {
-			progress_done(&pr);
+		bm_era_row_config(row, &cm->cfg, &cfgs[row], r->kernel, sizeof(r->kernel));
+		if (row != BM_ROW_OWN && (reapply_scenario(cm, &cfgs[row]) ||
+					  cli_apply_config(&again, &cfgs[row])))
 			return -BM_EINVAL;
+	}
+	progress_init(&pr);
+	if (serial && *serial && strcmp(serial, "0")) {
+		/* Every row its own boot from the start, one after the other:
+		 * what the shared path must match. */
+		for (int row = 0; row < BM_NR_ROWS && !ret; row++) {
+			struct bm_sim_run *run;
+			int err = 0;
+
+			progress_update(&pr, "booting as %s (%d/%d)", bm_era_row_name(row),
+					row + 1, BM_NR_ROWS);
+			run = cli_boot(&cm->desc, &cfgs[row], NULL, 0, row ? NULL : &c->facts,
+				       NULL, &err);
+			if (!run) {
+				ret = err ? err : -BM_EINVAL;
+				break;
+			}
+			c->rows[row].res = run->res;
+			bm_sim_run_free(run);
 		}
-		run = cli_boot(&cm->desc, &cfg, NULL, 0, row ? NULL : &c->facts, NULL, &err);
-		if (!run) {
-			progress_done(&pr);
-			return err ? err : -BM_EINVAL;
-		}
-		r->res = run->res;
-		c->n++;
-		bm_sim_run_free(run);
+	} else {
+		ret = cli_compare_shared(cm, cfgs, c, &pr);
 	}
 	progress_done(&pr);
-	return 0;
+	if (!ret)
+		c->n = BM_NR_ROWS;
+	return ret;
 }
 
 const struct cli_compare_row *cli_compare_find(const struct cli_compare *c, int row)

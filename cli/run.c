@@ -115,6 +115,30 @@ struct bm_sim_run *cli_boot(const struct bm_machine_desc *d, const struct bm_sim
 	return run;
 }
 
+/**
+ * cli_boot_branched - cli_boot of a branched boot (bm_sim_boot_branched)
+ * @d: the machine
+ * @br: the configurations (br->cfgs[0] is booted) and the split callback
+ * @facts: filled with what the probe saw (may be NULL)
+ * @err: negative error when NULL is returned
+ *
+ * Return: the finished run under the configuration the split chose, or NULL.
+ */
+struct bm_sim_run *cli_boot_branched(const struct bm_machine_desc *d,
+				     const struct bm_sim_branch *br, struct cli_facts *facts,
+				     int *err)
+{
+	struct probed p;
+	struct bm_sim_run *run;
+
+	*err = probe_attach(&p, d, facts, NULL);
+	if (*err)
+		return NULL;
+	run = bm_sim_boot_branched(&p.desc, br, NULL, 0, err);
+	free(p.acts);
+	return run;
+}
+
 static void policy_progress(void *arg, int policy)
 {
 	progress_update(arg, "booting under %s (%d/%d)", bm_policy_name(policy), policy + 1,

@@ -29,67 +29,8 @@
  * Consecutive pfns failing the same way make one report naming the range:
  * a 1 GiB problem is one line, not 262144.
  */
-#include "internal.h"
 
-#define CK_FUNC "bm_mm_check"
-
-/* Failure kinds found by walking pfns, each coalesced into runs. */
-enum ck_code {
-	CK_UNINIT,		/* uninitialised below first_deferred_pfn */
-	CK_FLAGS,		/* PG_reserved/PG_buddy/PG_bm_tail_free together */
-	CK_STRAY,		/* PG_buddy or PG_bm_tail_free, in no listed block */
-	CK_FREE_MARK,		/* page of a listed block without its free mark */
-	CK_FREE_REF,		/* free page with refcount != 0 */
-	CK_FREE_UNINIT,		/* listed block over uninitialised struct pages */
-	CK_NEG_REF,		/* negative refcount */
-	CK_LOST,		/* refcount 0, no flag, in no allocated block */
-	CK_LINKS,		/* zone/node bits disagree with span and section */
-	CK_UNMERGED,		/* two free buddies that should have merged */
-	CK_NO_MEMMAP,		/* memory without a memory map */
-	CK_HOLE_UNRSV,		/* hole not PG_reserved */
-	CK_HOLE_FREE,		/* hole inside a free block */
-	CK_RSV_FREE,		/* memblock.reserved / NOMAP page free in the buddy */
-	CK_RSV_UNMARKED,	/* same, allocated or fresh: not PG_reserved */
-	CK_RSV_UNINIT,		/* memblock.reserved page never initialised */
-	CK_PG_RSV,		/* PG_reserved memory outside memblock.reserved */
-	CK_MT_BAD,		/* invalid migratetype value */
-	CK_KHO,			/* KHO scratch pageblock not CMA */
-	CK_KHO_RSV,		/* same, its aligned page reserved (seed 003) */
-	CK_NR
-};
-
-struct ck_run {
-	bool open;
-	bm_pfn_t start, end;
-	uint64_t key;		/* runs extend only while the key is the same */
-	uint64_t a, b;		/* sample values of the first pfn, for the text */
-};
-
-struct ck {
-	struct bm_machine *m;
-	int failures;
-	bm_pfn_t max_pfn;
-	uint64_t *listed;	/* bit per pfn: head of a listed free block */
-	uint64_t *freemap;	/* bit per pfn: inside a listed free block */
-	size_t map_bytes;
-	bool rsv_check;		/* memblock.reserved still describes the map */
-	unsigned long mem_i, rsv_i;	/* segment cursors into memblock */
-	struct ck_run run[CK_NR];
-};
-
-/* Attributes constant over [pfn, end). */
-struct seg {
-	bm_pfn_t end;
-	int nid;		/* section's node, -1 if none */
-	bool valid;		/* the section has a memory map */
-	bool memory;		/* a whole page of a memblock.memory region */
-	bool nomap;
-	bool driver_managed;	/* hot-added memory's flag: boot leaves it to its driver */
-	bool may_rsv;		/* touched by any memblock.reserved region */
-	bool must_rsv;		/* touched by one neither BM_RELEASE nor RSRV_NOINIT */
-	bool deferred;		/* >= first_deferred_pfn, deferred init pending */
-	const struct bm_zone *zone;	/* the node's zone spanning it */
-};
+#include "mm_check.h"
 
 static const char *const mt_upper[MIGRATE_TYPES] = {
 	"UNMOVABLE", "MOVABLE", "RECLAIMABLE", "HIGHATOMIC", "CMA", "ISOLATE",
@@ -100,17 +41,6 @@ static const char *mt_name_upper(uint64_t mt)
 	return mt < MIGRATE_TYPES ? mt_upper[mt] : "INVALID";
 }
 
-static inline bool bit_test(const uint64_t *map, bm_pfn_t pfn)
-{
-	return (map[pfn >> 6] >> (pfn & 63)) & 1;
-}
-
-static inline void bit_set(uint64_t *map, bm_pfn_t pfn)
-{
-	map[pfn >> 6] |= (uint64_t)1 << (pfn & 63);
-}
-
-/* Set bits [s, e), word at a time; true if any was already set. */
 static bool bits_set_range(uint64_t *map, bm_pfn_t s, bm_pfn_t e)
 {
 	bool overlap = false;
@@ -125,16 +55,6 @@ static bool bits_set_range(uint64_t *map, bm_pfn_t s, bm_pfn_t e)
 		s += n;
 	}
 	return overlap;
-}
-
-static inline phys_addr_t rgn_end(const struct memblock_region *r)
-{
-	return r->base + r->size;
-}
-
-static inline int rgn_nid(int nid)
-{
-	return (nid < 0 || nid >= BM_MAX_NUMNODES) ? 0 : nid;
 }
 
 /* One direct report (not coalesced). */
@@ -243,10 +163,8 @@ static void ck_flush(struct ck *c, enum ck_code code)
 #undef R
 }
 
-/* Record a failure of @code over [pfn, pfn + n), extending its run if it
- * continues the last one with the same key. */
-static void ck_fail(struct ck *c, enum ck_code code, bm_pfn_t pfn, bm_pfn_t n, uint64_t key,
-		    uint64_t a, uint64_t b)
+void bm_mm_check_fail(struct ck *c, enum ck_code code, bm_pfn_t pfn, bm_pfn_t n, uint64_t key,
+		      uint64_t a, uint64_t b)
 {
 	struct ck_run *r = &c->run[code];
 
@@ -518,290 +436,6 @@ static void check_zone_lists(struct ck *c, const struct bm_zone *z)
 	}
 }
 
-/* --- the pfn walk ---------------------------------------------------------- */
-
-/* Does a zone of @node span @p? */
-static bool node_spans(const struct bm_node *node, bm_pfn_t p)
-{
-	for (int t = 0; t < BM_NR_ZONES; t++) {
-		const struct bm_zone *z = &node->zones[t];
-
-		if (z->spanned_pages && z->zone_start_pfn <= p &&
-		    p < z->zone_start_pfn + z->spanned_pages)
-			return true;
-	}
-	return false;
-}
-
-/* The segment starting at @p: every attribute holds until seg->end. */
-static void seg_at(struct ck *c, bm_pfn_t p, struct seg *sg)
-{
-	struct bm_machine *m = c->m;
-	const struct memblock_type *mem = &m->memblock.mb.memory;
-	const struct memblock_type *rsv = &m->memblock.mb.reserved;
-	const struct bm_section *sec = &m->mm.sections[p / BM_PAGES_PER_SECTION];
-	bm_pfn_t end = BM_MIN(BM_ALIGN_UP(p + 1, BM_PAGES_PER_SECTION), c->max_pfn);
-
-	*sg = (struct seg){ .nid = sec->present ? sec->nid : -1, .valid = sec->map != NULL };
-	/* Memory: whole pages of each region; regions are sorted and disjoint. */
-	while (c->mem_i < mem->cnt && BM_PFN_DOWN(rgn_end(&mem->regions[c->mem_i])) <= p)
-		c->mem_i++;
-	if (c->mem_i < mem->cnt) {
-		const struct memblock_region *r = &mem->regions[c->mem_i];
-
-		if (BM_PFN_UP(r->base) <= p) {
-			sg->memory = true;
-			sg->nomap = (r->flags & MEMBLOCK_NOMAP) != 0;
-			sg->driver_managed = (r->flags & MEMBLOCK_DRIVER_MANAGED) != 0;
-			/* Memory of two nodes may share a section (its memory map
-			 * has one node): memmap_init links each page to the node
-			 * of its memblock region (a region of no node to node 0),
-			 * so that is what must match. */
-			int rn = r->nid >= 0 && r->nid < BM_MAX_NUMNODES ? r->nid : 0;
-
-			if (rn < m->mm.nr_node_ids && m->mm.nodes[rn].online &&
-			    node_spans(&m->mm.nodes[rn], p))
-				sg->nid = rn;
-			end = BM_MIN(end, BM_PFN_DOWN(rgn_end(r)));
-		} else {
-			end = BM_MIN(end, BM_PFN_UP(r->base));
-		}
-	}
-	/* Reserved: any page a region touches; two regions may share a page. */
-	while (c->rsv_i < rsv->cnt && BM_PFN_UP(rgn_end(&rsv->regions[c->rsv_i])) <= p)
-		c->rsv_i++;
-	for (unsigned long j = c->rsv_i; j < rsv->cnt; j++) {
-		const struct memblock_region *r = &rsv->regions[j];
-
-		if (BM_PFN_DOWN(r->base) > p) {
-			end = BM_MIN(end, BM_PFN_DOWN(r->base));
-			break;
-		}
-		sg->may_rsv = true;
-		if (!(r->flags & (MEMBLOCK_BM_RELEASE | MEMBLOCK_RSRV_NOINIT)))
-			sg->must_rsv = true;
-		end = BM_MIN(end, BM_PFN_UP(rgn_end(r)));
-	}
-	if (sg->nid >= 0 && sg->nid < m->mm.nr_node_ids && m->mm.nodes[sg->nid].online) {
-		const struct bm_node *node = &m->mm.nodes[sg->nid];
-
-		for (int t = 0; t < BM_NR_ZONES; t++) {
-			const struct bm_zone *z = &node->zones[t];
-			bm_pfn_t zs = z->zone_start_pfn, ze = zs + z->spanned_pages;
-
-			if (!z->spanned_pages)
-				continue;
-			if (zs <= p && p < ze) {
-				sg->zone = z;
-				end = BM_MIN(end, ze);
-			} else if (zs > p) {
-				end = BM_MIN(end, zs);
-			}
-		}
-		if (node->deferred_pending && node->first_deferred_pfn != BM_NO_PFN) {
-			if (p >= node->first_deferred_pfn)
-				sg->deferred = true;
-			else
-				end = BM_MIN(end, node->first_deferred_pfn);
-		}
-	}
-	sg->end = BM_MAX(end, p + 1);
-}
-
-/* @n pfns from @p whose struct pages are not initialised. */
-static void check_uninit(struct ck *c, const struct seg *sg, bm_pfn_t p, bm_pfn_t n)
-{
-	bool in_free = n == 64 ? c->freemap[p >> 6] != 0 : bit_test(c->freemap, p);
-
-	/* Deferred init walks free memory only, which driver-managed memory
-	 * never is (should_skip_region): above the frontier the kernel leaves
-	 * its struct pages to the driver that onlines it. */
-	if (!sg->deferred && !sg->driver_managed)
-		ck_fail(c, CK_UNINIT, p, n, 0,
-			sg->nid >= 0 ? c->m->mm.nodes[sg->nid].first_deferred_pfn : BM_NO_PFN, 0);
-	if (in_free)
-		ck_fail(c, CK_FREE_UNINIT, p, n, 0, 0, 0);
-	if (c->rsv_check && sg->must_rsv && sg->memory)
-		ck_fail(c, CK_RSV_UNINIT, p, n, 0, 0, 0);
-}
-
-/*
- * A page with no flag and refcount 0 is the tail of a block allocated
- * whole (only the head holds the reference); its head is an aligned
- * ancestor with no flag and a reference.
- */
-static bool in_allocated_block(struct ck *c, bm_pfn_t p)
-{
-	for (unsigned int o = 1; o <= bm_max_order(c->m); o++) {
-		bm_pfn_t h = p & ~(((bm_pfn_t)1 << o) - 1);
-		const struct page *hp;
-
-		if (h == p || !bm_page_initialised(c->m, h))
-			continue;
-		hp = bm_pfn_to_page(c->m, h);
-		/* A negative head refcount is reported on the head alone. */
-		if (!(hp->flags & (PG_reserved | PG_buddy | PG_bm_tail_free)) && hp->refcount != 0)
-			return true;
-	}
-	return false;
-}
-
-/*
- * Unmerged free buddies: @p is an initialised listed head. Only a buddy
- * that is itself an initialised listed head counts, so deferred init still
- * pending never makes a struct page of garbage look mergeable.
- */
-static void check_merge(struct ck *c, const struct seg *sg, bm_pfn_t p, const struct page *page)
-{
-	struct bm_machine *m = c->m;
-	unsigned int o = page->order;
-	bm_pfn_t b, nr;
-	const struct page *bp;
-
-	if (o >= bm_max_order(m) || !sg->zone)
-		return;
-	nr = (bm_pfn_t)1 << o;
-	b = p ^ nr;
-	if (b < p || b + nr > sg->zone->zone_start_pfn + sg->zone->spanned_pages ||
-	    b >= c->max_pfn || !bit_test(c->listed, b) || !bm_page_initialised(m, b))
-		return;
-	bp = bm_pfn_to_page(m, b);
-	if (!(bp->flags & PG_buddy) || bp->order != o)
-		return;
-	/*
-	 * page_is_buddy() compares page_zone_id(), zone and node: where
-	 * nodes interleave, a zone's span holds pages of another node, and
-	 * those never merge with its own.
-	 */
-	if ((bp->flags ^ page->flags) & (PG_ZONE_MASK | PG_NODE_MASK))
-		return;
-	if (o >= bm_pageblock_order(m)) {
-		int ma = bm_get_pageblock_migratetype(m, p);
-		int mb = bm_get_pageblock_migratetype(m, b);
-
-		/* CMA, ISOLATE (and HIGHATOMIC) keep to themselves from here up. */
-		if (ma != mb && (ma >= MIGRATE_PCPTYPES || mb >= MIGRATE_PCPTYPES))
-			return;
-	}
-	ck_fail(c, CK_UNMERGED, p, 2 * nr, 0, b, o);
-}
-
-static void check_page(struct ck *c, const struct seg *sg, bm_pfn_t p)
-{
-	struct bm_machine *m = c->m;
-	const struct page *page = bm_pfn_to_page(m, p);
-	uint32_t f = page->flags;
-	bool rsv = f & PG_reserved, bud = f & PG_buddy, tail = f & PG_bm_tail_free;
-	bool in_free = bit_test(c->freemap, p);
-
-	if (rsv + bud + tail > 1) {
-		ck_fail(c, CK_FLAGS, p, 1, 0, f, 0);
-		return;
-	}
-	/* The page's own state. */
-	if (in_free) {
-		bool head = bit_test(c->listed, p);
-
-		if (head ? !bud : !tail)
-			ck_fail(c, CK_FREE_MARK, p, 1, head, f, 0);
-		if (page->refcount != 0)
-			ck_fail(c, CK_FREE_REF, p, 1, 0, (uint32_t)page->refcount, 0);
-		if (head && bud)
-			check_merge(c, sg, p, page);
-	} else if (bud || tail) {
-		/* Heads and tails together: a list cut short loses whole
-		 * ranges, which then read as one report per range. */
-		ck_fail(c, CK_STRAY, p, 1, 0, f, 0);
-	} else if (!rsv && page->refcount < 0) {
-		ck_fail(c, CK_NEG_REF, p, 1, 0, (uint32_t)page->refcount, 0);
-	} else if (!rsv && page->refcount == 0 && !in_allocated_block(c, p)) {
-		ck_fail(c, CK_LOST, p, 1, 0, 0, 0);
-	}
-	/* Agreement with memblock. */
-	if (!sg->memory) {
-		if (in_free)
-			ck_fail(c, CK_HOLE_FREE, p, 1, 0, 0, 0);
-		else if (!rsv)
-			ck_fail(c, CK_HOLE_UNRSV, p, 1, 0, f, 0);
-	} else if (c->rsv_check) {
-		if ((sg->must_rsv || sg->nomap) && !rsv)
-			ck_fail(c, in_free ? CK_RSV_FREE : CK_RSV_UNMARKED, p, 1, 0, sg->nomap,
-				(uint32_t)page->refcount);
-		/* Deferred-range exemption: a release handed to deferred init
-		 * (seed 001 option 1) leaves memblock.reserved first. */
-		else if (rsv && !sg->may_rsv && !sg->nomap && !sg->deferred)
-			ck_fail(c, CK_PG_RSV, p, 1, 0, 0, 0);
-	}
-	/* Holes take the zone of the memory after them (memmap_init): only
-	 * memory pages must match their span. */
-	if (sg->memory && sg->zone &&
-	    (bm_page_zonenum(page) != sg->zone->type || bm_page_nid(page) != sg->nid))
-		ck_fail(c, CK_LINKS, p, 1, (uint64_t)(f & (PG_ZONE_MASK | PG_NODE_MASK)),
-			((uint64_t)bm_page_zonenum(page) << 8) | (unsigned)bm_page_nid(page),
-			((uint64_t)sg->zone->type << 8) | (unsigned)sg->nid);
-}
-
-/*
- * The common case a word (64 pfns) at a time: the tail pages of one listed
- * free block in memory of the segment's zone. Every check_page() rule then
- * holds exactly when each struct page's flags are PG_bm_tail_free plus the
- * segment's zone and node and its refcount is 0, so 64 pages pass with one
- * load of each and no branch per page; any other word (a head, a page in
- * another state, a failure) goes through check_page() pfn by pfn, in the
- * same order, making the same reports.
- */
-static bool word_free_tails_ok(struct ck *c, const struct seg *sg, bm_pfn_t q)
-{
-	const struct page *page;
-	uint32_t want, bad = 0;
-
-	if (!sg->memory || !sg->zone || sg->nid < 0 ||
-	    (c->rsv_check && (sg->must_rsv || sg->nomap)) ||
-	    c->freemap[q >> 6] != ~0ull || c->listed[q >> 6])
-		return false;
-	want = PG_bm_tail_free | ((uint32_t)sg->zone->type << PG_ZONE_SHIFT) |
-	       ((uint32_t)sg->nid << PG_NODE_SHIFT);
-	/* A zone or node that its bits cannot hold fails the links check. */
-	if ((want & ~(PG_bm_tail_free | PG_ZONE_MASK | PG_NODE_MASK)) ||
-	    ((want & PG_NODE_MASK) >> PG_NODE_SHIFT) != (uint32_t)sg->nid ||
-	    ((want & PG_ZONE_MASK) >> PG_ZONE_SHIFT) != (uint32_t)sg->zone->type)
-		return false;
-	/* 64 aligned pfns lie in one section. */
-	page = bm_pfn_to_page(c->m, q);
-	for (unsigned int i = 0; i < 64; i++)
-		bad |= (page[i].flags ^ want) | (uint32_t)page[i].refcount;
-	return !bad;
-}
-
-static void walk_pfns(struct ck *c)
-{
-	struct bm_machine *m = c->m;
-	const uint64_t *init = m->mm.init_bitmap;
-	struct seg sg;
-
-	for (bm_pfn_t p = 0; p < c->max_pfn; p = sg.end) {
-		seg_at(c, p, &sg);
-		if (!sg.valid) {
-			if (sg.memory)
-				ck_fail(c, CK_NO_MEMMAP, p, sg.end - p, 0, 0, 0);
-			continue;
-		}
-		for (bm_pfn_t q = p; q < sg.end;) {
-			if (!(q & 63) && q + 64 <= sg.end && init[q >> 6] == 0) {
-				check_uninit(c, &sg, q, 64);
-				q += 64;
-			} else if (!(q & 63) && q + 64 <= sg.end && init[q >> 6] == ~0ull &&
-				   word_free_tails_ok(c, &sg, q)) {
-				q += 64;
-			} else if (!bit_test(init, q)) {
-				check_uninit(c, &sg, q++, 1);
-			} else {
-				check_page(c, &sg, q++);
-			}
-		}
-	}
-}
-
 /* --- pageblocks ------------------------------------------------------------ */
 
 static void check_pageblocks(struct ck *c)
@@ -815,7 +449,7 @@ static void check_pageblocks(struct ck *c)
 		uint8_t mt = m->mm.pageblock_mt[p >> pbo];
 
 		if (mt >= MIGRATE_TYPES)
-			ck_fail(c, CK_MT_BAD, p, pb, mt, mt, 0);
+			bm_mm_check_fail(c, CK_MT_BAD, p, pb, mt, mt, 0);
 	}
 	/* KHO (seed 003): after the hand-off, scratch is CMA wherever the
 	 * struct page that carries the pageblock's type is initialised. */
@@ -837,9 +471,9 @@ static void check_pageblocks(struct ck *c)
 			if (mt == MIGRATE_CMA)
 				continue;
 			if (bm_pfn_to_page(m, p)->flags & PG_reserved)
-				ck_fail(c, CK_KHO_RSV, p, pb, (uint64_t)mt, 0, 0);
+				bm_mm_check_fail(c, CK_KHO_RSV, p, pb, (uint64_t)mt, 0, 0);
 			else
-				ck_fail(c, CK_KHO, p, pb, (uint64_t)mt, 0, 0);
+				bm_mm_check_fail(c, CK_KHO, p, pb, (uint64_t)mt, 0, 0);
 		}
 	}
 }
@@ -899,7 +533,7 @@ int bm_mm_check(struct bm_machine *m)
 		bm_for_each_online_node(m, nid)
 			for (int t = 0; t < BM_NR_ZONES; t++)
 				check_zone_lists(&c, &m->mm.nodes[nid].zones[t]);
-		walk_pfns(&c);
+		bm_mm_check_walk_pfns(&c);
 	} else {
 		bm_log(m, BM_LOG_ERR, "bm_mm_check: no host memory for %zu-byte bitmaps: "
 		       "free lists and pfn states not checked", c.map_bytes);

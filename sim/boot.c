@@ -85,16 +85,6 @@ static void fill_result(struct bm_sim_run *run, const struct bm_sim_config *cfg)
 	bm_sim_verdict(m, r);
 }
 
-/**
- * bm_sim_boot - boot a described machine under a configuration
- * @d: the machine
- * @cfg: configuration, NULL for defaults
- * @log_file: where log lines at or below @level go (NULL: nowhere)
- * @level: BM_LOG_* threshold for @log_file
- * @err: set to a negative error when NULL is returned
- *
- * Return: the finished run, with the checker's result filled in.
- */
 static bool sim_host_timings;
 static bool sim_keep_ram;
 
@@ -122,19 +112,36 @@ void bm_sim_config_default(struct bm_sim_config *cfg)
 	cfg->placement_alt = BM_PLACEMENT_AUTO;
 }
 
-struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_sim_config *cfg,
-			       FILE *log_file, int level, int *err)
+/**
+ * sim_boot - bm_sim_boot, optionally branching at mm_core_init
+ * @d: the machine
+ * @cfg: configuration, NULL for defaults (the branch's cfgs[0] when @br)
+ * @br: the configurations that may share this boot's prefix (NULL: none)
+ * @log_file: where log lines at or below @level go (NULL: nowhere)
+ * @level: BM_LOG_* threshold for @log_file
+ * @err: set to a negative error when NULL is returned
+ *
+ * Return: the finished run, with the checker's result filled in: under
+ * whichever configuration of @br this process continued as.
+ */
+struct bm_sim_run *sim_boot(const struct bm_machine_desc *d, const struct bm_sim_config *cfg,
+			    const struct bm_sim_branch *br, FILE *log_file, int level, int *err)
 {
 	struct bm_sim_run *run = calloc(1, sizeof(*run));
-	struct bm_action actions[SIM_MAX_ACTIONS + d->nr_extra_actions];
+	/* One more slot for the branch point; unused slots have no fn (skipped). */
+	unsigned int cap = SIM_MAX_ACTIONS + d->nr_extra_actions + 1;
+	struct bm_action actions[cap];
 	struct sim_ctx ctx = { .desc = d, .run = run };
-	unsigned int nr;
+	struct sim_branch_point bp = { .ctx = &ctx, .br = br, .actions = actions, .cap = cap };
+	unsigned int nr = 0;
 	int ret;
 
 	if (!run) {
 		*err = -BM_ENOMEM;
 		return NULL;
 	}
+	if (br)
+		cfg = &br->cfgs[0];
 	if (cfg)
 		ctx.cfg = *cfg;
 	else
@@ -157,9 +164,11 @@ struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_
 		if (ret)
 			goto fail_machine;
 	}
-	nr = sim_callers(&ctx, actions);
-	for (unsigned int i = 0; i < d->nr_extra_actions; i++)
-		actions[nr++] = d->extra_actions[i];
+	memset(actions, 0, sizeof(actions));
+	if (br)
+		actions[nr++] = sim_branch_action(&bp);
+	sim_timeline(&ctx, actions + nr);
+	nr = cap;
 	ret = bm_boot(&run->m, actions, nr);
 	if (ret)
 		goto fail_machine;
@@ -177,6 +186,38 @@ out:
 	free(run);
 	*err = ret ? ret : -BM_EINVAL;
 	return NULL;
+}
+
+/**
+ * sim_timeline - a boot's actions: the seeds' callers, then the description's
+ * @c: boot context (description, run, configuration)
+ * @a: room for SIM_MAX_ACTIONS + c->desc->nr_extra_actions actions
+ *
+ * Return: the number of actions written.
+ */
+unsigned int sim_timeline(struct sim_ctx *c, struct bm_action *a)
+{
+	unsigned int nr = sim_callers(c, a);
+
+	for (unsigned int i = 0; i < c->desc->nr_extra_actions; i++)
+		a[nr++] = c->desc->extra_actions[i];
+	return nr;
+}
+
+/**
+ * bm_sim_boot - boot a described machine under a configuration
+ * @d: the machine
+ * @cfg: configuration, NULL for defaults
+ * @log_file: where log lines at or below @level go (NULL: nowhere)
+ * @level: BM_LOG_* threshold for @log_file
+ * @err: set to a negative error when NULL is returned
+ *
+ * Return: the finished run, with the checker's result filled in.
+ */
+struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_sim_config *cfg,
+			       FILE *log_file, int level, int *err)
+{
+	return sim_boot(d, cfg, NULL, log_file, level, err);
 }
 
 void bm_sim_run_free(struct bm_sim_run *run)

@@ -134,6 +134,58 @@ struct bm_sim_run *bm_sim_boot(const struct bm_machine_desc *d, const struct bm_
 void bm_sim_run_free(struct bm_sim_run *run);
 
 /*
+ * The boots of one comparison differ only in how reserved memory is
+ * released, and nothing can be released before memblock_free_all
+ * (release_range refuses it): up to the branch point, right after
+ * mm_core_init's own work (memblock_free_all, preallocate_vmalloc_pages,
+ * an early "Memory:" line), such boots are the same boot.
+ */
+struct bm_sim_branch {
+	const struct bm_sim_config *cfgs;	/* cfgs[0] is booted to the branch point */
+	unsigned int n;				/* at least 1 */
+	/*
+	 * Called once, at the branch point, with shared[k] true for every k
+	 * whose own boot would have reached this very state (shared[0] is
+	 * true). Returns the index this process goes on as: 0, or a k with
+	 * shared[k] (e.g. in a child forked here). Anything else counts as 0.
+	 */
+	unsigned int (*split)(void *arg, const bool *shared, unsigned int n);
+	void *arg;
+};
+
+/**
+ * bm_sim_boot_branched - boot br->cfgs[0], letting the boot become another
+ * of br->cfgs at the branch point
+ * @d: the machine
+ * @br: the configurations and the split callback
+ * @log_file: as bm_sim_boot
+ * @level: as bm_sim_boot
+ * @err: as bm_sim_boot
+ *
+ * Return: the finished run under the configuration split chose (its result
+ * is what bm_sim_boot of that configuration returns), or NULL with *err.
+ * Context: as bm_sim_boot; split runs inside the boot.
+ */
+struct bm_sim_run *bm_sim_boot_branched(const struct bm_machine_desc *d,
+					const struct bm_sim_branch *br, FILE *log_file, int level,
+					int *err);
+
+/**
+ * bm_sim_prefix_shared - do two configurations boot @d alike up to the
+ * branch point?
+ * @d: the machine
+ * @a: one configuration
+ * @b: another
+ *
+ * True when they differ at most in what only releases read (release
+ * policies, placements, the era's name; KHO's fix unless the boot is a KHO
+ * boot) and neither schedules a caller at or before mm_core_init.
+ * Return: true if a boot of @a at its branch point is a boot of @b there.
+ */
+bool bm_sim_prefix_shared(const struct bm_machine_desc *d, const struct bm_sim_config *a,
+			  const struct bm_sim_config *b);
+
+/*
  * bm_sim_set_host_timings - let bm_sim_boot's machines read the host's
  * clock. Off by default: the clock stands still, so everything a boot
  * prints ("node 0 deferred pages initialised in 0ms") is the same on every

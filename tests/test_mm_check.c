@@ -421,6 +421,38 @@ static void test_geometry_and_links(void)
 	CHECK(reported(m, from, BM_V_INVARIANT, 0x9000, 0x9001, "zone Normal node 0"));
 	pg->flags = saved;
 	expect_failures(m, 0);
+
+	/*
+	 * The same link broken on a page the walk checks a word (64 pfns) at
+	 * a time: a tail in the word of its block's head, a tail in a word of
+	 * tails only, a page of the reserved "kernel" (16-40 MiB), each still
+	 * reported alone, by pfn. A reserved page's refcount is not its state.
+	 */
+	CHECK(bm_pfn_to_page(m, 0x9000)->flags & PG_buddy);
+	{
+		const bm_pfn_t pfns[] = { 0x9005, 0x9064, 0x1800, 0x183f };
+
+		for (unsigned i = 0; i < BM_ARRAY_SIZE(pfns); i++) {
+			pg = bm_pfn_to_page(m, pfns[i]);
+			saved = pg->flags;
+			CHECK(saved & (i < 2 ? PG_bm_tail_free : PG_reserved));
+			pg->flags = (saved & ~PG_ZONE_MASK) |
+				    ((uint32_t)BM_ZONE_NORMAL << PG_ZONE_SHIFT);
+			from = expect_failures(m, 1);
+			CHECK(reported(m, from, BM_V_INVARIANT, pfns[i], pfns[i] + 1,
+				       "zone Normal node 0"));
+			pg->flags = saved;
+		}
+	}
+	bm_pfn_to_page(m, 0x1801)->refcount = 5;
+	expect_failures(m, 0);
+	bm_pfn_to_page(m, 0x1801)->refcount = 0;
+	/* A reserved page that is also marked free: flags that exclude each other. */
+	bm_pfn_to_page(m, 0x1802)->flags |= PG_bm_tail_free;
+	from = expect_failures(m, 1);
+	CHECK(reported(m, from, BM_V_INVARIANT, 0x1802, 0x1803, NULL));
+	bm_pfn_to_page(m, 0x1802)->flags &= ~PG_bm_tail_free;
+	expect_failures(m, 0);
 	free_tm(t);
 }
 

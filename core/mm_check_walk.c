@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bm_mm_check's pfn walk: every pfn of the memory map in exactly one state
+ * (mm_check.c's top comment), segment by segment, a word (64 pfns) at a
+ * time where the common states allow it.
+ */
+#include "mm_check.h"
+
+/* --- the pfn walk ---------------------------------------------------------- */
+
+/* Does a zone of @node span @p? */
+static bool node_spans(const struct bm_node *node, bm_pfn_t p)
+{
+	for (int t = 0; t < BM_NR_ZONES; t++) {
+		const struct bm_zone *z = &node->zones[t];
+
+		if (z->spanned_pages && z->zone_start_pfn <= p &&
+		    p < z->zone_start_pfn + z->spanned_pages)
+			return true;
+	}
+	return false;
+}
+
+/* The segment starting at @p: every attribute holds until seg->end. */
+static void seg_at(struct ck *c, bm_pfn_t p, struct seg *sg)
+{
+	struct bm_machine *m = c->m;
+	const struct memblock_type *mem = &m->memblock.mb.memory;
+	const struct memblock_type *rsv = &m->memblock.mb.reserved;
+	const struct bm_section *sec = &m->mm.sections[p / BM_PAGES_PER_SECTION];
+	bm_pfn_t end = BM_MIN(BM_ALIGN_UP(p + 1, BM_PAGES_PER_SECTION), c->max_pfn);
+
+	*sg = (struct seg){ .nid = sec->present ? sec->nid : -1, .valid = sec->map != NULL };
+	/* Memory: whole pages of each region; regions are sorted and disjoint. */
+	while (c->mem_i < mem->cnt && BM_PFN_DOWN(rgn_end(&mem->regions[c->mem_i])) <= p)
+		c->mem_i++;
+	if (c->mem_i < mem->cnt) {
+		const struct memblock_region *r = &mem->regions[c->mem_i];
+
+		if (BM_PFN_UP(r->base) <= p) {
+			sg->memory = true;
+			sg->nomap = (r->flags & MEMBLOCK_NOMAP) != 0;
+			sg->driver_managed = (r->flags & MEMBLOCK_DRIVER_MANAGED) != 0;
+			/* Memory of two nodes may share a section (its memory map
+			 * has one node): memmap_init links each page to the node
+			 * of its memblock region (a region of no node to node 0),
+			 * so that is what must match. */
+			int rn = r->nid >= 0 && r->nid < BM_MAX_NUMNODES ? r->nid : 0;
+
+			if (rn < m->mm.nr_node_ids && m->mm.nodes[rn].online &&
+			    node_spans(&m->mm.nodes[rn], p))
+				sg->nid = rn;
+			end = BM_MIN(end, BM_PFN_DOWN(rgn_end(r)));
+		} else {
+			end = BM_MIN(end, BM_PFN_UP(r->base));
+		}
+	}
+	/* Reserved: any page a region touches; two regions may share a page. */
+	while (c->rsv_i < rsv->cnt && BM_PFN_UP(rgn_end(&rsv->regions[c->rsv_i])) <= p)
+		c->rsv_i++;
+	for (unsigned long j = c->rsv_i; j < rsv->cnt; j++) {
+		const struct memblock_region *r = &rsv->regions[j];
+
+		if (BM_PFN_DOWN(r->base) > p) {
+			end = BM_MIN(end, BM_PFN_DOWN(r->base));
+			break;
+		}
+		sg->may_rsv = true;
+		if (!(r->flags & (MEMBLOCK_BM_RELEASE | MEMBLOCK_RSRV_NOINIT)))
+			sg->must_rsv = true;
+		end = BM_MIN(end, BM_PFN_UP(rgn_end(r)));
+	}
+	if (sg->nid >= 0 && sg->nid < m->mm.nr_node_ids && m->mm.nodes[sg->nid].online) {
+		const struct bm_node *node = &m->mm.nodes[sg->nid];
+
+		for (int t = 0; t < BM_NR_ZONES; t++) {
+			const struct bm_zone *z = &node->zones[t];
+			bm_pfn_t zs = z->zone_start_pfn, ze = zs + z->spanned_pages;
+
+			if (!z->spanned_pages)
+				continue;
+			if (zs <= p && p < ze) {
+				sg->zone = z;
+				end = BM_MIN(end, ze);
+			} else if (zs > p) {
+				end = BM_MIN(end, zs);
+			}
+		}
+		if (node->deferred_pending && node->first_deferred_pfn != BM_NO_PFN) {
+			if (p >= node->first_deferred_pfn)
+				sg->deferred = true;
+			else
+				end = BM_MIN(end, node->first_deferred_pfn);
+		}
+	}
+	sg->end = BM_MAX(end, p + 1);
+}
+
+/* @n pfns from @p whose struct pages are not initialised. */
+static void check_uninit(struct ck *c, const struct seg *sg, bm_pfn_t p, bm_pfn_t n)
+{
+	bool in_free = n == 64 ? c->freemap[p >> 6] != 0 : bit_test(c->freemap, p);
+
+	/* Deferred init walks free memory only, which driver-managed memory
+	 * never is (should_skip_region): above the frontier the kernel leaves
+	 * its struct pages to the driver that onlines it. */
+	if (!sg->deferred && !sg->driver_managed)
+		bm_mm_check_fail(c, CK_UNINIT, p, n, 0,
+			sg->nid >= 0 ? c->m->mm.nodes[sg->nid].first_deferred_pfn : BM_NO_PFN, 0);
+	if (in_free)
+		bm_mm_check_fail(c, CK_FREE_UNINIT, p, n, 0, 0, 0);
+	if (c->rsv_check && sg->must_rsv && sg->memory)
+		bm_mm_check_fail(c, CK_RSV_UNINIT, p, n, 0, 0, 0);
+}
+
+/*
+ * A page with no flag and refcount 0 is the tail of a block allocated
+ * whole (only the head holds the reference); its head is an aligned
+ * ancestor with no flag and a reference.
+ */
+static bool in_allocated_block(struct ck *c, bm_pfn_t p)
+{
+	for (unsigned int o = 1; o <= bm_max_order(c->m); o++) {
+		bm_pfn_t h = p & ~(((bm_pfn_t)1 << o) - 1);
+		const struct page *hp;
+
+		if (h == p || !bm_page_initialised(c->m, h))
+			continue;
+		hp = bm_pfn_to_page(c->m, h);
+		/* A negative head refcount is reported on the head alone. */
+		if (!(hp->flags & (PG_reserved | PG_buddy | PG_bm_tail_free)) && hp->refcount != 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Unmerged free buddies: @p is an initialised listed head. Only a buddy
+ * that is itself an initialised listed head counts, so deferred init still
+ * pending never makes a struct page of garbage look mergeable.
+ */
+static void check_merge(struct ck *c, const struct seg *sg, bm_pfn_t p, const struct page *page)
+{
+	struct bm_machine *m = c->m;
+	unsigned int o = page->order;
+	bm_pfn_t b, nr;
+	const struct page *bp;
+
+	if (o >= bm_max_order(m) || !sg->zone)
+		return;
+	nr = (bm_pfn_t)1 << o;
+	b = p ^ nr;
+	if (b < p || b + nr > sg->zone->zone_start_pfn + sg->zone->spanned_pages ||
+	    b >= c->max_pfn || !bit_test(c->listed, b) || !bm_page_initialised(m, b))
+		return;
+	bp = bm_pfn_to_page(m, b);
+	if (!(bp->flags & PG_buddy) || bp->order != o)
+		return;
+	/*
+	 * page_is_buddy() compares page_zone_id(), zone and node: where
+	 * nodes interleave, a zone's span holds pages of another node, and
+	 * those never merge with its own.
+	 */
+	if ((bp->flags ^ page->flags) & (PG_ZONE_MASK | PG_NODE_MASK))
+		return;
+	if (o >= bm_pageblock_order(m)) {
+		int ma = bm_get_pageblock_migratetype(m, p);
+		int mb = bm_get_pageblock_migratetype(m, b);
+
+		/* CMA, ISOLATE (and HIGHATOMIC) keep to themselves from here up. */
+		if (ma != mb && (ma >= MIGRATE_PCPTYPES || mb >= MIGRATE_PCPTYPES))
+			return;
+	}
+	bm_mm_check_fail(c, CK_UNMERGED, p, 2 * nr, 0, b, o);
+}
+
+static void check_page(struct ck *c, const struct seg *sg, bm_pfn_t p)
+{
+	struct bm_machine *m = c->m;
+	const struct page *page = bm_pfn_to_page(m, p);
+	uint32_t f = page->flags;
+	bool rsv = f & PG_reserved, bud = f & PG_buddy, tail = f & PG_bm_tail_free;
+	bool in_free = bit_test(c->freemap, p);
+
+	if (rsv + bud + tail > 1) {
+		bm_mm_check_fail(c, CK_FLAGS, p, 1, 0, f, 0);
+		return;
+	}
+	/* The page's own state. */
+	if (in_free) {
+		bool head = bit_test(c->listed, p);
+
+		if (head ? !bud : !tail)
+			bm_mm_check_fail(c, CK_FREE_MARK, p, 1, head, f, 0);
+		if (page->refcount != 0)
+			bm_mm_check_fail(c, CK_FREE_REF, p, 1, 0, (uint32_t)page->refcount, 0);
+		if (head && bud)
+			check_merge(c, sg, p, page);
+	} else if (bud || tail) {
+		/* Heads and tails together: a list cut short loses whole
+		 * ranges, which then read as one report per range. */
+		bm_mm_check_fail(c, CK_STRAY, p, 1, 0, f, 0);
+	} else if (!rsv && page->refcount < 0) {
+		bm_mm_check_fail(c, CK_NEG_REF, p, 1, 0, (uint32_t)page->refcount, 0);
+	} else if (!rsv && page->refcount == 0 && !in_allocated_block(c, p)) {
+		bm_mm_check_fail(c, CK_LOST, p, 1, 0, 0, 0);
+	}
+	/* Agreement with memblock. */
+	if (!sg->memory) {
+		if (in_free)
+			bm_mm_check_fail(c, CK_HOLE_FREE, p, 1, 0, 0, 0);
+		else if (!rsv)
+			bm_mm_check_fail(c, CK_HOLE_UNRSV, p, 1, 0, f, 0);
+	} else if (c->rsv_check) {
+		if ((sg->must_rsv || sg->nomap) && !rsv)
+			bm_mm_check_fail(c, in_free ? CK_RSV_FREE : CK_RSV_UNMARKED, p, 1, 0, sg->nomap,
+				(uint32_t)page->refcount);
+		/* Deferred-range exemption: a release handed to deferred init
+		 * (seed 001 option 1) leaves memblock.reserved first. */
+		else if (rsv && !sg->may_rsv && !sg->nomap && !sg->deferred)
+			bm_mm_check_fail(c, CK_PG_RSV, p, 1, 0, 0, 0);
+	}
+	/* Holes take the zone of the memory after them (memmap_init): only
+	 * memory pages must match their span. */
+	if (sg->memory && sg->zone &&
+	    (bm_page_zonenum(page) != sg->zone->type || bm_page_nid(page) != sg->nid))
+		bm_mm_check_fail(c, CK_LINKS, p, 1, (uint64_t)(f & (PG_ZONE_MASK | PG_NODE_MASK)),
+			((uint64_t)bm_page_zonenum(page) << 8) | (unsigned)bm_page_nid(page),
+			((uint64_t)sg->zone->type << 8) | (unsigned)sg->nid);
+}
+
+/*
+ * The zone and node bits a memory page of @sg must carry, or 0 if the
+ * segment has no such page (no zone or node) or its bits cannot hold them
+ * (then the links check fails, page by page).
+ */
+static uint32_t seg_links(const struct seg *sg)
+{
+	uint32_t want;
+
+	if (!sg->memory || !sg->zone || sg->nid < 0)
+		return 0;
+	want = ((uint32_t)sg->zone->type << PG_ZONE_SHIFT) | ((uint32_t)sg->nid << PG_NODE_SHIFT);
+	if ((want & ~(PG_ZONE_MASK | PG_NODE_MASK)) ||
+	    ((want & PG_NODE_MASK) >> PG_NODE_SHIFT) != (uint32_t)sg->nid ||
+	    ((want & PG_ZONE_MASK) >> PG_ZONE_SHIFT) != (uint32_t)sg->zone->type)
+		return 0;
+	return want | PG_reserved;	/* never 0 for a valid answer */
+}
+
+/*
+ * The common case a word (64 pfns) at a time: the tail pages of one listed
+ * free block in memory of the segment's zone, from pfn q + @first on (the
+ * pages before it checked by the caller: a block's head). Every
+ * check_page() rule then holds exactly when each struct page's flags are
+ * PG_bm_tail_free plus the segment's zone and node and its refcount is 0,
+ * so 64 pages pass with one load of each and no branch per page; any other
+ * word (another head, a page in another state, a failure) goes through
+ * check_page() pfn by pfn, in the same order, making the same reports.
+ */
+static bool word_free_tails_ok(struct ck *c, const struct seg *sg, bm_pfn_t q,
+			       unsigned int first)
+{
+	const struct page *page;
+	uint32_t want = seg_links(sg), bad = 0;
+
+	if (!want || (c->rsv_check && (sg->must_rsv || sg->nomap)) ||
+	    c->freemap[q >> 6] != ~0ull || (c->listed[q >> 6] >> first))
+		return false;
+	want = (want & ~PG_reserved) | PG_bm_tail_free;
+	/* 64 aligned pfns lie in one section. */
+	page = bm_pfn_to_page(c->m, q);
+	for (unsigned int i = first; i < 64; i++)
+		bad |= (page[i].flags ^ want) | (uint32_t)page[i].refcount;
+	return !bad;
+}
+
+/*
+ * The other common word: 64 reserved memory pages (the memory map itself,
+ * the kernel, firmware) in no free block. check_page() then asks only that
+ * each be PG_reserved without PG_buddy or PG_bm_tail_free, carry the
+ * segment's zone and node, and (memblock agreement) lie where a
+ * reservation, NOMAP or the deferred range allows PG_reserved: the
+ * refcount and the other flags are not looked at. Same rules, one load per
+ * page; any other word goes pfn by pfn.
+ */
+static bool word_reserved_ok(struct ck *c, const struct seg *sg, bm_pfn_t q)
+{
+	const uint32_t mask = PG_reserved | PG_buddy | PG_bm_tail_free | PG_ZONE_MASK |
+			      PG_NODE_MASK;
+	const struct page *page;
+	uint32_t want = seg_links(sg), bad = 0;
+
+	if (!want || c->freemap[q >> 6] ||
+	    (c->rsv_check && !sg->may_rsv && !sg->nomap && !sg->deferred))
+		return false;
+	page = bm_pfn_to_page(c->m, q);
+	for (unsigned int i = 0; i < 64; i++)
+		bad |= (page[i].flags & mask) ^ want;
+	return !bad;
+}
+
+void bm_mm_check_walk_pfns(struct ck *c)
+{
+	struct bm_machine *m = c->m;
+	const uint64_t *init = m->mm.init_bitmap;
+	struct seg sg;
+
+	for (bm_pfn_t p = 0; p < c->max_pfn; p = sg.end) {
+		seg_at(c, p, &sg);
+		if (!sg.valid) {
+			if (sg.memory)
+				bm_mm_check_fail(c, CK_NO_MEMMAP, p, sg.end - p, 0, 0, 0);
+			continue;
+		}
+		for (bm_pfn_t q = p; q < sg.end;) {
+			if (!(q & 63) && q + 64 <= sg.end && init[q >> 6] == 0) {
+				check_uninit(c, &sg, q, 64);
+				q += 64;
+			} else if (!(q & 63) && q + 64 <= sg.end && init[q >> 6] == ~0ull &&
+				   (word_free_tails_ok(c, &sg, q, 0) ||
+				    word_reserved_ok(c, &sg, q))) {
+				q += 64;
+			} else if (!(q & 63) && q + 64 <= sg.end && init[q >> 6] == ~0ull &&
+				   c->listed[q >> 6] == 1 && c->freemap[q >> 6] == ~0ull) {
+				/* A block's head, then (most often) its tails. */
+				check_page(c, &sg, q);
+				q += word_free_tails_ok(c, &sg, q, 1) ? 64 : 1;
+			} else if (!bit_test(init, q)) {
+				check_uninit(c, &sg, q++, 1);
+			} else {
+				check_page(c, &sg, q++);
+			}
+		}
+	}
+}
