@@ -94,21 +94,26 @@ bool bm_deferred_grow_zone(struct bm_machine *m, struct bm_zone *zone, unsigned 
 int bm_memblock_unreserve(struct bm_machine *m, phys_addr_t base, phys_addr_t size);
 bool bm_memblock_frees_own_array(struct bm_machine *m, phys_addr_t base, phys_addr_t size);
 /*
- * memblock.memory is fixed once the buddy allocator owns the free memory:
- * adding, removing, re-noding or re-flagging memory then would change zones
- * and the memory map under the allocator (the kernel hot-adds memory
- * through add_memory, not memblock). Report @fn as misuse and tell the
- * caller to refuse.
+ * memblock.memory is fixed once free_area_init has sized the nodes, zones
+ * and present pages from it and initialised the memory map over it:
+ * memory added, removed, re-noded or re-flagged after that would be freed
+ * to the buddy without being present (managed > present), or skipped by
+ * deferred init's walk of the node's free ranges (struct pages never
+ * initialised), and after the hand-off would change memory under the
+ * allocator (the kernel hot-adds memory through add_memory, not memblock).
+ * Report @fn as misuse and tell the caller to refuse.
  */
 static inline bool bm_memblock_memory_sealed(struct bm_machine *m, const char *fn,
 					     phys_addr_t base, phys_addr_t size)
 {
-	if (!m->mm.buddy_ready || !size)
+	if (!(m->steps & BM_STEP_FREE_AREA_INIT) || !size)
 		return false;
 	m->memblock.misuse++;
 	bm_violation(m, BM_V_MISUSE, BM_PFN_DOWN(base), BM_PFN_UP(base + size), fn,
-		     "%s [%#llx-%#llx] after the buddy hand-off", fn,
-		     (unsigned long long)base, (unsigned long long)(base + size - 1));
+		     "%s [%#llx-%#llx] after %s", fn,
+		     (unsigned long long)base, (unsigned long long)(base + size - 1),
+		     m->mm.buddy_ready ? "the buddy hand-off" :
+		     "free_area_init sized the zones from memory");
 	return true;
 }
 

@@ -795,7 +795,8 @@ int bm_memblock_clear_kho_scratch(struct bm_machine *m, phys_addr_t base, phys_a
 int bm_memblock_set_node(struct bm_machine *m, phys_addr_t base, phys_addr_t size,
 			 bool reserved, int nid)
 {
-	if (bm_memblock_memory_sealed(m, "memblock_set_node", base, size))
+	/* Reserved regions get their node in memmap_init_reserved_pages. */
+	if (!reserved && bm_memblock_memory_sealed(m, "memblock_set_node", base, size))
 		return -BM_EINVAL;
 	struct memblock_type *type = reserved ? &m->memblock.mb.reserved :
 						&m->memblock.mb.memory;

@@ -342,6 +342,44 @@ static void test_memory_without_node_refused(void)
 	tm_destroy(&t);
 }
 
+/*
+ * free_area_init sizes nodes, zones and present pages from memory and
+ * initialises the memory map over it: memory added, removed or re-noded
+ * after it would be freed without being present, or skipped by deferred
+ * init. Refused from then on, not only after the hand-off.
+ */
+static void test_memory_fixed_after_free_area_init(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = setup(&t);
+	struct memblock_type *mem = &m->memblock.mb.memory;
+	unsigned long n, cnt;
+	phys_addr_t total;
+
+	CHECK_EQ(bm_free_area_init(m), 0);
+	n = misuse(m);
+	cnt = mem->cnt;
+	total = mem->total_size;
+	CHECK_EQ(bm_memblock_add(m, 330 * MiB, MiB), -BM_EINVAL);
+	CHECK(last_says(m, "after free_area_init"));
+	CHECK_EQ(bm_memblock_remove(m, 100 * MiB, MiB), -BM_EINVAL);
+	CHECK_EQ(bm_memblock_add_node(m, 330 * MiB, MiB, 0, MEMBLOCK_NONE), -BM_EINVAL);
+	CHECK_EQ(bm_memblock_set_node(m, MiB, MiB, false, 1), -BM_EINVAL);
+	CHECK_EQ(bm_memblock_mark_hotplug(m, 100 * MiB, MiB), -BM_EINVAL);
+	CHECK_EQ(misuse(m), n + 5);
+	CHECK_EQ(mem->cnt, cnt);
+	CHECK_EQ(mem->total_size, total);
+	CHECK_EQ(mem->regions[0].nid, 0);
+	/* Reserved regions still get their node (memmap_init_reserved_pages). */
+	CHECK_EQ(bm_memblock_set_node(m, 16 * MiB, 16 * MiB, true, 0), 0);
+	CHECK_EQ(misuse(m), n + 5);
+	bm_memblock_free_all(m);
+	bm_page_alloc_init_late(m);
+	CHECK_EQ(bm_mm_check(m), 0);
+	CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+	tm_destroy(&t);
+}
+
 int main(void)
 {
 	RUN(test_free_before_buddy);
@@ -353,5 +391,6 @@ int main(void)
 	RUN(test_mem_limit_remove_map_merges);
 	RUN(test_bad_arguments_refused);
 	RUN(test_memory_without_node_refused);
+	RUN(test_memory_fixed_after_free_area_init);
 	return CHECK_DONE();
 }
