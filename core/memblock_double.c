@@ -112,7 +112,9 @@ int bm_memblock_double_array(struct bm_machine *m, struct memblock_type *type,
 	struct memblock_region **array_virt = is_reserved ? &s->reserved_array : &s->memory_array;
 	bool movable;
 	phys_addr_t old_size, new_size, old_alloc, new_alloc, addr, old_phys;
-	struct memblock_region *new_array, *old_array;
+	struct memblock_region *new_array, *old_array, *old_regions, *old_virt;
+	unsigned long old_max;
+	bool old_static;
 	enum memblock_flags flags;
 	const char *saved;
 	int nid;
@@ -173,6 +175,10 @@ int bm_memblock_double_array(struct bm_machine *m, struct memblock_type *type,
 	 * window goes to the middle of the new array (memblock_array.c).
 	 */
 	old_array = bm_memblock_array(m, type, &movable);
+	old_regions = type->regions;
+	old_max = type->max;
+	old_virt = *array_virt;
+	old_static = bm_memblock_is_static_array(m, old_array);
 	bm_memblock_array_move(type, new_array, type->max << 1);
 	old_phys = *array_phys;
 	type->max <<= 1;
@@ -182,7 +188,7 @@ int bm_memblock_double_array(struct bm_machine *m, struct memblock_type *type,
 	saved = m->caller;
 	if (*in_slab) {
 		bm_memblock_slab_free(m, old_phys, old_alloc);
-	} else if (!bm_memblock_is_static_array(m, old_array)) {
+	} else if (!old_static) {
 		/*
 		 * The kernel frees the old array before it reserves the new
 		 * one. Freeing can split a reserved region and double the
@@ -208,9 +214,28 @@ int bm_memblock_double_array(struct bm_machine *m, struct memblock_type *type,
 	bm_memblock_trace_range(m, "memblock_reserve", addr, new_alloc);
 	nid = BM_NUMA_NO_NODE;
 	bm_memblock_kern_tag(m, &nid, &flags);
-	if (bm_memblock_add_range(m, &s->mb.reserved, addr, new_alloc, nid, flags))
+	if (bm_memblock_add_range(m, &s->mb.reserved, addr, new_alloc, nid, flags)) {
+		/*
+		 * The kernel BUG()s: the reserved array is full and could not
+		 * grow (only the memory array's reservation can get here). An
+		 * unreserved array would soon be handed out again, so go back
+		 * to the old one, still intact, if it is static or can be
+		 * reserved again, and fail the caller's operation unchanged.
+		 */
+		if (old_static || !bm_memblock_add_range(m, &s->mb.reserved, old_phys, old_alloc,
+							 nid, flags)) {
+			type->regions = old_regions;
+			type->max = old_max;
+			*array_phys = old_phys;
+			*array_virt = old_virt;
+			bm_log(m, BM_LOG_ERR, "memblock: cannot reserve the doubled %s array: "
+			       "kept the old one", type->name);
+			m->caller = saved;
+			return -1;
+		}
 		bm_violation(m, BM_V_INVARIANT, BM_PFN_DOWN(addr), BM_PFN_UP(addr + new_alloc),
 			     __func__, "BUG: cannot reserve the new %s array", type->name);
+	}
 	m->caller = saved;
 	return 0;
 }
