@@ -184,6 +184,7 @@ void bm_memblock_array_move(struct memblock_type *type, struct memblock_region *
 
 /* memmap.c */
 bool bm_memory_nodes_check(struct bm_machine *m, const char *func);
+bool bm_memory_boundaries_check(struct bm_machine *m, const char *func);
 /* One past the last pfn that can have a memory map: every per-page walk of
  * a caller's range stops here, whatever the range says. */
 static inline bm_pfn_t bm_memmap_end_pfn(const struct bm_machine *m)

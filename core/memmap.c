@@ -484,6 +484,40 @@ bool bm_memory_nodes_check(struct bm_machine *m, const char *func)
 }
 
 /**
+ * bm_memory_boundaries_check - do adjacent memory regions meet on a page boundary?
+ * @m: machine
+ * @func: the boot step asking, named in the violation
+ *
+ * Two regions that touch inside a page (they differ in node or flags, or
+ * they would be one) leave that page in neither: memmap_init and the
+ * zones count it absent. memblock_free_all then clears HOTPLUG (and
+ * kho_release_scratch KHO_SCRATCH) on all memory, which merges such
+ * neighbours, and its walk of free ranges frees the page: managed pages
+ * would exceed present ones. x86 trims memory to whole pages first
+ * (memblock_trim_memory), so the kernel never meets it.
+ * Return: true, or false after one BM_V_MISUSE naming the page.
+ * Context: free_area_init, before it changes anything.
+ */
+bool bm_memory_boundaries_check(struct bm_machine *m, const char *func)
+{
+	struct memblock_type *mem = &m->memblock.mb.memory;
+
+	for (unsigned long i = 1; i < mem->cnt; i++) {
+		phys_addr_t b = mem->regions[i].base;
+
+		if (mem->regions[i - 1].base + mem->regions[i - 1].size != b ||
+		    BM_IS_ALIGNED(b, BM_PAGE_SIZE))
+			continue;
+		bm_violation(m, BM_V_MISUSE, BM_PFN_DOWN(b), BM_PFN_DOWN(b) + 1, func,
+			     "memory regions meet at %#llx, inside a page: it would be counted "
+			     "absent but freed once they merge; refused (trim memory to pages "
+			     "first)", (unsigned long long)b);
+		return false;
+	}
+	return true;
+}
+
+/**
  * bm_sparse_init_at - build the memory map, optionally at given addresses
  * @m: machine with memblock.memory populated (nids set or all node 0)
  * @node_memmap: per node, the physical address of an already reserved

@@ -378,8 +378,8 @@ static void log_zone_ranges(struct bm_machine *m)
  * ranges", "Initmem setup node" and "pages in unavailable ranges" lines.
  *
  * Return: 0, a negative error from sparse_init, or -BM_EINVAL if refused
- * (a second call, a destroyed machine, or memory without a node: one
- * BM_V_MISUSE, nothing changed).
+ * (a second call, a destroyed machine, memory without a node, or memory
+ * regions meeting inside a page: one BM_V_MISUSE, nothing changed).
  * Context: setup_arch (x86 zone_sizes_init); moves the machine to the
  * free_area_init phase.
  */
@@ -388,6 +388,8 @@ int bm_free_area_init(struct bm_machine *m)
 	int nid, ret;
 
 	if (!bm_step_begin(m, BM_STEP_FREE_AREA_INIT))
+		return -BM_EINVAL;
+	if (!bm_memory_boundaries_check(m, __func__))
 		return -BM_EINVAL;
 	if (!m->mm.memmap_ready) {
 		ret = bm_sparse_init(m);

@@ -380,6 +380,45 @@ static void test_memory_fixed_after_free_area_init(void)
 	tm_destroy(&t);
 }
 
+/*
+ * Found by fuzz_api (fuzz/corpus/fuzz_api/found-clear-hotplug-partial-page):
+ * two memory regions differing only in HOTPLUG met inside a page, counted
+ * absent by free_area_init; memblock_free_all clears HOTPLUG, the regions
+ * merge and the page was freed (managed > present). Refused until memory
+ * is trimmed to pages, as x86 does.
+ */
+static void test_regions_meeting_inside_a_page_refused(void)
+{
+	struct test_machine t;
+	struct bm_config cfg;
+	struct bm_machine *m;
+	unsigned long n;
+
+	bm_config_default(&cfg);
+	cfg.zone_dma32_end_pfn = BM_PFN_DOWN(64 * MiB);
+	m = tm_init(&t, 320 * MiB, &cfg);
+	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+	bm_memblock_allow_resize(m);
+	bm_memblock_add(m, MiB, 100 * MiB + 0x800);
+	bm_memblock_add_node(m, 101 * MiB + 0x800, 219 * MiB - 0x800, BM_MAX_NUMNODES,
+			     MEMBLOCK_HOTPLUG);
+	bm_memblock_reserve(m, 16 * MiB, 16 * MiB);
+	n = misuse(m);
+	CHECK_EQ(bm_free_area_init(m), -BM_EINVAL);
+	CHECK_EQ(misuse(m), n + 1);
+	CHECK(last_says(m, "inside a page"));
+	CHECK(!m->mm.memmap_ready);
+	CHECK_EQ(m->memblock.mb.memory.cnt, 2);
+	/* Trimmed to whole pages (e820__memblock_setup), the boot is clean. */
+	bm_memblock_trim_memory(m, BM_PAGE_SIZE);
+	CHECK_EQ(bm_free_area_init(m), 0);
+	bm_memblock_free_all(m);
+	bm_page_alloc_init_late(m);
+	CHECK_EQ(bm_mm_check(m), 0);
+	CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+	tm_destroy(&t);
+}
+
 int main(void)
 {
 	RUN(test_free_before_buddy);
@@ -392,5 +431,6 @@ int main(void)
 	RUN(test_bad_arguments_refused);
 	RUN(test_memory_without_node_refused);
 	RUN(test_memory_fixed_after_free_area_init);
+	RUN(test_regions_meeting_inside_a_page_refused);
 	return CHECK_DONE();
 }
