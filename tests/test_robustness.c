@@ -270,7 +270,7 @@ static void test_bad_arguments_refused(void)
 }
 
 /*
- * Found by fuzz_api (tests/data/findings/open/fuzz_api-*deferred-uninit*):
+ * Found by fuzz_api (fuzz/corpus/fuzz_api/found-set-node-fails-*):
  * memory left without a node (memblock_set_node failed on a full array
  * that may not resize yet) was sized into node 0's zones but skipped by
  * deferred init's walk of node 0's free ranges, so part of the memory map
