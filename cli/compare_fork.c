@@ -38,30 +38,16 @@ struct fork_state {
 	double child_start;	/* in a child: when it was forked (debug) */
 };
 
-/* Read exactly @len bytes (a result is smaller than PIPE_BUF, but EINTR). */
-static bool read_all(int fd, void *buf, size_t len)
+/*
+ * Move exactly @len bytes through @fd, reading into @buf or writing from it
+ * (a result is smaller than PIPE_BUF, but EINTR).
+ */
+static bool transfer_all(int fd, void *buf, size_t len, bool out)
 {
 	char *p = buf;
 
 	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-static bool write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = out ? write(fd, p, len) : read(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -102,7 +88,7 @@ static void reap_one(struct fork_state *st)
 				continue;
 			st->running[i] = st->running[--st->nr_running];
 			if (WIFEXITED(status) && !WEXITSTATUS(status) &&
-			    read_all(ch.fd, &res, sizeof(res))) {
+			    transfer_all(ch.fd, &res, sizeof(res), false)) {
 				st->c->rows[ch.row].res = res;
 				st->done[ch.row] = true;
 			} else if (st->debug) {
@@ -187,8 +173,13 @@ static void __attribute__((noreturn)) child_finish(struct fork_state *st,
 						  const struct bm_sim_run *run)
 {
 	const char *fail = getenv("BOOTMM_COMPARE_TEST_FAIL");
-	bool ok = run && !(fail && !strcmp(fail, bm_era_row_name(st->child_row))) &&
-		  write_all(st->child_fd, &run->res, sizeof(run->res));
+	struct bm_sim_result res;
+	bool ok = run && !(fail && !strcmp(fail, bm_era_row_name(st->child_row)));
+
+	if (ok) {
+		res = run->res;
+		ok = transfer_all(st->child_fd, &res, sizeof(res), true);
+	}
 
 	if (st->debug)
 		fprintf(stderr, "bootmm compare: row %s finished %.3f s after the branch\n",

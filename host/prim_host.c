@@ -75,6 +75,22 @@ static void *take_kept(uint64_t size)
 	return p;
 }
 
+/* Keep @base (NULL: nothing) for reuse instead of what was kept, unmapped. */
+static void keep_instead(void *base, uint64_t size)
+{
+	void *old;
+	uint64_t old_size;
+
+	pthread_mutex_lock(&kept_lock);
+	old = kept_base;
+	old_size = kept_size;
+	kept_base = base;
+	kept_size = size;
+	pthread_mutex_unlock(&kept_lock);
+	if (old)
+		munmap(old, old_size);
+}
+
 /**
  * bm_host_release_kept - unmap the simulated RAM kept for reuse, if any
  *
@@ -83,16 +99,7 @@ static void *take_kept(uint64_t size)
  */
 void bm_host_release_kept(void)
 {
-	void *p;
-	uint64_t size;
-
-	pthread_mutex_lock(&kept_lock);
-	p = kept_base;
-	size = kept_size;
-	kept_base = NULL;
-	pthread_mutex_unlock(&kept_lock);
-	if (p)
-		munmap(p, size);
+	keep_instead(NULL, 0);
 }
 
 
@@ -132,21 +139,10 @@ static void host_phys_unmap(void *ctx, void *base, uint64_t size)
 	struct bm_host *h = ctx;
 
 	h->phys_maps--;
-	if (h->keep_phys) {
-		void *old;
-		uint64_t old_size;
-
-		pthread_mutex_lock(&kept_lock);
-		old = kept_base;
-		old_size = kept_size;
-		kept_base = base;
-		kept_size = size;
-		pthread_mutex_unlock(&kept_lock);
-		if (old)
-			munmap(old, old_size);
-		return;
-	}
-	munmap(base, size);
+	if (h->keep_phys)
+		keep_instead(base, size);
+	else
+		munmap(base, size);
 }
 
 /*
