@@ -581,7 +581,11 @@ int bm_sparse_init_at(struct bm_machine *m, const phys_addr_t *node_memmap)
 	}
 	/* memory_present(): a section is present if any memory lies in it. */
 	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &pfn_start, &pfn_end, &nid) {
-		int snid = nid >= BM_MAX_NUMNODES || nid < 0 ? 0 : nid;
+		/* bm_memory_nodes_check above gave every region a node. */
+		bool nid_ok = nid >= 0 && nid < BM_MAX_NUMNODES;
+		int snid = nid_ok ? nid : 0;
+
+		BM_ASSERT(m, nid_ok, "memory region of nid %d reached memory_present", nid);
 
 		for (bm_pfn_t s = pfn_start / BM_PAGES_PER_SECTION;
 		     s <= (pfn_end - 1) / BM_PAGES_PER_SECTION; s++) {

@@ -18,9 +18,18 @@ const char *bm_zone_name(enum bm_zone_type type)
 	return (unsigned)type < BM_NR_ZONES ? zone_names[type] : "?";
 }
 
-static int region_nid(int nid)
+/*
+ * The node of a memory region. free_area_init refuses memory without a
+ * node (bm_memory_nodes_check), so a nid out of range here is a broken
+ * invariant: reported, and clamped to node 0 so that no array is indexed
+ * with it.
+ */
+static int region_nid(struct bm_machine *m, int nid)
 {
-	return (nid < 0 || nid >= BM_MAX_NUMNODES) ? 0 : nid;
+	bool ok = nid >= 0 && nid < BM_MAX_NUMNODES;
+
+	BM_ASSERT(m, ok, "memory region of nid %d reached the zones", nid);
+	return ok ? nid : 0;
 }
 
 /* Architectural zone limits in pfns: [lo, hi) of each zone type. */
@@ -103,7 +112,7 @@ static unsigned long memory_pages_in(struct bm_machine *m, int nid, bm_pfn_t lo,
 	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &s, &e, &rnid) {
 		bm_pfn_t a = BM_MAX((bm_pfn_t)s, lo), b = BM_MIN((bm_pfn_t)e, hi);
 
-		if (region_nid(rnid) == nid && a < b)
+		if (region_nid(m, rnid) == nid && a < b)
 			n += (unsigned long)(b - a);
 	}
 	return n;
@@ -123,7 +132,7 @@ static bm_pfn_t zone_movable_pfn(struct bm_machine *m, int nid)
 	if (!m->cfg.movable_node)
 		return 0;
 	bm_for_each_mem_region(m, r) {
-		if (!(r->flags & MEMBLOCK_HOTPLUG) || region_nid(r->nid) != nid)
+		if (!(r->flags & MEMBLOCK_HOTPLUG) || region_nid(m, r->nid) != nid)
 			continue;
 		if (!start || BM_PFN_DOWN(r->base) < start)
 			start = BM_PFN_DOWN(r->base);
@@ -154,7 +163,7 @@ static void size_nodes_and_zones(struct bm_machine *m)
 	int i, nid;
 
 	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &s, &e, &nid) {
-		struct bm_node *node = &mm->nodes[region_nid(nid)];
+		struct bm_node *node = &mm->nodes[region_nid(m, nid)];
 		bm_pfn_t end = node->node_start_pfn + node->node_spanned_pages;
 
 		if (!node->online) {
@@ -163,7 +172,7 @@ static void size_nodes_and_zones(struct bm_machine *m)
 			end = s;
 		}
 		node->node_spanned_pages = BM_MAX(end, (bm_pfn_t)e) - node->node_start_pfn;
-		mm->nr_node_ids = BM_MAX(mm->nr_node_ids, region_nid(nid) + 1);
+		mm->nr_node_ids = BM_MAX(mm->nr_node_ids, region_nid(m, nid) + 1);
 	}
 	bm_for_each_online_node(m, nid) {
 		struct bm_node *node = &mm->nodes[nid];
@@ -230,7 +239,7 @@ static void compute_first_deferred(struct bm_machine *m, int nid)
 	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &s, &e, &rnid) {
 		bm_pfn_t a = BM_MAX((bm_pfn_t)s, zlo), b = BM_MIN((bm_pfn_t)e, zhi), cand;
 
-		if (region_nid(rnid) != nid || a >= b)
+		if (region_nid(m, rnid) != nid || a >= b)
 			continue;
 		/* The (PAGES_PER_SECTION + 1)-th page visited, or this range's start. */
 		if (visited + (b - a) <= BM_PAGES_PER_SECTION) {
@@ -295,7 +304,7 @@ static void memmap_init(struct bm_machine *m)
 	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &s, &e, &rnid) {
 		struct bm_node *node;
 
-		nid = region_nid(rnid);
+		nid = region_nid(m, rnid);
 		node = &m->mm.nodes[nid];
 		end_pfn = e;
 		for (int t = 0; t < BM_NR_ZONES; t++) {
@@ -354,7 +363,7 @@ static void log_zone_ranges(struct bm_machine *m)
 			       (unsigned long long)BM_PFN_PHYS(m->mm.nodes[nid].zone_movable_pfn));
 	bm_log(m, BM_LOG_INFO, "Early memory node ranges");
 	bm_for_each_mem_pfn_range(m, i, BM_MAX_NUMNODES, &s, &e, &nid)
-		bm_log(m, BM_LOG_INFO, "  node %3d: [mem %#018llx-%#018llx]", region_nid(nid),
+		bm_log(m, BM_LOG_INFO, "  node %3d: [mem %#018llx-%#018llx]", region_nid(m, nid),
 		       (unsigned long long)BM_PFN_PHYS(s), (unsigned long long)BM_PFN_PHYS(e) - 1);
 	bm_for_each_online_node(m, nid) {
 		struct bm_node *node = &m->mm.nodes[nid];
