@@ -3,7 +3,7 @@
  * bench_boot: whole boots (bm_boot, setup_arch to running) of simulated
  * machines from 4 GiB to 1 TiB, each in its own forked process so that its
  * peak RSS is its own (wait4's rusage). For every size, with deferred
- * struct page init on (cfg.threads = host CPUs) and off:
+ * struct page init on (cfg.threads = host CPUs, or BENCH_THREADS) and off:
  *
  *  - setup: backing the address space and populating memblock;
  *  - first allocation: from bm_boot's start to the end of mm_core_init
@@ -18,6 +18,8 @@
  * non-deferred boot of the same size.
  *
  * Usage: bench_boot [GiB of RAM ...]   (default: 4 64 256 1024)
+ * Environment: BENCH_RUNS; BENCH_THREADS, deferred init's host threads
+ * (default: every online CPU).
  */
 #include <sys/wait.h>
 
@@ -186,7 +188,9 @@ int main(int argc, char **argv)
 {
 	static const double def_sizes[] = { 4, 64, 256, 1024 };
 	int nsizes = argc > 1 ? argc - 1 : (int)BM_ARRAY_SIZE(def_sizes);
-	unsigned threads = bench_nproc();
+	/* BENCH_THREADS: deferred init's threads (default: every online CPU). */
+	unsigned threads = getenv("BENCH_THREADS") && atoi(getenv("BENCH_THREADS")) > 0 ?
+			   (unsigned)atoi(getenv("BENCH_THREADS")) : bench_nproc();
 	struct boot_result base[2] = { 0 }, r[2];
 	int rc = 0;
 
