@@ -573,6 +573,7 @@ int main(int argc, char **argv)
 	double gib = argc > 1 ? atof(argv[1]) : 8;
 	int runs = bench_runs(5), rc = 0;
 	struct bench_trace tr[3];
+	double vs_peer[3] = { 0 };	/* bootmm / buddy_alloc, 0 if not measured */
 	struct bench_machine *b;
 
 	bench_banner("bench_buddy", "buddy allocator throughput and boot-trace replay");
@@ -598,10 +599,16 @@ int main(int argc, char **argv)
 		}
 		buddy_measure_trace(&b->m, &tr[i], runs, &r);
 		buddy_print(&r);
+		vs_peer[i] = r.have_ext ? r.ext_ratio : 0;
 		if (r.failed || r.leaked)
 			rc = 1;
 		trace_free(&tr[i]);
 	}
+	/* Issue 13: at least 4x buddy_alloc's throughput, order 0 and mixed. */
+	if (vs_peer[0] > 0 && vs_peer[1] > 0)
+		printf("   target: buddy >= 4x buddy_alloc: order0 %.2fx, mixed %.2fx: %s\n",
+		       vs_peer[0], vs_peer[1],
+		       vs_peer[0] >= 4 && vs_peer[1] >= 4 ? "met" : "NOT met");
 	if (bench_violations(&b->m)) {
 		bench_report_violations(&b->m, "bench_buddy");
 		rc = 1;
