@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -383,6 +384,8 @@ int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o)
 	 * --threads or threads= asks: the machine's state does not depend on
 	 * it, but violations concurrent threads find are recorded in the
 	 * order the threads run, and two runs' reports must diff the same.
+	 * The walks whose order cannot show use every online CPU
+	 * (cli_apply_config, cfg.walk_threads).
 	 */
 	return 0;
 }
@@ -410,6 +413,19 @@ int cli_apply_config(const struct cli_opts *o, struct bm_sim_config *cfg)
 		cfg->deferred_struct_page_init = o->deferred;
 	if (o->threads)
 		cfg->threads = o->threads;
+	/*
+	 * The simulation's own walks (memmap_init without deferral, ...) run
+	 * in parallel only where that cannot change what is computed or
+	 * reported (bm_sections_parallel): every online CPU, unless --threads
+	 * says how many threads the command may use.
+	 */
+	if (o->threads) {
+		cfg->walk_threads = o->threads;
+	} else {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		cfg->walk_threads = cpus < 1 ? 1 : cpus > 256 ? 256 : (unsigned)cpus;
+	}
 	if (o->placement >= 0 &&
 	    bm_config_set(cfg, "placement", bm_placement_name(o->placement), why, sizeof(why))) {
 		cli_error(o->cmd, "--placement: %s", why);
@@ -442,7 +458,9 @@ void cli_help_machine_options(FILE *f)
 	      "                     unreserve, unreserve-flag, discard, warn\n"
 	      "  --deferred on|off  CONFIG_DEFERRED_STRUCT_PAGE_INIT\n"
 	      "  --threads N        host threads for deferred struct page init (default 1;\n"
-	      "                     with more, reports come in the threads' order)\n"
+	      "                     with more, reports come in the threads' order); also\n"
+	      "                     for the walks whose order cannot show, which use\n"
+	      "                     every online CPU otherwise\n"
 	      "  --host-timings     print host wall-clock times (\"deferred pages initialised\n"
 	      "                     in Nms\"); default: simulated time, 0ms, the same every run\n"
 	      "  --placement P      where the seeds' callers release memory: historical\n"

@@ -261,7 +261,8 @@ static bool init_range_quiet(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn)
  *      struct pages, shadow words and pageblock bytes of that part
  * @arg: for @fn
  *
- * Only up to mm_core_init, when m->cfg.threads > 1, the range spans at
+ * Only up to mm_core_init, on cfg.walk_threads host threads (0: as
+ * cfg.threads) when there are two or more, the range spans at
  * least four sections, every section has a memory map and no struct page
  * of the range is initialised yet: then an initialiser cannot report
  * anything (no double init, no missing map), so the order of the work
@@ -273,18 +274,19 @@ bool bm_sections_parallel(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
 			  bm_range_fn fn, void *arg)
 {
 	struct section_job job = { m, spfn, epfn, fn, arg };
+	unsigned int threads = m->cfg.walk_threads ? m->cfg.walk_threads : m->cfg.threads;
 	unsigned long units;
 
 	/* Boot-time walks only (free_area_init, mm_core_init): later a host
 	 * may have parked its CPUs (the example kernel does after deferred
 	 * init), and late ranges are small. */
-	if (spfn >= epfn || m->cfg.threads < 2 || !m->prim->parallel ||
+	if (spfn >= epfn || threads < 2 || !m->prim->parallel ||
 	    m->phase > BM_PHASE_MM_CORE_INIT || epfn > bm_memmap_end_pfn(m))
 		return false;
 	units = (unsigned long)((epfn - 1) / BM_PAGES_PER_SECTION - spfn / BM_PAGES_PER_SECTION + 1);
 	if (units < 4 || !init_range_quiet(m, spfn, epfn))
 		return false;
-	m->prim->parallel(m->prim->ctx, m->cfg.threads, section_work, &job, units);
+	m->prim->parallel(m->prim->ctx, threads, section_work, &job, units);
 	return true;
 }
 
@@ -311,7 +313,7 @@ static void init_part(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e, void *arg)
  * @func: initialiser, for the reports
  *
  * The same state as bm_init_pages_range(), a section per unit of work on up
- * to m->cfg.threads host threads, when that cannot change what is reported
+ * to cfg.walk_threads host threads, when that cannot change what is reported
  * (no struct page of the range initialised yet, every section mapped);
  * otherwise the serial walk, whose reports come in pfn order. The kernel's
  * memmap_init is serial: only the simulation's wall time changes.

@@ -81,6 +81,24 @@ run "boot a log" 0 "$BM" boot --config deferred=off "$LOG"
 run "boot log with overrides scenario" 1 "$BM" boot --policy skip-uninit "$LOG" "$EX/../tests/data/cli-overlay.scn"
 has "overlay scenario released its range" "overlay-fw: [0-9]+K released but never freed"
 run "boot --deferred off --threads 2" 0 "$BM" boot --deferred off --threads 2 "$EX/001-free-late-deferred.scn"
+# Without --threads the walks whose order cannot show (memmap_init without
+# deferral, large reservations) use every online CPU: what is printed is
+# the one-thread boot's, in text and JSON, with violations too; four
+# threads asked for give it as well (JSON's config then says 4).
+for args in "--deferred off" "--deferred off --json" "--deferred off --policy free-early" \
+	    "--deferred off --policy free-early --json"; do
+	# shellcheck disable=SC2086
+	"$BM" boot $args --threads 1 "$EX/001-free-late-deferred.scn" >"$T/w1" 2>&1
+	for t in "" "--threads 4"; do
+		# shellcheck disable=SC2086
+		"$BM" boot $args $t "$EX/001-free-late-deferred.scn" >"$T/wn" 2>&1
+		# JSON's "config" names the deferred-init threads asked for.
+		cmp -s <(grep -v '"threads":' "$T/w1") <(grep -v '"threads":' "$T/wn") && ok "boot $args ${t:-(default threads)}: as one thread" ||
+			ko "boot $args ${t:-(default threads)}: differs from --threads 1"
+	done
+done
+grep -q 'uninit_read' "$T/w1" && ok "free-early boot reports (walk threads compared with violations)" ||
+	ko "free-early boot without deferral reported nothing: the comparison proves little"
 
 # compare and replay.
 run "compare 001 (safe clean)" 0 "$BM" compare "$EX/001-free-late-deferred.scn"

@@ -194,11 +194,77 @@ static void test_reserved_run_stops(void)
 	tm_destroy(&t);
 }
 
+/* The host's parallel, counting the calls and the threads asked for. */
+static void (*host_parallel_fn)(void *, unsigned, bm_work_fn, void *, unsigned long);
+static unsigned long parallel_calls, parallel_max_threads;
+
+static void counting_parallel(void *ctx, unsigned nthreads, bm_work_fn fn, void *arg,
+			      unsigned long nr)
+{
+	parallel_calls++;
+	if (nthreads > parallel_max_threads)
+		parallel_max_threads = nthreads;
+	host_parallel_fn(ctx, nthreads, fn, arg, nr);
+}
+
+/* A boot without deferral, @threads for deferred init, @walk for the walks. */
+static uint64_t boot_walks(unsigned threads, unsigned walk, unsigned long *calls,
+			   unsigned long *nr_free)
+{
+	struct test_machine t;
+	struct bm_config cfg;
+	struct bm_machine *m;
+	uint64_t h;
+
+	bm_config_default(&cfg);
+	cfg.deferred_struct_page_init = false;
+	cfg.threads = threads;
+	cfg.walk_threads = walk;
+	m = synth_machine(&t, SIZE, &cfg);
+	host_parallel_fn = t.host.prim.parallel;
+	t.host.prim.parallel = counting_parallel;
+	parallel_calls = parallel_max_threads = 0;
+	bm_memblock_reserve(m, 640 * SZ_1M, 640 * SZ_1M);
+	CHECK_EQ(bm_boot(m, NULL, 0), 0);
+	CHECK_EQ(m->violation_count[BM_V_INVARIANT], 0);
+	CHECK_EQ(m->violation_count[BM_V_DOUBLE_INIT], 0);
+	h = synth_state_hash(m);
+	*calls = parallel_calls;
+	*nr_free = bm_nr_free_pages(m);
+	tm_destroy(&t);
+	return h;
+}
+
+/*
+ * cfg.walk_threads alone runs the walks whose order cannot show
+ * (memmap_init without deferral, the 640 MiB reservation at mm_core_init)
+ * on that many threads, deferred init keeping cfg.threads; 0 means
+ * cfg.threads. The memory map is the serial walk's either way.
+ */
+static void test_walk_threads(void)
+{
+	unsigned long c_serial, c_walk, c_as, f_serial, f_walk, f_as;
+	uint64_t serial = boot_walks(1, 0, &c_serial, &f_serial);
+	uint64_t walk = boot_walks(1, 4, &c_walk, &f_walk);
+	unsigned long max_walk = parallel_max_threads;
+	uint64_t as = boot_walks(4, 0, &c_as, &f_as);
+
+	CHECK_EQ(c_serial, 0);		/* one thread: never asked */
+	CHECK(c_walk >= 2);		/* memmap_init and the reservation */
+	CHECK_EQ(max_walk, 4);
+	CHECK_EQ(c_as, c_walk);		/* 0: as cfg.threads */
+	CHECK_EQ(walk, serial);
+	CHECK_EQ(as, serial);
+	CHECK_EQ(f_walk, f_serial);
+	CHECK_EQ(f_as, f_serial);
+}
+
 int main(void)
 {
 	RUN(test_first_deferred_pfn);
 	RUN(test_thread_counts_identical);
 	RUN(test_parallel_ranges_identical);
+	RUN(test_walk_threads);
 	RUN(test_deferred_grow_zone);
 	RUN(test_reserved_run_stops);
 	return CHECK_DONE();

@@ -134,6 +134,15 @@ struct bm_violation_record {
 	 * docs/KERNEL-SUITE.md has the sources.                                        \
 	 */                                                                             \
 	bool memblock_alloc_rsrv_kern;                                                  \
+	/*                                                                              \
+	 * Host threads for the simulation's own walks whose order cannot show          \
+	 * (bm_sections_parallel: memmap_init without deferral, a reservation of        \
+	 * many sections at mm_core_init; each runs in parallel only when nothing       \
+	 * in its range can be reported). 0: as @threads. The kernel makes these        \
+	 * walks on one CPU; this changes the simulation's wall time, never what        \
+	 * it computes or reports.                                                      \
+	 */                                                                             \
+	unsigned int walk_threads;
 	/* end of BM_CONFIG_MEMBERS */
 
 struct bm_config {
