@@ -211,10 +211,10 @@ struct cmd_result {
 	int status;
 };
 
-/* Run @bootmm @cmd --json @log with @env ("NAME=VALUE" or NULL) set, its
- * output parsed for memory_bytes and dropped. */
-static int run_cmd_env(const char *bootmm, const char *cmd, const char *log, const char *env,
-		       struct cmd_result *r)
+/* Run @bootmm @cmd --json [@opt] @log with @env ("NAME=VALUE" or NULL) set,
+ * its output parsed for memory_bytes and dropped. */
+static int run_cmd_opt(const char *bootmm, const char *cmd, const char *opt, const char *log,
+		       const char *env, struct cmd_result *r)
 {
 	struct rusage ru;
 	int fd[2], status;
@@ -237,7 +237,10 @@ static int run_cmd_env(const char *bootmm, const char *cmd, const char *log, con
 		close(fd[1]);
 		if (env)
 			putenv((char *)env);
-		execl(bootmm, bootmm, cmd, "--json", log, (char *)NULL);
+		if (opt)
+			execl(bootmm, bootmm, cmd, "--json", opt, log, (char *)NULL);
+		else
+			execl(bootmm, bootmm, cmd, "--json", log, (char *)NULL);
 		_exit(127);
 	}
 	close(fd[1]);
@@ -261,6 +264,12 @@ static int run_cmd_env(const char *bootmm, const char *cmd, const char *log, con
 	r->status = WEXITSTATUS(status);
 	/* 0 clean, 1 violations or mismatches: both ran to the end. */
 	return r->status <= 1 ? 0 : -1;
+}
+
+static int run_cmd_env(const char *bootmm, const char *cmd, const char *log, const char *env,
+		       struct cmd_result *r)
+{
+	return run_cmd_opt(bootmm, cmd, NULL, log, env, r);
 }
 
 static int run_cmd(const char *bootmm, const char *cmd, const char *log, struct cmd_result *r)
@@ -291,7 +300,7 @@ static struct cmd_result median_cmd(struct cmd_result *rs, int n)
 static int replay(const char *log, const char *bootmm)
 {
 	int runs = bench_runs(3);
-	struct cmd_result rp[16], cp[16], r, c, c1, cs;
+	struct cmd_result rp[16], rp1[16], cp[16], r, r1, c, c1, cs;
 	uint64_t mem = 0;
 	double bw, lim;
 
@@ -310,6 +319,16 @@ static int replay(const char *log, const char *bootmm)
 	}
 	r = median_cmd(rp, runs);
 	print_cmd("replay, median", &r);
+	/* The same on one host thread: the walks whose order cannot show
+	 * (cfg.walk_threads) use every online CPU by default. */
+	for (int i = 0; i < runs; i++) {
+		if (run_cmd_opt(bootmm, "replay", "--threads=1", log, NULL, &rp1[i])) {
+			fprintf(stderr, "bench_scale: bootmm replay --threads=1 %s failed\n", log);
+			return 1;
+		}
+	}
+	r1 = median_cmd(rp1, runs);
+	print_cmd("replay 1 thread, median", &r1);
 	for (int i = 0; i < runs; i++) {
 		if (run_cmd(bootmm, "compare", log, &cp[i])) {
 			fprintf(stderr, "bench_scale: bootmm compare %s failed\n", log);
@@ -350,6 +369,8 @@ static int replay(const char *log, const char *bootmm)
 	}
 	bench_ratio("replay (median) / limit", r.wall_s / lim, "target <= 5");
 	bench_ratio("replay (first run) / limit", rp[0].wall_s / lim, "");
+	bench_ratio("replay, 1 thread (median) / limit", r1.wall_s / lim, "");
+	bench_ratio("replay, 1 thread / replay (medians)", r1.wall_s / r.wall_s, "");
 	bench_ratio("replay CPU (user+sys, median) / limit", (r.user_s + r.sys_s) / lim, "");
 	bench_ratio("compare (median) / replay (median)", c.wall_s / r.wall_s, "target <= 3");
 	bench_ratio("compare CPU / replay CPU (medians)",
