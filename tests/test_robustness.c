@@ -381,6 +381,72 @@ static void test_memory_fixed_after_free_area_init(void)
 }
 
 /*
+ * The other ways memory shrinks (mem= and crash kernels' limits, trimming
+ * to an alignment) are setup's too: after free_area_init they left pages
+ * present in the zones but no longer memory, their deferred struct pages
+ * never initialised (bm_mm_check: an invariant). Refused like
+ * memblock_remove when they would change memory; allowed when they would
+ * not (a limit above the memory there is, memory already aligned).
+ */
+static void test_memory_limits_fixed_after_free_area_init(void)
+{
+	for (int what = 0; what < 4; what++) {
+		for (int handed_off = 0; handed_off < 2; handed_off++) {
+			struct test_machine t;
+			struct bm_machine *m = setup(&t);
+			struct memblock_type *mem = &m->memblock.mb.memory;
+			struct memblock_region before;
+			unsigned long n, cnt;
+			phys_addr_t total;
+
+			CHECK_EQ(bm_free_area_init(m), 0);
+			if (handed_off)
+				bm_memblock_free_all(m);
+			n = misuse(m);
+			cnt = mem->cnt;
+			total = mem->total_size;
+			before = mem->regions[0];
+			/* No-ops first: nothing to refuse. */
+			bm_memblock_enforce_memory_limit(m, 400 * MiB);
+			bm_memblock_cap_memory_range(m, 0, 400 * MiB);
+			bm_memblock_mem_limit_remove_map(m, 400 * MiB);
+			bm_memblock_trim_memory(m, MiB);
+			CHECK_EQ(misuse(m), n);
+			switch (what) {
+			case 0:
+				bm_memblock_enforce_memory_limit(m, 100 * MiB);
+				CHECK(last_says(m, "memblock_enforce_memory_limit"));
+				break;
+			case 1:
+				bm_memblock_cap_memory_range(m, 0, 100 * MiB);
+				CHECK(last_says(m, "memblock_cap_memory_range"));
+				break;
+			case 2:
+				bm_memblock_mem_limit_remove_map(m, 100 * MiB);
+				CHECK(last_says(m, "memblock_cap_memory_range"));
+				break;
+			default:
+				bm_memblock_trim_memory(m, 64 * MiB);
+				CHECK(last_says(m, "memblock_trim_memory"));
+				break;
+			}
+			CHECK(last_says(m, handed_off ? "after the buddy hand-off" :
+					"after free_area_init"));
+			CHECK_EQ(misuse(m), n + 1);
+			CHECK_EQ(mem->cnt, cnt);
+			CHECK_EQ(mem->total_size, total);
+			CHECK(!memcmp(&mem->regions[0], &before, sizeof(before)));
+			if (!handed_off)
+				bm_memblock_free_all(m);
+			bm_page_alloc_init_late(m);
+			CHECK_EQ(bm_mm_check(m), 0);
+			CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+			tm_destroy(&t);
+		}
+	}
+}
+
+/*
  * Found by fuzz_api (fuzz/corpus/fuzz_api/found-clear-hotplug-partial-page):
  * two memory regions differing only in HOTPLUG met inside a page, counted
  * absent by free_area_init; memblock_free_all clears HOTPLUG, the regions
@@ -431,6 +497,7 @@ int main(void)
 	RUN(test_bad_arguments_refused);
 	RUN(test_memory_without_node_refused);
 	RUN(test_memory_fixed_after_free_area_init);
+	RUN(test_memory_limits_fixed_after_free_area_init);
 	RUN(test_regions_meeting_inside_a_page_refused);
 	return CHECK_DONE();
 }
