@@ -49,7 +49,7 @@ static const struct memblock_region *first_outside(struct bm_machine *m, phys_ad
  *
  * Memory and reservations above the address where @limit bytes are
  * reached are removed; nothing happens if there is less memory.
- * Context: setup, before free_area_init: after it, a limit that would
+ * Context: setup, before sparse_init: after it, a limit that would
  * remove memory is refused as misuse and changes nothing.
  */
 void bm_memblock_enforce_memory_limit(struct bm_machine *m, phys_addr_t limit)
@@ -61,9 +61,10 @@ void bm_memblock_enforce_memory_limit(struct bm_machine *m, phys_addr_t limit)
 	max_addr = find_max_addr(m, limit);
 	if (max_addr == BM_PHYS_ADDR_MAX)
 		return;
-	/* Memory above max_addr would go from under the zones: refused once
-	 * free_area_init sized them (nothing is refused that changes none). */
-	if (bm_memblock_memory_sealed(m, "memblock_enforce_memory_limit", max_addr,
+	/* Memory above max_addr would go from under the memory map and the
+	 * zones: refused once sparse_init sized them (bm_memblock_memory_mapped;
+	 * nothing is refused that changes none). */
+	if (bm_memblock_memory_mapped(m, "memblock_enforce_memory_limit", max_addr,
 				      memory_end(m) > max_addr ? memory_end(m) - max_addr : 0))
 		return;
 	if (bm_memblock_frees_own_array(m, max_addr, BM_PHYS_ADDR_MAX - max_addr))
@@ -81,7 +82,7 @@ void bm_memblock_enforce_memory_limit(struct bm_machine *m, phys_addr_t limit)
  * Memory outside the range goes except NOMAP regions; reservations
  * outside it go too. Warns and does nothing if no memory is registered.
  * Context: setup (crash kernels, mem= with remove_map), before
- * free_area_init: after it, a range that would cut memory is refused as
+ * sparse_init: after it, a range that would cut memory is refused as
  * misuse and changes nothing.
  */
 void bm_memblock_cap_memory_range(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
@@ -98,10 +99,11 @@ void bm_memblock_cap_memory_range(struct bm_machine *m, phys_addr_t base, phys_a
 		return;
 	}
 	bm_cap_size(base, &size);
-	/* Memory cut away would go from under the zones: refused once
-	 * free_area_init sized them (nothing is refused that changes none). */
+	/* Memory cut away would go from under the memory map and the zones:
+	 * refused once sparse_init sized them (bm_memblock_memory_mapped;
+	 * nothing is refused that changes none). */
 	r = first_outside(m, base, base + size);
-	if (r && bm_memblock_memory_sealed(m, "memblock_cap_memory_range", r->base, r->size))
+	if (r && bm_memblock_memory_mapped(m, "memblock_cap_memory_range", r->base, r->size))
 		return;
 	if ((base && bm_memblock_frees_own_array(m, 0, base)) ||
 	    bm_memblock_frees_own_array(m, base + size, BM_PHYS_ADDR_MAX - (base + size)))
@@ -182,7 +184,7 @@ static inline phys_addr_t trim_end(phys_addr_t end, phys_addr_t align)
  *
  * Each region is rounded inwards; regions that vanish are removed.
  * memory.total_size keeps the trimmed edges, exactly as in the kernel
- * (recorded in memory_size_stale). Context: setup, before free_area_init:
+ * (recorded in memory_size_stale). Context: setup, before sparse_init:
  * after it, a trim that would change memory is refused as misuse and
  * changes nothing.
  */
@@ -196,14 +198,15 @@ void bm_memblock_trim_memory(struct bm_machine *m, phys_addr_t align)
 		bm_violation(m, BM_V_MISUSE, 0, 0, __func__,
 			     "align %#llx is not a power of two", (unsigned long long)align);
 	}
-	/* Edges trimmed away would go from under the zones: refused once
-	 * free_area_init sized them (nothing is refused that changes none). */
+	/* Edges trimmed away would go from under the memory map and the
+	 * zones: refused once sparse_init sized them (bm_memblock_memory_mapped;
+	 * nothing is refused that changes none). */
 	for (i = 0; i < mem->cnt; i++) {
 		const struct memblock_region *r = &mem->regions[i];
 
 		if (trim_start(r->base, align) != r->base ||
 		    trim_end(r->base + r->size, align) != r->base + r->size) {
-			if (bm_memblock_memory_sealed(m, "memblock_trim_memory", r->base, r->size))
+			if (bm_memblock_memory_mapped(m, "memblock_trim_memory", r->base, r->size))
 				return;
 			break;
 		}

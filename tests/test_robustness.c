@@ -328,12 +328,13 @@ static void test_memory_without_node_refused(void)
 	CHECK_EQ(bm_free_area_init(m), 0);
 	tm_destroy(&t);
 
-	/* Memory added after sparse_init without a node. */
+	/* Memory left without a node after sparse_init (adding memory is
+	 * refused from then on: test_memory_fixed_after_sparse_init). */
 	m = tm_init(&t, 320 * MiB, &cfg);
 	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
-	bm_memblock_add(m, MiB, 255 * MiB);
+	bm_memblock_add(m, MiB, 319 * MiB);
 	CHECK_EQ(bm_sparse_init(m), 0);
-	bm_memblock_add(m, 256 * MiB, 64 * MiB);
+	CHECK_EQ(bm_memblock_set_node(m, 256 * MiB, 64 * MiB, false, BM_MAX_NUMNODES), 0);
 	n = misuse(m);
 	CHECK_EQ(bm_free_area_init(m), -BM_EINVAL);
 	CHECK_EQ(misuse(m), n + 1);
@@ -378,6 +379,82 @@ static void test_memory_fixed_after_free_area_init(void)
 	CHECK_EQ(bm_mm_check(m), 0);
 	CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
 	tm_destroy(&t);
+}
+
+/*
+ * sparse_init sizes the memory map from memory (the sections it marks
+ * present): memory added after it in a section without a memory map was
+ * spanned by zones with no struct pages for it (every later walk reported
+ * "no memory map"), and a section left without memory kept a memory map
+ * nothing initialised (bm_mm_check: an invariant). Adding and removing
+ * memory is refused from sparse_init on; nodes and flags still change
+ * until free_area_init.
+ */
+static void test_memory_fixed_after_sparse_init(void)
+{
+	for (int what = 0; what < 5; what++) {
+		struct test_machine t;
+		struct bm_config cfg;
+		struct bm_machine *m;
+		struct memblock_type *mem;
+		struct memblock_region before;
+		unsigned long n, cnt;
+		phys_addr_t total;
+		int ret = 0;
+
+		bm_config_default(&cfg);
+		cfg.zone_dma32_end_pfn = BM_PFN_DOWN(64 * MiB);
+		m = tm_init(&t, 320 * MiB, &cfg);
+		bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+		mem = &m->memblock.mb.memory;
+		bm_memblock_add(m, MiB, 199 * MiB);	/* sections 0 and 1 */
+		bm_memblock_reserve(m, 16 * MiB, 16 * MiB);
+		CHECK_EQ(bm_sparse_init(m), 0);
+		n = misuse(m);
+		cnt = mem->cnt;
+		total = mem->total_size;
+		before = mem->regions[0];
+		switch (what) {
+		case 0:	/* section 2 has no memory map */
+			ret = bm_memblock_add_node(m, 256 * MiB, 64 * MiB, 0, MEMBLOCK_NONE);
+			CHECK(last_says(m, "memblock_add_node"));
+			break;
+		case 1:
+			ret = bm_memblock_add(m, 256 * MiB, 64 * MiB);
+			CHECK(last_says(m, "memblock_add"));
+			break;
+		case 2:	/* section 1 left without memory */
+			ret = bm_memblock_remove(m, 50 * MiB, 150 * MiB);
+			CHECK(last_says(m, "memblock_remove"));
+			break;
+		case 3:
+			bm_memblock_enforce_memory_limit(m, 50 * MiB);
+			CHECK(last_says(m, "memblock_enforce_memory_limit"));
+			break;
+		default:
+			bm_memblock_cap_memory_range(m, 0, 50 * MiB);
+			CHECK(last_says(m, "memblock_cap_memory_range"));
+			break;
+		}
+		CHECK(last_says(m, "after sparse_init"));
+		CHECK(what >= 3 || ret == -BM_EINVAL);
+		CHECK_EQ(misuse(m), n + 1);
+		CHECK_EQ(mem->cnt, cnt);
+		CHECK_EQ(mem->total_size, total);
+		CHECK(!memcmp(&mem->regions[0], &before, sizeof(before)));
+		/* Nodes and flags may still change: the memory map does not
+		 * depend on them (free_area_init seals those). */
+		CHECK_EQ(bm_memblock_mark_hotplug(m, 100 * MiB, MiB), 0);
+		CHECK_EQ(bm_memblock_clear_hotplug(m, 100 * MiB, MiB), 0);
+		CHECK_EQ(misuse(m), n + 1);
+		CHECK_EQ(bm_free_area_init(m), 0);
+		bm_memblock_free_all(m);
+		bm_page_alloc_init_late(m);
+		CHECK_EQ(bm_mm_check(m), 0);
+		CHECK_EQ(misuse(m), n + 1);
+		CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+		tm_destroy(&t);
+	}
 }
 
 /*
@@ -498,6 +575,7 @@ int main(void)
 	RUN(test_memory_without_node_refused);
 	RUN(test_memory_fixed_after_free_area_init);
 	RUN(test_memory_limits_fixed_after_free_area_init);
+	RUN(test_memory_fixed_after_sparse_init);
 	RUN(test_regions_meeting_inside_a_page_refused);
 	return CHECK_DONE();
 }
