@@ -118,14 +118,15 @@ static inline bool bm_memblock_memory_sealed(struct bm_machine *m, const char *f
 }
 
 /*
- * Which pages are memory is fixed earlier, once sparse_init sized the
- * memory map from it (the sections it marked present, each with its struct
- * pages): memory added then in a section without a memory map would be
- * spanned by zones that have no struct pages for it, and a section left
- * without memory keeps a memory map nothing initialises. So adding and
- * removing memory (not flags or nodes, which the memory map does not
- * depend on) is misuse from sparse_init on. Report @fn and tell the
- * caller to refuse.
+ * Which pages are memory, and on which node, is fixed earlier, once
+ * sparse_init sized the memory map from it (the sections it marked
+ * present, each with its struct pages and its node): memory added then in
+ * a section without a memory map would be spanned by zones that have no
+ * struct pages for it, a section left without memory keeps a memory map
+ * nothing initialises, and memory re-noded is judged deferred or not by
+ * its section's old node. So adding, removing and re-noding memory (not
+ * its flags, which the memory map does not depend on) is misuse from
+ * sparse_init on. Report @fn and tell the caller to refuse.
  */
 static inline bool bm_memblock_memory_mapped(struct bm_machine *m, const char *fn,
 					     phys_addr_t base, phys_addr_t size)

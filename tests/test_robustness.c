@@ -328,13 +328,17 @@ static void test_memory_without_node_refused(void)
 	CHECK_EQ(bm_free_area_init(m), 0);
 	tm_destroy(&t);
 
-	/* Memory left without a node after sparse_init (adding memory is
-	 * refused from then on: test_memory_fixed_after_sparse_init). */
+	/*
+	 * Memory without a node after sparse_init: memblock_add and
+	 * set_node refuse it from then on (test_memory_fixed_after_sparse_init),
+	 * the kernel-internal add_range does not; free_area_init does.
+	 */
 	m = tm_init(&t, 320 * MiB, &cfg);
 	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
-	bm_memblock_add(m, MiB, 319 * MiB);
+	bm_memblock_add(m, MiB, 255 * MiB);
 	CHECK_EQ(bm_sparse_init(m), 0);
-	CHECK_EQ(bm_memblock_set_node(m, 256 * MiB, 64 * MiB, false, BM_MAX_NUMNODES), 0);
+	CHECK_EQ(bm_memblock_add_range(m, &m->memblock.mb.memory, 256 * MiB, 64 * MiB,
+				       BM_MAX_NUMNODES, MEMBLOCK_NONE), 0);
 	n = misuse(m);
 	CHECK_EQ(bm_free_area_init(m), -BM_EINVAL);
 	CHECK_EQ(misuse(m), n + 1);
@@ -386,13 +390,15 @@ static void test_memory_fixed_after_free_area_init(void)
  * present): memory added after it in a section without a memory map was
  * spanned by zones with no struct pages for it (every later walk reported
  * "no memory map"), and a section left without memory kept a memory map
- * nothing initialised (bm_mm_check: an invariant). Adding and removing
- * memory is refused from sparse_init on; nodes and flags still change
+ * nothing initialised (bm_mm_check: an invariant), and memory re-noded
+ * was judged deferred by its section's old node (struct pages never
+ * initialised, read uninitialised by the buddy). Adding, removing and
+ * re-noding memory is refused from sparse_init on; flags still change
  * until free_area_init.
  */
 static void test_memory_fixed_after_sparse_init(void)
 {
-	for (int what = 0; what < 5; what++) {
+	for (int what = 0; what < 6; what++) {
 		struct test_machine t;
 		struct bm_config cfg;
 		struct bm_machine *m;
@@ -404,10 +410,11 @@ static void test_memory_fixed_after_sparse_init(void)
 
 		bm_config_default(&cfg);
 		cfg.zone_dma32_end_pfn = BM_PFN_DOWN(64 * MiB);
-		m = tm_init(&t, 320 * MiB, &cfg);
+		m = tm_init(&t, 640 * MiB, &cfg);
 		bm_set_phase(m, BM_PHASE_SETUP_ARCH);
 		mem = &m->memblock.mb.memory;
-		bm_memblock_add(m, MiB, 199 * MiB);	/* sections 0 and 1 */
+		/* Sections 0 and 1; all five for the re-noding. */
+		bm_memblock_add_node(m, MiB, (what == 5 ? 639 : 199) * MiB, 0, MEMBLOCK_NONE);
 		bm_memblock_reserve(m, 16 * MiB, 16 * MiB);
 		CHECK_EQ(bm_sparse_init(m), 0);
 		n = misuse(m);
@@ -431,19 +438,23 @@ static void test_memory_fixed_after_sparse_init(void)
 			bm_memblock_enforce_memory_limit(m, 50 * MiB);
 			CHECK(last_says(m, "memblock_enforce_memory_limit"));
 			break;
-		default:
+		case 4:
 			bm_memblock_cap_memory_range(m, 0, 50 * MiB);
 			CHECK(last_says(m, "memblock_cap_memory_range"));
 			break;
+		default: /* their sections stay node 0's: deferral judged by node 0 */
+			ret = bm_memblock_set_node(m, 384 * MiB, 256 * MiB, false, 1);
+			CHECK(last_says(m, "memblock_set_node"));
+			break;
 		}
 		CHECK(last_says(m, "after sparse_init"));
-		CHECK(what >= 3 || ret == -BM_EINVAL);
+		CHECK(what == 3 || what == 4 || ret == -BM_EINVAL);
 		CHECK_EQ(misuse(m), n + 1);
 		CHECK_EQ(mem->cnt, cnt);
 		CHECK_EQ(mem->total_size, total);
 		CHECK(!memcmp(&mem->regions[0], &before, sizeof(before)));
-		/* Nodes and flags may still change: the memory map does not
-		 * depend on them (free_area_init seals those). */
+		/* Flags may still change: the memory map does not depend on
+		 * them (free_area_init seals those). */
 		CHECK_EQ(bm_memblock_mark_hotplug(m, 100 * MiB, MiB), 0);
 		CHECK_EQ(bm_memblock_clear_hotplug(m, 100 * MiB, MiB), 0);
 		CHECK_EQ(misuse(m), n + 1);
