@@ -117,6 +117,29 @@ static inline bool bm_memblock_memory_sealed(struct bm_machine *m, const char *f
 	return true;
 }
 
+/*
+ * Which pages are memory, and on which node, is fixed earlier, once
+ * sparse_init sized the memory map from it (the sections it marked
+ * present, each with its struct pages and its node): memory added then in
+ * a section without a memory map would be spanned by zones that have no
+ * struct pages for it, a section left without memory keeps a memory map
+ * nothing initialises, and memory re-noded is judged deferred or not by
+ * its section's old node. So adding, removing and re-noding memory (not
+ * its flags, which the memory map does not depend on) is misuse from
+ * sparse_init on. Report @fn and tell the caller to refuse.
+ */
+static inline bool bm_memblock_memory_mapped(struct bm_machine *m, const char *fn,
+					     phys_addr_t base, phys_addr_t size)
+{
+	if (!m->mm.memmap_ready || (m->steps & BM_STEP_FREE_AREA_INIT) || !size)
+		return bm_memblock_memory_sealed(m, fn, base, size);
+	m->memblock.misuse++;
+	bm_violation(m, BM_V_MISUSE, BM_PFN_DOWN(base), BM_PFN_UP(base + size), fn,
+		     "%s [%#llx-%#llx] after sparse_init sized the memory map from memory", fn,
+		     (unsigned long long)base, (unsigned long long)(base + size - 1));
+	return true;
+}
+
 /* memblock_double.c: kfree of an array doubled after the buddy hand-off. */
 void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t bytes);
 /* memblock_double.c: ranges doubled arrays keep out of, nested. */

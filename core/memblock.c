@@ -471,13 +471,14 @@ int bm_memblock_remove_range(struct bm_machine *m, struct memblock_type *type,
  * @nid: node, NUMA_NO_NODE..MAX_NUMNODES
  * @flags: flags of the new parts
  *
- * Return: 0, -BM_ENOMEM, or -BM_EINVAL for a nid out of range (misuse,
- * reported). Context: setup; traced as memblock_add_node.
+ * Return: 0, -BM_ENOMEM, or -BM_EINVAL for a nid out of range or after
+ * sparse_init (misuse, reported). Context: setup; traced as
+ * memblock_add_node.
  */
 int bm_memblock_add_node(struct bm_machine *m, phys_addr_t base,
 			 phys_addr_t size, int nid, enum memblock_flags flags)
 {
-	if (bm_memblock_memory_sealed(m, "memblock_add_node", base, size))
+	if (bm_memblock_memory_mapped(m, "memblock_add_node", base, size))
 		return -BM_EINVAL;
 	if (m->cfg.memblock_debug)
 		bm_log(m, BM_LOG_DEBUG, "memblock_add_node: [0x%016llx-0x%016llx] nid=%d flags=%x %s",
@@ -500,11 +501,12 @@ int bm_memblock_add_node(struct bm_machine *m, phys_addr_t base,
  * The new parts get nid MAX_NUMNODES, the kernel's "no node" of
  * memblock_add(), until memblock_set_node().
  *
- * Return: 0 or -BM_ENOMEM. Context: setup; traced as memblock_add.
+ * Return: 0, -BM_ENOMEM, or -BM_EINVAL after sparse_init (misuse,
+ * reported). Context: setup; traced as memblock_add.
  */
 int bm_memblock_add(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
-	if (bm_memblock_memory_sealed(m, "memblock_add", base, size))
+	if (bm_memblock_memory_mapped(m, "memblock_add", base, size))
 		return -BM_EINVAL;
 	bm_memblock_trace_range(m, "memblock_add", base, size);
 	return bm_memblock_add_range(m, &m->memblock.mb.memory, base, size,
@@ -517,11 +519,12 @@ int bm_memblock_add(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
  * @base: start
  * @size: size; 0 is a no-op
  *
- * Return: 0 or -BM_ENOMEM. Context: setup; traced as memblock_remove.
+ * Return: 0, -BM_ENOMEM, or -BM_EINVAL after sparse_init (misuse,
+ * reported). Context: setup; traced as memblock_remove.
  */
 int bm_memblock_remove(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
-	if (bm_memblock_memory_sealed(m, "memblock_remove", base, size))
+	if (bm_memblock_memory_mapped(m, "memblock_remove", base, size))
 		return -BM_EINVAL;
 	bm_memblock_trace_range(m, "memblock_remove", base, size);
 	return bm_memblock_remove_range(m, &m->memblock.mb.memory, base, size);

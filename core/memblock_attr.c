@@ -193,14 +193,15 @@ int bm_memblock_clear_kho_scratch(struct bm_machine *m, phys_addr_t base, phys_a
  * @reserved: act on memblock.reserved instead of memblock.memory
  * @nid: the node, NUMA_NO_NODE..MAX_NUMNODES
  *
- * Return: 0, -BM_ENOMEM, or -BM_EINVAL for a nid out of range (misuse).
- * Context: setup (numa init, memmap_init_reserved_pages).
+ * Return: 0, -BM_ENOMEM, or -BM_EINVAL for a nid out of range or memory
+ * re-noded after sparse_init (misuse). Context: setup (numa init,
+ * memmap_init_reserved_pages).
  */
 int bm_memblock_set_node(struct bm_machine *m, phys_addr_t base, phys_addr_t size,
 			 bool reserved, int nid)
 {
 	/* Reserved regions get their node in memmap_init_reserved_pages. */
-	if (!reserved && bm_memblock_memory_sealed(m, "memblock_set_node", base, size))
+	if (!reserved && bm_memblock_memory_mapped(m, "memblock_set_node", base, size))
 		return -BM_EINVAL;
 	struct memblock_type *type = reserved ? &m->memblock.mb.reserved :
 						&m->memblock.mb.memory;

@@ -19,6 +19,29 @@ static phys_addr_t find_max_addr(struct bm_machine *m, phys_addr_t limit)
 	return BM_PHYS_ADDR_MAX;
 }
 
+/* One past the last byte of memory, 0 if there is none. */
+static phys_addr_t memory_end(struct bm_machine *m)
+{
+	const struct memblock_type *mem = &m->memblock.mb.memory;
+
+	return mem->cnt ? mem->regions[mem->cnt - 1].base + mem->regions[mem->cnt - 1].size : 0;
+}
+
+/*
+ * The first memory region (not NOMAP) that lies partly outside [@base,
+ * @end), the ones cap_memory_range would cut; NULL if none.
+ */
+static const struct memblock_region *first_outside(struct bm_machine *m, phys_addr_t base,
+						   phys_addr_t end)
+{
+	struct memblock_region *r;
+
+	bm_for_each_mem_region(m, r)
+		if (!(r->flags & MEMBLOCK_NOMAP) && (r->base < base || r->base + r->size > end))
+			return r;
+	return NULL;
+}
+
 /**
  * bm_memblock_enforce_memory_limit - mem=: keep only @limit bytes of memory
  * @m: machine
@@ -26,7 +49,8 @@ static phys_addr_t find_max_addr(struct bm_machine *m, phys_addr_t limit)
  *
  * Memory and reservations above the address where @limit bytes are
  * reached are removed; nothing happens if there is less memory.
- * Context: setup.
+ * Context: setup, before sparse_init: after it, a limit that would
+ * remove memory is refused as misuse and changes nothing.
  */
 void bm_memblock_enforce_memory_limit(struct bm_machine *m, phys_addr_t limit)
 {
@@ -36,6 +60,12 @@ void bm_memblock_enforce_memory_limit(struct bm_machine *m, phys_addr_t limit)
 		return;
 	max_addr = find_max_addr(m, limit);
 	if (max_addr == BM_PHYS_ADDR_MAX)
+		return;
+	/* Memory above max_addr would go from under the memory map and the
+	 * zones: refused once sparse_init sized them (bm_memblock_memory_mapped;
+	 * nothing is refused that changes none). */
+	if (bm_memblock_memory_mapped(m, "memblock_enforce_memory_limit", max_addr,
+				      memory_end(m) > max_addr ? memory_end(m) - max_addr : 0))
 		return;
 	if (bm_memblock_frees_own_array(m, max_addr, BM_PHYS_ADDR_MAX - max_addr))
 		return;
@@ -51,12 +81,15 @@ void bm_memblock_enforce_memory_limit(struct bm_machine *m, phys_addr_t limit)
  *
  * Memory outside the range goes except NOMAP regions; reservations
  * outside it go too. Warns and does nothing if no memory is registered.
- * Context: setup (crash kernels, mem= with remove_map).
+ * Context: setup (crash kernels, mem= with remove_map), before
+ * sparse_init: after it, a range that would cut memory is refused as
+ * misuse and changes nothing.
  */
 void bm_memblock_cap_memory_range(struct bm_machine *m, phys_addr_t base, phys_addr_t size)
 {
 	struct memblock_type *mem = &m->memblock.mb.memory;
 	struct memblock_type *rsv = &m->memblock.mb.reserved;
+	const struct memblock_region *r;
 	int start_rgn, end_rgn, i;
 
 	if (!size)
@@ -66,6 +99,12 @@ void bm_memblock_cap_memory_range(struct bm_machine *m, phys_addr_t base, phys_a
 		return;
 	}
 	bm_cap_size(base, &size);
+	/* Memory cut away would go from under the memory map and the zones:
+	 * refused once sparse_init sized them (bm_memblock_memory_mapped;
+	 * nothing is refused that changes none). */
+	r = first_outside(m, base, base + size);
+	if (r && bm_memblock_memory_mapped(m, "memblock_cap_memory_range", r->base, r->size))
+		return;
 	if ((base && bm_memblock_frees_own_array(m, 0, base)) ||
 	    bm_memblock_frees_own_array(m, base + size, BM_PHYS_ADDR_MAX - (base + size)))
 		return;
@@ -126,6 +165,17 @@ void bm_memblock_mem_limit_remove_map(struct bm_machine *m, phys_addr_t limit)
 	bm_memblock_cap_memory_range(m, 0, max_addr);
 }
 
+/* The kernel's rounding of a region's ends in memblock_trim_memory. */
+static inline phys_addr_t trim_start(phys_addr_t start, phys_addr_t align)
+{
+	return ((start - 1) | (align - 1)) + 1;
+}
+
+static inline phys_addr_t trim_end(phys_addr_t end, phys_addr_t align)
+{
+	return end & ~(align - 1);
+}
+
 /**
  * bm_memblock_trim_memory - shrink memory regions to an alignment
  * @m: machine
@@ -134,7 +184,9 @@ void bm_memblock_mem_limit_remove_map(struct bm_machine *m, phys_addr_t limit)
  *
  * Each region is rounded inwards; regions that vanish are removed.
  * memory.total_size keeps the trimmed edges, exactly as in the kernel
- * (recorded in memory_size_stale). Context: setup.
+ * (recorded in memory_size_stale). Context: setup, before sparse_init:
+ * after it, a trim that would change memory is refused as misuse and
+ * changes nothing.
  */
 void bm_memblock_trim_memory(struct bm_machine *m, phys_addr_t align)
 {
@@ -146,11 +198,25 @@ void bm_memblock_trim_memory(struct bm_machine *m, phys_addr_t align)
 		bm_violation(m, BM_V_MISUSE, 0, 0, __func__,
 			     "align %#llx is not a power of two", (unsigned long long)align);
 	}
+	/* Edges trimmed away would go from under the memory map and the
+	 * zones: refused once sparse_init sized them (bm_memblock_memory_mapped;
+	 * nothing is refused that changes none). */
+	for (i = 0; i < mem->cnt; i++) {
+		const struct memblock_region *r = &mem->regions[i];
+
+		if (trim_start(r->base, align) != r->base ||
+		    trim_end(r->base + r->size, align) != r->base + r->size) {
+			if (bm_memblock_memory_mapped(m, "memblock_trim_memory", r->base, r->size))
+				return;
+			break;
+		}
+	}
+	i = 0;
 	while (i < mem->cnt) {
 		struct memblock_region *r = &mem->regions[i];
 		phys_addr_t orig_start = r->base, orig_end = r->base + r->size;
-		phys_addr_t start = ((orig_start - 1) | (align - 1)) + 1;
-		phys_addr_t end = orig_end & ~(align - 1);
+		phys_addr_t start = trim_start(orig_start, align);
+		phys_addr_t end = trim_end(orig_end, align);
 
 		if (start == orig_start && end == orig_end) {
 			i++;

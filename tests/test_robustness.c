@@ -328,12 +328,17 @@ static void test_memory_without_node_refused(void)
 	CHECK_EQ(bm_free_area_init(m), 0);
 	tm_destroy(&t);
 
-	/* Memory added after sparse_init without a node. */
+	/*
+	 * Memory without a node after sparse_init: memblock_add and
+	 * set_node refuse it from then on (test_memory_fixed_after_sparse_init),
+	 * the kernel-internal add_range does not; free_area_init does.
+	 */
 	m = tm_init(&t, 320 * MiB, &cfg);
 	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
 	bm_memblock_add(m, MiB, 255 * MiB);
 	CHECK_EQ(bm_sparse_init(m), 0);
-	bm_memblock_add(m, 256 * MiB, 64 * MiB);
+	CHECK_EQ(bm_memblock_add_range(m, &m->memblock.mb.memory, 256 * MiB, 64 * MiB,
+				       BM_MAX_NUMNODES, MEMBLOCK_NONE), 0);
 	n = misuse(m);
 	CHECK_EQ(bm_free_area_init(m), -BM_EINVAL);
 	CHECK_EQ(misuse(m), n + 1);
@@ -378,6 +383,155 @@ static void test_memory_fixed_after_free_area_init(void)
 	CHECK_EQ(bm_mm_check(m), 0);
 	CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
 	tm_destroy(&t);
+}
+
+/*
+ * sparse_init sizes the memory map from memory (the sections it marks
+ * present): memory added after it in a section without a memory map was
+ * spanned by zones with no struct pages for it (every later walk reported
+ * "no memory map"), and a section left without memory kept a memory map
+ * nothing initialised (bm_mm_check: an invariant), and memory re-noded
+ * was judged deferred by its section's old node (struct pages never
+ * initialised, read uninitialised by the buddy). Adding, removing and
+ * re-noding memory is refused from sparse_init on; flags still change
+ * until free_area_init.
+ */
+static void test_memory_fixed_after_sparse_init(void)
+{
+	for (int what = 0; what < 6; what++) {
+		struct test_machine t;
+		struct bm_config cfg;
+		struct bm_machine *m;
+		struct memblock_type *mem;
+		struct memblock_region before;
+		unsigned long n, cnt;
+		phys_addr_t total;
+		int ret = 0;
+
+		bm_config_default(&cfg);
+		cfg.zone_dma32_end_pfn = BM_PFN_DOWN(64 * MiB);
+		m = tm_init(&t, 640 * MiB, &cfg);
+		bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+		mem = &m->memblock.mb.memory;
+		/* Sections 0 and 1; all five for the re-noding. */
+		bm_memblock_add_node(m, MiB, (what == 5 ? 639 : 199) * MiB, 0, MEMBLOCK_NONE);
+		bm_memblock_reserve(m, 16 * MiB, 16 * MiB);
+		CHECK_EQ(bm_sparse_init(m), 0);
+		n = misuse(m);
+		cnt = mem->cnt;
+		total = mem->total_size;
+		before = mem->regions[0];
+		switch (what) {
+		case 0:	/* section 2 has no memory map */
+			ret = bm_memblock_add_node(m, 256 * MiB, 64 * MiB, 0, MEMBLOCK_NONE);
+			CHECK(last_says(m, "memblock_add_node"));
+			break;
+		case 1:
+			ret = bm_memblock_add(m, 256 * MiB, 64 * MiB);
+			CHECK(last_says(m, "memblock_add"));
+			break;
+		case 2:	/* section 1 left without memory */
+			ret = bm_memblock_remove(m, 50 * MiB, 150 * MiB);
+			CHECK(last_says(m, "memblock_remove"));
+			break;
+		case 3:
+			bm_memblock_enforce_memory_limit(m, 50 * MiB);
+			CHECK(last_says(m, "memblock_enforce_memory_limit"));
+			break;
+		case 4:
+			bm_memblock_cap_memory_range(m, 0, 50 * MiB);
+			CHECK(last_says(m, "memblock_cap_memory_range"));
+			break;
+		default: /* their sections stay node 0's: deferral judged by node 0 */
+			ret = bm_memblock_set_node(m, 384 * MiB, 256 * MiB, false, 1);
+			CHECK(last_says(m, "memblock_set_node"));
+			break;
+		}
+		CHECK(last_says(m, "after sparse_init"));
+		CHECK(what == 3 || what == 4 || ret == -BM_EINVAL);
+		CHECK_EQ(misuse(m), n + 1);
+		CHECK_EQ(mem->cnt, cnt);
+		CHECK_EQ(mem->total_size, total);
+		CHECK(!memcmp(&mem->regions[0], &before, sizeof(before)));
+		/* Flags may still change: the memory map does not depend on
+		 * them (free_area_init seals those). */
+		CHECK_EQ(bm_memblock_mark_hotplug(m, 100 * MiB, MiB), 0);
+		CHECK_EQ(bm_memblock_clear_hotplug(m, 100 * MiB, MiB), 0);
+		CHECK_EQ(misuse(m), n + 1);
+		CHECK_EQ(bm_free_area_init(m), 0);
+		bm_memblock_free_all(m);
+		bm_page_alloc_init_late(m);
+		CHECK_EQ(bm_mm_check(m), 0);
+		CHECK_EQ(misuse(m), n + 1);
+		CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+		tm_destroy(&t);
+	}
+}
+
+/*
+ * The other ways memory shrinks (mem= and crash kernels' limits, trimming
+ * to an alignment) are setup's too: after free_area_init they left pages
+ * present in the zones but no longer memory, their deferred struct pages
+ * never initialised (bm_mm_check: an invariant). Refused like
+ * memblock_remove when they would change memory; allowed when they would
+ * not (a limit above the memory there is, memory already aligned).
+ */
+static void test_memory_limits_fixed_after_free_area_init(void)
+{
+	for (int what = 0; what < 4; what++) {
+		for (int handed_off = 0; handed_off < 2; handed_off++) {
+			struct test_machine t;
+			struct bm_machine *m = setup(&t);
+			struct memblock_type *mem = &m->memblock.mb.memory;
+			struct memblock_region before;
+			unsigned long n, cnt;
+			phys_addr_t total;
+
+			CHECK_EQ(bm_free_area_init(m), 0);
+			if (handed_off)
+				bm_memblock_free_all(m);
+			n = misuse(m);
+			cnt = mem->cnt;
+			total = mem->total_size;
+			before = mem->regions[0];
+			/* No-ops first: nothing to refuse. */
+			bm_memblock_enforce_memory_limit(m, 400 * MiB);
+			bm_memblock_cap_memory_range(m, 0, 400 * MiB);
+			bm_memblock_mem_limit_remove_map(m, 400 * MiB);
+			bm_memblock_trim_memory(m, MiB);
+			CHECK_EQ(misuse(m), n);
+			switch (what) {
+			case 0:
+				bm_memblock_enforce_memory_limit(m, 100 * MiB);
+				CHECK(last_says(m, "memblock_enforce_memory_limit"));
+				break;
+			case 1:
+				bm_memblock_cap_memory_range(m, 0, 100 * MiB);
+				CHECK(last_says(m, "memblock_cap_memory_range"));
+				break;
+			case 2:
+				bm_memblock_mem_limit_remove_map(m, 100 * MiB);
+				CHECK(last_says(m, "memblock_cap_memory_range"));
+				break;
+			default:
+				bm_memblock_trim_memory(m, 64 * MiB);
+				CHECK(last_says(m, "memblock_trim_memory"));
+				break;
+			}
+			CHECK(last_says(m, handed_off ? "after the buddy hand-off" :
+					"after free_area_init"));
+			CHECK_EQ(misuse(m), n + 1);
+			CHECK_EQ(mem->cnt, cnt);
+			CHECK_EQ(mem->total_size, total);
+			CHECK(!memcmp(&mem->regions[0], &before, sizeof(before)));
+			if (!handed_off)
+				bm_memblock_free_all(m);
+			bm_page_alloc_init_late(m);
+			CHECK_EQ(bm_mm_check(m), 0);
+			CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+			tm_destroy(&t);
+		}
+	}
 }
 
 /*
@@ -431,6 +585,8 @@ int main(void)
 	RUN(test_bad_arguments_refused);
 	RUN(test_memory_without_node_refused);
 	RUN(test_memory_fixed_after_free_area_init);
+	RUN(test_memory_limits_fixed_after_free_area_init);
+	RUN(test_memory_fixed_after_sparse_init);
 	RUN(test_regions_meeting_inside_a_page_refused);
 	return CHECK_DONE();
 }
