@@ -121,9 +121,12 @@ static inline struct page *page_at_offset(struct page *page, bm_pfn_t pfn, bm_pf
  * max_order only (the block's order and the three above, or none), whose
  * buddies lie in the block's section (see the static
  * assertion in buddy_lists.h), so every address is inside @page's map.
+ * Always inlined: a function whose only effects are prefetches is taken
+ * by GCC for a const function, and its calls were deleted as dead code
+ * (GCC 12 -O3: no prefetch of a buddy was ever emitted).
  */
-static inline void prefetch_buddies(struct bm_machine *m, struct page *page, bm_pfn_t pfn,
-				    unsigned int order)
+static inline __attribute__((always_inline))
+void prefetch_buddies(struct bm_machine *m, struct page *page, bm_pfn_t pfn, unsigned int order)
 {
 	bm_pfn_t b = (bm_pfn_t)1 << order;
 
@@ -202,13 +205,13 @@ void free_one_page_hot(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 		unlink_free(m, zone, buddy_pfn, buddy, order, buddy_mt, bm_buddy_list_mt(buddy));
 		if (buddy_mt != mt)
 			bm_change_pageblock_range(m, buddy_pfn, order, mt);
-		/* The upper of the two heads becomes a tail of the merged block. */
-		if (buddy_pfn > pfn) {
-			buddy->flags |= PG_bm_tail_free;
-		} else {
-			page->flags |= PG_bm_tail_free;
-			page = buddy;
-		}
+		/*
+		 * The upper of the two heads becomes a tail of the merged block,
+		 * the lower is its head: found by arithmetic, not a branch, since
+		 * which side the buddy lies on is a coin toss in a random free.
+		 */
+		page = page_at_offset(page, pfn, pfn & buddy_pfn);
+		page[(bm_pfn_t)1 << order].flags |= PG_bm_tail_free;
 		pfn &= buddy_pfn;
 		order++;
 	}

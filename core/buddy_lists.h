@@ -143,10 +143,20 @@ static inline bool mt_mergeable(int mt)
  */
 static inline bool is_buddy_of(const struct page *buddy, unsigned int order, uint32_t zid)
 {
+	static const struct page not_free = { .order = ~0u };	/* mapcount 0: on no list */
 	uint32_t flags = __atomic_load_n(&buddy->flags, __ATOMIC_RELAXED);
+	/*
+	 * The order and list record are read only from a page that is
+	 * PG_buddy, as before (that flag is set under the zone lock, after
+	 * any initialisation), but the page is selected rather than
+	 * branched to, and the tests are combined without short-circuits:
+	 * whether a random free merges is a coin toss, and this way it
+	 * costs one mispredicted branch, not up to three.
+	 */
+	const struct page *head = (flags & PG_buddy) ? buddy : &not_free;
 
-	return (flags & PG_buddy) && buddy->order == order &&
-	       (flags & (PG_ZONE_MASK | PG_NODE_MASK)) == zid && bm_buddy_list_mt(buddy) >= 0;
+	return (head->order == order) & ((flags & (PG_ZONE_MASK | PG_NODE_MASK)) == zid) &
+	       ((uint32_t)-128 - (uint32_t)head->mapcount < MIGRATE_TYPES);	/* bm_buddy_list_mt >= 0 */
 }
 
 /* --- free lists ------------------------------------------------------------ */
