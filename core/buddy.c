@@ -449,6 +449,13 @@ static inline struct bm_zone *zone_guess(struct bm_machine *m, int nid, bm_pfn_t
 	return NULL;
 }
 
+/* The node and zone bits a struct page of @zone carries in its flags. */
+static inline uint32_t zone_flags(const struct bm_zone *zone)
+{
+	return ((uint32_t)zone->nid << PG_NODE_SHIFT & PG_NODE_MASK) |
+	       ((uint32_t)zone->type << PG_ZONE_SHIFT & PG_ZONE_MASK);
+}
+
 /*
  * bm_free_pages' common case, a block at refcount 1 that passes every
  * check, done with the zone lock taken before the block's struct page has
@@ -484,7 +491,12 @@ static inline bool free_pages_fast(struct bm_machine *m, const struct bm_section
 		goto general;
 #endif
 	flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
-	if (page_zone(m, page) != zone || (flags & (PG_buddy | PG_bm_tail_free | PG_reserved)) ||
+	/*
+	 * page_zone(page) == zone, as the node and zone bits of the flags:
+	 * @zone is a real zone, so bits that name none differ from its own.
+	 */
+	if ((flags & (PG_NODE_MASK | PG_ZONE_MASK)) != zone_flags(zone) ||
+	    (flags & (PG_buddy | PG_bm_tail_free | PG_reserved)) ||
 	    __atomic_load_n(&page->refcount, __ATOMIC_RELAXED) != 1)
 		goto general;
 	__atomic_store_n(&page->refcount, 0, __ATOMIC_RELAXED);	/* put_page_testzero */
@@ -514,12 +526,10 @@ general:
  */
 static inline void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 			     struct page *page, unsigned int order);
+static void free_pages_general(struct bm_machine *m, bm_pfn_t pfn, unsigned int order);
 
 void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 {
-	struct bm_zone *zone;
-	struct page *page;
-
 	if (!buddy_usable(m, "__free_pages", pfn))
 		return;
 	/*
@@ -549,15 +559,27 @@ void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 		   (order < 32 && pfn_deferred(m, pfn + ((bm_pfn_t)1 << order) - 1))) {
 		goto deferred;
 	}
-	zone = free_block_zone(m, pfn, order, "__free_pages", &page);
-	if (!zone)
-		return;
-	put_pages(m, zone, pfn, page, order);
+	free_pages_general(m, pfn, order);
 	return;
 deferred:
 	bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "__free_pages",
 		     "pfn %#llx is in the deferred memory map: never allocated",
 		     (unsigned long long)pfn);
+}
+
+/*
+ * bm_free_pages' general path: every check made and recorded, then the
+ * put. Out of line, so that the common case (free_pages_fast) is not
+ * compiled around a second copy of the freeing code.
+ */
+static __attribute__((noinline)) void free_pages_general(struct bm_machine *m, bm_pfn_t pfn,
+							 unsigned int order)
+{
+	struct page *page;
+	struct bm_zone *zone = free_block_zone(m, pfn, order, "__free_pages", &page);
+
+	if (zone)
+		put_pages(m, zone, pfn, page, order);
 }
 
 /* __free_pages' own checks and the put; free_reserved_page comes here too

@@ -35,9 +35,10 @@ static unsigned long zone_free_of_type(struct bm_machine *m, const struct bm_zon
 	return n;
 }
 
-/* __rmqueue(): own type, CMA for movable requests, then fallback. */
+/* __rmqueue(): own type, CMA for movable requests, then fallback. The
+ * block's struct page is stored in *@pagep. */
 static inline bm_pfn_t rmqueue(struct bm_machine *m, struct bm_zone *zone, unsigned int order,
-			int mt, unsigned int alloc_flags)
+			       int mt, unsigned int alloc_flags, struct page **pagep)
 {
 	bm_pfn_t pfn;
 
@@ -49,24 +50,26 @@ static inline bm_pfn_t rmqueue(struct bm_machine *m, struct bm_zone *zone, unsig
 		/* No free CMA (the common case): nothing to balance, no count. */
 		if (cma && cma > (zone->nr_free_pages -
 				  zone_free_of_type(m, zone, MIGRATE_ISOLATE)) / 2) {
-			pfn = rmqueue_smallest(m, zone, order, MIGRATE_CMA);
+			pfn = rmqueue_smallest_page(m, zone, order, MIGRATE_CMA, pagep);
 			if (pfn != BM_NO_PFN)
 				return pfn;
 		}
 	}
-	pfn = rmqueue_smallest(m, zone, order, mt);
+	pfn = rmqueue_smallest_page(m, zone, order, mt, pagep);
 	if (pfn == BM_NO_PFN && (alloc_flags & BM_ALLOC_CMA))
-		pfn = rmqueue_smallest(m, zone, order, MIGRATE_CMA);
-	if (pfn == BM_NO_PFN)
+		pfn = rmqueue_smallest_page(m, zone, order, MIGRATE_CMA, pagep);
+	if (pfn == BM_NO_PFN) {
 		pfn = bm_rmqueue_fallback(m, zone, order, mt, alloc_flags);
+		if (pfn != BM_NO_PFN)
+			*pagep = lpg(m, (uint32_t)pfn);	/* it was on a list */
+	}
 	return pfn;
 }
 
 /* prep_new_page(): allocated state: head refcount 1, no free marks. */
-static inline void prep_new_page(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
+static inline void prep_new_page(struct bm_machine *m, bm_pfn_t pfn, struct page *page,
+				 unsigned int order)
 {
-	struct page *page = lpg(m, (uint32_t)pfn);	/* it was on a list */
-
 	for (unsigned long i = 1; order && i < (1ul << order); i++) {
 		BM_ASSERT(m, page[i].flags & PG_bm_tail_free, "pfn %#llx flags %#x",
 			  (unsigned long long)(pfn + i), page[i].flags);
@@ -141,12 +144,13 @@ static bool deferred_pages_enabled(struct bm_machine *m)
 static inline bm_pfn_t rmqueue_locked(struct bm_machine *m, struct bm_zone *z, unsigned int order,
 				      int mt, unsigned int alloc_flags)
 {
+	struct page *page;
 	bm_pfn_t pfn;
 
 	bm_zone_lock(z);
-	pfn = rmqueue(m, z, order, mt, alloc_flags);
+	pfn = rmqueue(m, z, order, mt, alloc_flags, &page);
 	if (pfn != BM_NO_PFN)
-		prep_new_page(m, pfn, order);
+		prep_new_page(m, pfn, page, order);
 	bm_zone_unlock(z);
 	return pfn;
 }

@@ -266,8 +266,9 @@ static inline void expand(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t p
 	}
 }
 
-static inline bm_pfn_t rmqueue_smallest(struct bm_machine *m, struct bm_zone *zone,
-					unsigned int order, int mt)
+/* __rmqueue_smallest(), with the block's struct page stored in *@pagep. */
+static inline bm_pfn_t rmqueue_smallest_page(struct bm_machine *m, struct bm_zone *zone,
+					     unsigned int order, int mt, struct page **pagep)
 {
 	for (unsigned int o = order; o <= bm_max_order(m); o++) {
 		uint32_t head = zone->free_area[o].head[mt];
@@ -277,10 +278,19 @@ static inline bm_pfn_t rmqueue_smallest(struct bm_machine *m, struct bm_zone *zo
 
 			del_free(m, zone, head, page, o, mt);
 			expand(m, zone, head, page, order, o, mt);
+			*pagep = page;
 			return head;
 		}
 	}
 	return BM_NO_PFN;
+}
+
+static inline bm_pfn_t rmqueue_smallest(struct bm_machine *m, struct bm_zone *zone,
+					unsigned int order, int mt)
+{
+	struct page *page;
+
+	return rmqueue_smallest_page(m, zone, order, mt, &page);
 }
 
 #endif /* BOOTMM_CORE_BUDDY_LISTS_H */
