@@ -112,37 +112,6 @@ static inline struct page *page_at_offset(struct page *page, bm_pfn_t pfn, bm_pf
 }
 
 /*
- * Start loading the struct pages the merge loop and buddy_merge_likely()
- * will test, the buddies of the next few orders, before the block's own
- * struct page has arrived: in a random-order free they are cold, and
- * otherwise each would be fetched only once the previous test had
- * passed, after the zone lock. A prefetch reads nothing and records
- * nothing: the tests themselves still go through page_read. Orders below
- * max_order only (the block's order and the three above, or none), whose
- * buddies lie in the block's section (see the static
- * assertion in buddy_lists.h), so every address is inside @page's map.
- * Always inlined: a function whose only effects are prefetches is taken
- * by GCC for a const function, and its calls were deleted as dead code
- * (GCC 12 -O3: no prefetch of a buddy was ever emitted).
- */
-static inline __attribute__((always_inline))
-void prefetch_buddies(struct bm_machine *m, struct page *page, bm_pfn_t pfn, unsigned int order)
-{
-	bm_pfn_t b = (bm_pfn_t)1 << order;
-
-	if (__builtin_expect(order + 4 > bm_max_order(m), 0))
-		return;	/* large blocks: rare, and their buddies are far apart anyway */
-	/* the buddy of order o is 2^o pages above or below: pfn ^ 2^o */
-	__builtin_prefetch(page + (long)(b - 2 * (pfn & b)), 0, 3);
-	b <<= 1;
-	__builtin_prefetch(page + (long)(b - 2 * (pfn & b)), 0, 3);
-	b <<= 1;
-	__builtin_prefetch(page + (long)(b - 2 * (pfn & b)), 0, 3);
-	b <<= 1;
-	__builtin_prefetch(page + (long)(b - 2 * (pfn & b)), 0, 3);
-}
-
-/*
  * buddy_merge_likely(): if the block one order up would be free once this
  * one's buddy is freed, put this block at the tail so it is less likely to
  * be allocated before that merge happens. Like the kernel it reads the
@@ -313,7 +282,6 @@ static inline struct bm_zone *free_block_zone(struct bm_machine *m, bm_pfn_t pfn
 			     (unsigned long long)pfn, order, bm_max_order(m));
 		return NULL;
 	}
-	prefetch_buddies(m, head, pfn, order);
 	head = page_read(m, head, pfn, func);
 	zone = page_zone(m, head);
 	if (!zone || !zone_spans(zone, pfn) || !zone_spans(zone, end - 1)) {
@@ -462,8 +430,11 @@ static inline uint32_t zone_flags(const struct bm_zone *zone)
  * arrived. The lock is a locked instruction, which waits for every load
  * before it: taken after the read of the (cold) struct page, as the
  * general path must, it adds its own latency to the miss's. Here the
- * struct page and its buddies are only prefetched, the zone is found from
- * the pfn, and the checks run under the lock, on the page now in cache.
+ * struct page is only prefetched, the zone is found from the pfn, and the
+ * checks run under the lock, on the page now in cache. (The buddies are
+ * not prefetched: GCC had silently deleted a prefetch_buddies() of four
+ * orders as a const call, and made live it measured no faster, for 28
+ * more instructions per free: 2026-12-07, docs/PERFORMANCE.md.)
  * Anything else (a check that fails, an uninitialised struct page, a zone
  * guessed wrong, a refcount above 1) unlocks having changed nothing and
  * returns false: the general path then does and records everything as
@@ -480,7 +451,6 @@ static inline bool free_pages_fast(struct bm_machine *m, const struct bm_section
 		return false;
 	page = sec->map + pfn % BM_PAGES_PER_SECTION;	/* pg(), the section in hand */
 	__builtin_prefetch(page, 1, 3);
-	prefetch_buddies(m, page, pfn, order);
 	zone = zone_guess(m, sec->nid, pfn);
 	if (!zone || !zone_spans(zone, pfn + ((bm_pfn_t)1 << order) - 1))
 		return false;
