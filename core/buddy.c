@@ -112,34 +112,6 @@ static inline struct page *page_at_offset(struct page *page, bm_pfn_t pfn, bm_pf
 }
 
 /*
- * Start loading the struct pages the merge loop and buddy_merge_likely()
- * will test, the buddies of the next few orders, before the block's own
- * struct page has arrived: in a random-order free they are cold, and
- * otherwise each would be fetched only once the previous test had
- * passed, after the zone lock. A prefetch reads nothing and records
- * nothing: the tests themselves still go through page_read. Orders below
- * max_order only (the block's order and the three above, or none), whose
- * buddies lie in the block's section (see the static
- * assertion in buddy_lists.h), so every address is inside @page's map.
- */
-static inline void prefetch_buddies(struct bm_machine *m, struct page *page, bm_pfn_t pfn,
-				    unsigned int order)
-{
-	bm_pfn_t b = (bm_pfn_t)1 << order;
-
-	if (__builtin_expect(order + 4 > bm_max_order(m), 0))
-		return;	/* large blocks: rare, and their buddies are far apart anyway */
-	/* the buddy of order o is 2^o pages above or below: pfn ^ 2^o */
-	__builtin_prefetch(page + (long)(b - 2 * (pfn & b)), 0, 3);
-	b <<= 1;
-	__builtin_prefetch(page + (long)(b - 2 * (pfn & b)), 0, 3);
-	b <<= 1;
-	__builtin_prefetch(page + (long)(b - 2 * (pfn & b)), 0, 3);
-	b <<= 1;
-	__builtin_prefetch(page + (long)(b - 2 * (pfn & b)), 0, 3);
-}
-
-/*
  * buddy_merge_likely(): if the block one order up would be free once this
  * one's buddy is freed, put this block at the tail so it is less likely to
  * be allocated before that merge happens. Like the kernel it reads the
@@ -202,13 +174,13 @@ void free_one_page_hot(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 		unlink_free(m, zone, buddy_pfn, buddy, order, buddy_mt, bm_buddy_list_mt(buddy));
 		if (buddy_mt != mt)
 			bm_change_pageblock_range(m, buddy_pfn, order, mt);
-		/* The upper of the two heads becomes a tail of the merged block. */
-		if (buddy_pfn > pfn) {
-			buddy->flags |= PG_bm_tail_free;
-		} else {
-			page->flags |= PG_bm_tail_free;
-			page = buddy;
-		}
+		/*
+		 * The upper of the two heads becomes a tail of the merged block,
+		 * the lower is its head: found by arithmetic, not a branch, since
+		 * which side the buddy lies on is a coin toss in a random free.
+		 */
+		page = page_at_offset(page, pfn, pfn & buddy_pfn);
+		page[(bm_pfn_t)1 << order].flags |= PG_bm_tail_free;
 		pfn &= buddy_pfn;
 		order++;
 	}
@@ -310,7 +282,6 @@ static inline struct bm_zone *free_block_zone(struct bm_machine *m, bm_pfn_t pfn
 			     (unsigned long long)pfn, order, bm_max_order(m));
 		return NULL;
 	}
-	prefetch_buddies(m, head, pfn, order);
 	head = page_read(m, head, pfn, func);
 	zone = page_zone(m, head);
 	if (!zone || !zone_spans(zone, pfn) || !zone_spans(zone, end - 1)) {
@@ -446,14 +417,24 @@ static inline struct bm_zone *zone_guess(struct bm_machine *m, int nid, bm_pfn_t
 	return NULL;
 }
 
+/* The node and zone bits a struct page of @zone carries in its flags. */
+static inline uint32_t zone_flags(const struct bm_zone *zone)
+{
+	return ((uint32_t)zone->nid << PG_NODE_SHIFT & PG_NODE_MASK) |
+	       ((uint32_t)zone->type << PG_ZONE_SHIFT & PG_ZONE_MASK);
+}
+
 /*
  * bm_free_pages' common case, a block at refcount 1 that passes every
  * check, done with the zone lock taken before the block's struct page has
  * arrived. The lock is a locked instruction, which waits for every load
  * before it: taken after the read of the (cold) struct page, as the
  * general path must, it adds its own latency to the miss's. Here the
- * struct page and its buddies are only prefetched, the zone is found from
- * the pfn, and the checks run under the lock, on the page now in cache.
+ * struct page is only prefetched, the zone is found from the pfn, and the
+ * checks run under the lock, on the page now in cache. (The buddies are
+ * not prefetched: GCC had silently deleted a prefetch_buddies() of four
+ * orders as a const call, and made live it measured no faster, for 28
+ * more instructions per free: 2026-12-07, docs/PERFORMANCE.md.)
  * Anything else (a check that fails, an uninitialised struct page, a zone
  * guessed wrong, a refcount above 1) unlocks having changed nothing and
  * returns false: the general path then does and records everything as
@@ -470,7 +451,6 @@ static inline bool free_pages_fast(struct bm_machine *m, const struct bm_section
 		return false;
 	page = sec->map + pfn % BM_PAGES_PER_SECTION;	/* pg(), the section in hand */
 	__builtin_prefetch(page, 1, 3);
-	prefetch_buddies(m, page, pfn, order);
 	zone = zone_guess(m, sec->nid, pfn);
 	if (!zone || !zone_spans(zone, pfn + ((bm_pfn_t)1 << order) - 1))
 		return false;
@@ -481,7 +461,12 @@ static inline bool free_pages_fast(struct bm_machine *m, const struct bm_section
 		goto general;
 #endif
 	flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
-	if (page_zone(m, page) != zone || (flags & (PG_buddy | PG_bm_tail_free | PG_reserved)) ||
+	/*
+	 * page_zone(page) == zone, as the node and zone bits of the flags:
+	 * @zone is a real zone, so bits that name none differ from its own.
+	 */
+	if ((flags & (PG_NODE_MASK | PG_ZONE_MASK)) != zone_flags(zone) ||
+	    (flags & (PG_buddy | PG_bm_tail_free | PG_reserved)) ||
 	    __atomic_load_n(&page->refcount, __ATOMIC_RELAXED) != 1)
 		goto general;
 	__atomic_store_n(&page->refcount, 0, __ATOMIC_RELAXED);	/* put_page_testzero */
@@ -511,12 +496,10 @@ general:
  */
 static inline void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 			     struct page *page, unsigned int order);
+static void free_pages_general(struct bm_machine *m, bm_pfn_t pfn, unsigned int order);
 
 void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 {
-	struct bm_zone *zone;
-	struct page *page;
-
 	if (!buddy_usable(m, "__free_pages", pfn))
 		return;
 	/*
@@ -546,15 +529,27 @@ void bm_free_pages(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 		   (order < 32 && pfn_deferred(m, pfn + ((bm_pfn_t)1 << order) - 1))) {
 		goto deferred;
 	}
-	zone = free_block_zone(m, pfn, order, "__free_pages", &page);
-	if (!zone)
-		return;
-	put_pages(m, zone, pfn, page, order);
+	free_pages_general(m, pfn, order);
 	return;
 deferred:
 	bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "__free_pages",
 		     "pfn %#llx is in the deferred memory map: never allocated",
 		     (unsigned long long)pfn);
+}
+
+/*
+ * bm_free_pages' general path: every check made and recorded, then the
+ * put. Out of line, so that the common case (free_pages_fast) is not
+ * compiled around a second copy of the freeing code.
+ */
+static __attribute__((noinline)) void free_pages_general(struct bm_machine *m, bm_pfn_t pfn,
+							 unsigned int order)
+{
+	struct page *page;
+	struct bm_zone *zone = free_block_zone(m, pfn, order, "__free_pages", &page);
+
+	if (zone)
+		put_pages(m, zone, pfn, page, order);
 }
 
 /* __free_pages' own checks and the put; free_reserved_page comes here too

@@ -35,9 +35,10 @@ static unsigned long zone_free_of_type(struct bm_machine *m, const struct bm_zon
 	return n;
 }
 
-/* __rmqueue(): own type, CMA for movable requests, then fallback. */
+/* __rmqueue(): own type, CMA for movable requests, then fallback. The
+ * block's struct page is stored in *@pagep. */
 static inline bm_pfn_t rmqueue(struct bm_machine *m, struct bm_zone *zone, unsigned int order,
-			int mt, unsigned int alloc_flags)
+			       int mt, unsigned int alloc_flags, struct page **pagep)
 {
 	bm_pfn_t pfn;
 
@@ -49,24 +50,26 @@ static inline bm_pfn_t rmqueue(struct bm_machine *m, struct bm_zone *zone, unsig
 		/* No free CMA (the common case): nothing to balance, no count. */
 		if (cma && cma > (zone->nr_free_pages -
 				  zone_free_of_type(m, zone, MIGRATE_ISOLATE)) / 2) {
-			pfn = rmqueue_smallest(m, zone, order, MIGRATE_CMA);
+			pfn = rmqueue_smallest_page(m, zone, order, MIGRATE_CMA, pagep);
 			if (pfn != BM_NO_PFN)
 				return pfn;
 		}
 	}
-	pfn = rmqueue_smallest(m, zone, order, mt);
+	pfn = rmqueue_smallest_page(m, zone, order, mt, pagep);
 	if (pfn == BM_NO_PFN && (alloc_flags & BM_ALLOC_CMA))
-		pfn = rmqueue_smallest(m, zone, order, MIGRATE_CMA);
-	if (pfn == BM_NO_PFN)
+		pfn = rmqueue_smallest_page(m, zone, order, MIGRATE_CMA, pagep);
+	if (pfn == BM_NO_PFN) {
 		pfn = bm_rmqueue_fallback(m, zone, order, mt, alloc_flags);
+		if (pfn != BM_NO_PFN)
+			*pagep = lpg(m, (uint32_t)pfn);	/* it was on a list */
+	}
 	return pfn;
 }
 
 /* prep_new_page(): allocated state: head refcount 1, no free marks. */
-static inline void prep_new_page(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
+static inline void prep_new_page(struct bm_machine *m, bm_pfn_t pfn, struct page *page,
+				 unsigned int order)
 {
-	struct page *page = lpg(m, (uint32_t)pfn);	/* it was on a list */
-
 	for (unsigned long i = 1; order && i < (1ul << order); i++) {
 		BM_ASSERT(m, page[i].flags & PG_bm_tail_free, "pfn %#llx flags %#x",
 			  (unsigned long long)(pfn + i), page[i].flags);
@@ -111,9 +114,17 @@ static int build_zonelist(struct bm_machine *m, int nid, enum bm_zone_type highe
 	return n;
 }
 
+/* zl[0] of build_zonelist when @nid's own zones have none: built whole. */
+static __attribute__((noinline)) struct bm_zone *first_zone_remote(struct bm_machine *m, int nid,
+								   enum bm_zone_type highest)
+{
+	struct bm_zone *zl[BM_MAX_NUMNODES * BM_NR_ZONES];
+
+	return build_zonelist(m, nid, highest, zl) ? zl[0] : NULL;
+}
+
 /* zl[0] of build_zonelist, without building the rest; NULL if empty. */
-static inline struct bm_zone *first_zone(struct bm_machine *m, int nid,
-					 enum bm_zone_type highest, struct bm_zone **zl)
+static inline struct bm_zone *first_zone(struct bm_machine *m, int nid, enum bm_zone_type highest)
 {
 	struct bm_node *node = &m->mm.nodes[nid];
 
@@ -121,12 +132,76 @@ static inline struct bm_zone *first_zone(struct bm_machine *m, int nid,
 		for (int t = (int)highest; t >= 0; t--)
 			if (zone_populated(&node->zones[t]))
 				return &node->zones[t];
-	return build_zonelist(m, nid, highest, zl) ? zl[0] : NULL;
+	return first_zone_remote(m, nid, highest);
 }
 
 static bool deferred_pages_enabled(struct bm_machine *m)
 {
 	return m->cfg.deferred_struct_page_init && !m->mm.deferred_done;
+}
+
+/* One __rmqueue attempt on @z under its lock; the block prepared. */
+static inline bm_pfn_t rmqueue_locked(struct bm_machine *m, struct bm_zone *z, unsigned int order,
+				      int mt, unsigned int alloc_flags)
+{
+	struct page *page;
+	bm_pfn_t pfn;
+
+	bm_zone_lock(z);
+	pfn = rmqueue(m, z, order, mt, alloc_flags, &page);
+	if (pfn != BM_NO_PFN)
+		prep_new_page(m, pfn, page, order);
+	bm_zone_unlock(z);
+	return pfn;
+}
+
+/*
+ * The rest of get_page_from_freelist once the first attempt at @first
+ * (zl[0]) with @alloc_flags has failed: deferred growth of that zone, the
+ * other zones of the zonelist, built now, and the pass without
+ * BM_ALLOC_NOFRAGMENT. Out of line, so the common case that the first zone
+ * has the block carries none of it.
+ */
+static __attribute__((noinline)) bm_pfn_t alloc_pages_slow(struct bm_machine *m, int nid,
+							   unsigned int order,
+							   enum bm_zone_type highest_zone, int mt,
+							   struct bm_zone *first,
+							   unsigned int alloc_flags)
+{
+	struct bm_zone *zl[BM_MAX_NUMNODES * BM_NR_ZONES];
+	bool built = false, tried = true;	/* zl[0]'s first attempt: the caller's */
+	int n = 1;
+
+	zl[0] = first;
+retry:
+	for (int i = 0; i < n; i++) {
+		struct bm_zone *z = zl[i];
+
+		if ((alloc_flags & BM_ALLOC_NOFRAGMENT) && z->nid != zl[0]->nid) {
+			alloc_flags &= ~BM_ALLOC_NOFRAGMENT;	/* fragment locally first */
+			goto retry;
+		}
+		for (;;) {
+			if (!tried) {
+				bm_pfn_t pfn = rmqueue_locked(m, z, order, mt, alloc_flags);
+
+				if (pfn != BM_NO_PFN)
+					return pfn;
+			}
+			tried = false;
+			if (!deferred_pages_enabled(m) || !bm_deferred_grow_zone(m, z, order))
+				break;
+		}
+		if (!built) {
+			n = build_zonelist(m, nid, highest_zone, zl);
+			built = true;
+		}
+	}
+	if (alloc_flags & BM_ALLOC_NOFRAGMENT) {
+		alloc_flags &= ~BM_ALLOC_NOFRAGMENT;
+		goto retry;
+	}
+	return BM_NO_PFN;
 }
 
 /* alloc_flags_nofragment(): a Normal preferred zone avoids fragmenting
@@ -169,10 +244,9 @@ static unsigned int alloc_flags_nofragment(struct bm_machine *m, const struct bm
 bm_pfn_t bm_alloc_pages(struct bm_machine *m, int nid, unsigned int order,
 			enum bm_zone_type highest_zone, int mt)
 {
-	struct bm_zone *zl[BM_MAX_NUMNODES * BM_NR_ZONES];
+	struct bm_zone *pref;	/* zl[0], the preferred zone */
 	unsigned int alloc_flags;
-	bool built = false;
-	int n;
+	bm_pfn_t pfn;
 
 	if (order > bm_max_order(m) || mt < 0 || mt >= MIGRATE_PCPTYPES ||
 	    (unsigned int)highest_zone >= BM_NR_ZONES) {
@@ -210,42 +284,14 @@ bm_pfn_t bm_alloc_pages(struct bm_machine *m, int nid, unsigned int order,
 	/*
 	 * Only the first zone of the zonelist is needed when it has the
 	 * block, as it nearly always does: the rest is built when the walk
-	 * gets past it.
+	 * gets past it (alloc_pages_slow).
 	 */
-	zl[0] = first_zone(m, nid, highest_zone, zl);
-	if (!zl[0])
+	pref = first_zone(m, nid, highest_zone);
+	if (!pref)
 		return BM_NO_PFN;
-	n = 1;
-	alloc_flags = (mt == MIGRATE_MOVABLE ? BM_ALLOC_CMA : 0) | alloc_flags_nofragment(m, zl[0]);
-retry:
-	for (int i = 0; i < n; i++) {
-		struct bm_zone *z = zl[i];
-
-		if ((alloc_flags & BM_ALLOC_NOFRAGMENT) && z->nid != zl[0]->nid) {
-			alloc_flags &= ~BM_ALLOC_NOFRAGMENT;	/* fragment locally first */
-			goto retry;
-		}
-		for (;;) {
-			bm_pfn_t pfn;
-
-			bm_zone_lock(z);
-			pfn = rmqueue(m, z, order, mt, alloc_flags);
-			if (pfn != BM_NO_PFN)
-				prep_new_page(m, pfn, order);
-			bm_zone_unlock(z);
-			if (pfn != BM_NO_PFN)
-				return pfn;
-			if (!deferred_pages_enabled(m) || !bm_deferred_grow_zone(m, z, order))
-				break;
-		}
-		if (!built) {
-			n = build_zonelist(m, nid, highest_zone, zl);
-			built = true;
-		}
-	}
-	if (alloc_flags & BM_ALLOC_NOFRAGMENT) {
-		alloc_flags &= ~BM_ALLOC_NOFRAGMENT;
-		goto retry;
-	}
-	return BM_NO_PFN;
+	alloc_flags = (mt == MIGRATE_MOVABLE ? BM_ALLOC_CMA : 0) | alloc_flags_nofragment(m, pref);
+	pfn = rmqueue_locked(m, pref, order, mt, alloc_flags);
+	if (pfn != BM_NO_PFN)
+		return pfn;
+	return alloc_pages_slow(m, nid, order, highest_zone, mt, pref, alloc_flags);
 }

@@ -143,10 +143,20 @@ static inline bool mt_mergeable(int mt)
  */
 static inline bool is_buddy_of(const struct page *buddy, unsigned int order, uint32_t zid)
 {
+	static const struct page not_free = { .order = ~0u };	/* mapcount 0: on no list */
 	uint32_t flags = __atomic_load_n(&buddy->flags, __ATOMIC_RELAXED);
+	/*
+	 * The order and list record are read only from a page that is
+	 * PG_buddy, as before (that flag is set under the zone lock, after
+	 * any initialisation), but the page is selected rather than
+	 * branched to, and the tests are combined without short-circuits:
+	 * whether a random free merges is a coin toss, and this way it
+	 * costs one mispredicted branch, not up to three.
+	 */
+	const struct page *head = (flags & PG_buddy) ? buddy : &not_free;
 
-	return (flags & PG_buddy) && buddy->order == order &&
-	       (flags & (PG_ZONE_MASK | PG_NODE_MASK)) == zid && bm_buddy_list_mt(buddy) >= 0;
+	return (head->order == order) & ((flags & (PG_ZONE_MASK | PG_NODE_MASK)) == zid) &
+	       ((uint32_t)-128 - (uint32_t)head->mapcount < MIGRATE_TYPES);	/* bm_buddy_list_mt >= 0 */
 }
 
 /* --- free lists ------------------------------------------------------------ */
@@ -256,8 +266,9 @@ static inline void expand(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t p
 	}
 }
 
-static inline bm_pfn_t rmqueue_smallest(struct bm_machine *m, struct bm_zone *zone,
-					unsigned int order, int mt)
+/* __rmqueue_smallest(), with the block's struct page stored in *@pagep. */
+static inline bm_pfn_t rmqueue_smallest_page(struct bm_machine *m, struct bm_zone *zone,
+					     unsigned int order, int mt, struct page **pagep)
 {
 	for (unsigned int o = order; o <= bm_max_order(m); o++) {
 		uint32_t head = zone->free_area[o].head[mt];
@@ -267,10 +278,19 @@ static inline bm_pfn_t rmqueue_smallest(struct bm_machine *m, struct bm_zone *zo
 
 			del_free(m, zone, head, page, o, mt);
 			expand(m, zone, head, page, order, o, mt);
+			*pagep = page;
 			return head;
 		}
 	}
 	return BM_NO_PFN;
+}
+
+static inline bm_pfn_t rmqueue_smallest(struct bm_machine *m, struct bm_zone *zone,
+					unsigned int order, int mt)
+{
+	struct page *page;
+
+	return rmqueue_smallest_page(m, zone, order, mt, &page);
 }
 
 #endif /* BOOTMM_CORE_BUDDY_LISTS_H */
