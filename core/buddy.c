@@ -597,8 +597,9 @@ static inline void put_pages(struct bm_machine *m, struct bm_zone *zone, bm_pfn_
  * The kernel's free_reserved_page: clear PG_reserved, refcount 1, put it
  * (freeing it at order 0 with its pageblock's migratetype), then
  * adjust_managed_page_count(+1): zone managed_pages and totalram_pages.
- * A page whose struct page is not initialised, or that is not Reserved, is
- * recorded as BM_V_MISUSE and left alone. The free itself reads the buddy's
+ * A page whose struct page is not initialised, that is not memory (a
+ * hole's Reserved struct page), or that is not Reserved, is recorded as
+ * BM_V_MISUSE and left alone. The free itself reads the buddy's
  * struct page: freeing next to uninitialised memory is reported there.
  * Context: takes the zone lock; any phase after memblock_free_all.
  */
@@ -612,6 +613,19 @@ void bm_free_reserved_page(struct bm_machine *m, bm_pfn_t pfn)
 	if (!bm_page_initialised(m, pfn)) {
 		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "free_reserved_page",
 			     "struct page of pfn %#llx is not initialised",
+			     (unsigned long long)pfn);
+		return;
+	}
+	/*
+	 * A hole's struct page is Reserved too (init_unavailable_range), but
+	 * no RAM is behind it: freeing it would hand the buddy a page that
+	 * is not present (managed > present). The page must lie in one
+	 * memory region, as release_range asks of its pages (found by
+	 * fuzz_api).
+	 */
+	if (!bm_memblock_is_region_memory(m, BM_PFN_PHYS(pfn), BM_PAGE_SIZE)) {
+		bm_violation(m, BM_V_MISUSE, pfn, pfn + 1, "free_reserved_page",
+			     "pfn %#llx is not memory (a hole's struct page)",
 			     (unsigned long long)pfn);
 		return;
 	}

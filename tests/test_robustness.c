@@ -573,6 +573,55 @@ static void test_regions_meeting_inside_a_page_refused(void)
 	tm_destroy(&t);
 }
 
+/*
+ * free_reserved_page of a hole: its struct page is Reserved
+ * (init_unavailable_range) but no RAM is behind it. Found by fuzz_api
+ * (fuzz/corpus/fuzz_api/found-free-reserved-page-hole): it reached the
+ * buddy, managed > present. Refused, nothing changed; a Reserved page of
+ * memory is still freed.
+ */
+static void test_free_reserved_page_of_a_hole_refused(void)
+{
+	struct test_machine t;
+	struct bm_config cfg;
+	struct bm_machine *m;
+	const bm_pfn_t hole = BM_PFN_DOWN(150 * MiB), rsv = BM_PFN_DOWN(200 * MiB);
+	unsigned long n, free0, total0;
+
+	bm_config_default(&cfg);
+	cfg.deferred_struct_page_init = false;
+	cfg.zone_dma32_end_pfn = BM_PFN_DOWN(64 * MiB);
+	m = tm_init(&t, 320 * MiB, &cfg);
+	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+	bm_memblock_add(m, MiB, 127 * MiB);
+	bm_memblock_add(m, 192 * MiB, 128 * MiB);	/* a hole at [128, 192) MiB */
+	bm_memblock_reserve(m, 16 * MiB, 16 * MiB);
+	bm_memblock_reserve(m, BM_PFN_PHYS(rsv), BM_PAGE_SIZE);
+	CHECK_EQ(bm_free_area_init(m), 0);
+	bm_memblock_free_all(m);
+	CHECK(bm_page_initialised(m, hole));
+	CHECK(bm_pfn_to_page(m, hole)->flags & PG_reserved);
+	n = misuse(m);
+	free0 = bm_nr_free_pages(m);
+	total0 = m->mm.totalram_pages;
+	bm_free_reserved_page(m, hole);
+	CHECK_EQ(misuse(m), n + 1);
+	CHECK(last_says(m, "not memory"));
+	CHECK_EQ(bm_nr_free_pages(m), free0);
+	CHECK_EQ(m->mm.totalram_pages, total0);
+	CHECK(bm_pfn_to_page(m, hole)->flags & PG_reserved);
+	CHECK_EQ(bm_mm_check(m), 0);
+	/* A Reserved page of memory is still freed (memblock not in step
+	 * with it then: that is the caller's to keep, not checked here). */
+	bm_free_reserved_page(m, rsv);
+	CHECK_EQ(misuse(m), n + 1);
+	CHECK_EQ(bm_nr_free_pages(m), free0 + 1);
+	CHECK_EQ(m->mm.totalram_pages, total0 + 1);
+	CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
+	CHECK_EQ(tm_violations(m, BM_V_MEMBLOCK_MISMATCH), 0);
+	tm_destroy(&t);
+}
+
 int main(void)
 {
 	RUN(test_free_before_buddy);
@@ -588,5 +637,6 @@ int main(void)
 	RUN(test_memory_limits_fixed_after_free_area_init);
 	RUN(test_memory_fixed_after_sparse_init);
 	RUN(test_regions_meeting_inside_a_page_refused);
+	RUN(test_free_reserved_page_of_a_hole_refused);
 	return CHECK_DONE();
 }
