@@ -6,11 +6,16 @@
  */
 #include "internal.h"
 
-/* Translate a mem= size into the address where memory reaches it. */
+/*
+ * Translate a mem= size into the address where memory reaches it;
+ * BM_PHYS_ADDR_MAX when there is nothing to cut (no limit, or less memory).
+ */
 static phys_addr_t find_max_addr(struct bm_machine *m, phys_addr_t limit)
 {
 	struct memblock_region *r;
 
+	if (!limit)
+		return BM_PHYS_ADDR_MAX;
 	bm_for_each_mem_region(m, r) {
 		if (limit <= r->size)
 			return r->base + limit;
@@ -54,11 +59,8 @@ static const struct memblock_region *first_outside(struct bm_machine *m, phys_ad
  */
 void bm_memblock_enforce_memory_limit(struct bm_machine *m, phys_addr_t limit)
 {
-	phys_addr_t max_addr;
+	phys_addr_t max_addr = find_max_addr(m, limit);
 
-	if (!limit)
-		return;
-	max_addr = find_max_addr(m, limit);
 	if (max_addr == BM_PHYS_ADDR_MAX)
 		return;
 	/* Memory above max_addr would go from under the memory map and the
@@ -155,11 +157,8 @@ void bm_memblock_cap_memory_range(struct bm_machine *m, phys_addr_t base, phys_a
  */
 void bm_memblock_mem_limit_remove_map(struct bm_machine *m, phys_addr_t limit)
 {
-	phys_addr_t max_addr;
+	phys_addr_t max_addr = find_max_addr(m, limit);
 
-	if (!limit)
-		return;
-	max_addr = find_max_addr(m, limit);
 	if (max_addr == BM_PHYS_ADDR_MAX)
 		return;
 	bm_memblock_cap_memory_range(m, 0, max_addr);
