@@ -417,13 +417,6 @@ static inline struct bm_zone *zone_guess(struct bm_machine *m, int nid, bm_pfn_t
 	return NULL;
 }
 
-/* The node and zone bits a struct page of @zone carries in its flags. */
-static inline uint32_t zone_flags(const struct bm_zone *zone)
-{
-	return ((uint32_t)zone->nid << PG_NODE_SHIFT & PG_NODE_MASK) |
-	       ((uint32_t)zone->type << PG_ZONE_SHIFT & PG_ZONE_MASK);
-}
-
 /*
  * bm_free_pages' common case, a block at refcount 1 that passes every
  * check, done with the zone lock taken before the block's struct page has
@@ -465,7 +458,7 @@ static inline bool free_pages_fast(struct bm_machine *m, const struct bm_section
 	 * page_zone(page) == zone, as the node and zone bits of the flags:
 	 * @zone is a real zone, so bits that name none differ from its own.
 	 */
-	if ((flags & (PG_NODE_MASK | PG_ZONE_MASK)) != zone_flags(zone) ||
+	if ((flags & (PG_NODE_MASK | PG_ZONE_MASK)) != bm_page_links(zone->type, zone->nid) ||
 	    (flags & (PG_buddy | PG_bm_tail_free | PG_reserved)) ||
 	    __atomic_load_n(&page->refcount, __ATOMIC_RELAXED) != 1)
 		goto general;

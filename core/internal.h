@@ -103,18 +103,26 @@ bool bm_memblock_frees_own_array(struct bm_machine *m, phys_addr_t base, phys_ad
  * allocator (the kernel hot-adds memory through add_memory, not memblock).
  * Report @fn as misuse and tell the caller to refuse.
  */
+/* Refuse a change of memory made too late: one misuse, naming @fn and @when. */
+static inline bool bm_memblock_memory_refused(struct bm_machine *m, const char *fn,
+					      phys_addr_t base, phys_addr_t size,
+					      const char *when)
+{
+	m->memblock.misuse++;
+	bm_violation(m, BM_V_MISUSE, BM_PFN_DOWN(base), BM_PFN_UP(base + size), fn,
+		     "%s [%#llx-%#llx] after %s", fn,
+		     (unsigned long long)base, (unsigned long long)(base + size - 1), when);
+	return true;
+}
+
 static inline bool bm_memblock_memory_sealed(struct bm_machine *m, const char *fn,
 					     phys_addr_t base, phys_addr_t size)
 {
 	if (!(m->steps & BM_STEP_FREE_AREA_INIT) || !size)
 		return false;
-	m->memblock.misuse++;
-	bm_violation(m, BM_V_MISUSE, BM_PFN_DOWN(base), BM_PFN_UP(base + size), fn,
-		     "%s [%#llx-%#llx] after %s", fn,
-		     (unsigned long long)base, (unsigned long long)(base + size - 1),
-		     m->mm.buddy_ready ? "the buddy hand-off" :
-		     "free_area_init sized the zones from memory");
-	return true;
+	return bm_memblock_memory_refused(m, fn, base, size, m->mm.buddy_ready ?
+					  "the buddy hand-off" :
+					  "free_area_init sized the zones from memory");
 }
 
 /*
@@ -133,11 +141,8 @@ static inline bool bm_memblock_memory_mapped(struct bm_machine *m, const char *f
 {
 	if (!m->mm.memmap_ready || (m->steps & BM_STEP_FREE_AREA_INIT) || !size)
 		return bm_memblock_memory_sealed(m, fn, base, size);
-	m->memblock.misuse++;
-	bm_violation(m, BM_V_MISUSE, BM_PFN_DOWN(base), BM_PFN_UP(base + size), fn,
-		     "%s [%#llx-%#llx] after sparse_init sized the memory map from memory", fn,
-		     (unsigned long long)base, (unsigned long long)(base + size - 1));
-	return true;
+	return bm_memblock_memory_refused(m, fn, base, size,
+					  "sparse_init sized the memory map from memory");
 }
 
 /* memblock_double.c: kfree of an array doubled after the buddy hand-off. */
@@ -206,6 +211,13 @@ void bm_memblock_array_move(struct memblock_type *type, struct memblock_region *
 			    unsigned long new_max);
 
 /* memmap.c */
+/* The node and zone bits a struct page of zone type @zone on node @nid
+ * carries in its flags (the kernel's set_page_links). */
+static inline uint32_t bm_page_links(unsigned int zone, int nid)
+{
+	return (((uint32_t)zone << PG_ZONE_SHIFT) & PG_ZONE_MASK) |
+	       (((uint32_t)nid << PG_NODE_SHIFT) & PG_NODE_MASK);
+}
 bool bm_memory_nodes_check(struct bm_machine *m, const char *func);
 bool bm_memory_boundaries_check(struct bm_machine *m, const char *func);
 /* One past the last pfn that can have a memory map: every per-page walk of

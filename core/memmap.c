@@ -135,8 +135,7 @@ void bm_init_single_page(struct bm_machine *m, bm_pfn_t pfn, enum bm_zone_type z
 			     (unsigned long long)pfn, page->flags, page->refcount);
 #endif
 	}
-	page->flags = ((uint32_t)zone << PG_ZONE_SHIFT) |
-		      (((uint32_t)nid << PG_NODE_SHIFT) & PG_NODE_MASK);
+	page->flags = bm_page_links(zone, nid);
 	page->refcount = 1;
 	page->mapcount = -1;
 	page->order = 0;
@@ -165,8 +164,7 @@ void bm_init_pages_range(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
 			 enum bm_zone_type zone, int nid, const char *func)
 {
 	const struct page tmpl = {
-		.flags = ((uint32_t)zone << PG_ZONE_SHIFT) |
-			 (((uint32_t)nid << PG_NODE_SHIFT) & PG_NODE_MASK),
+		.flags = bm_page_links(zone, nid),
 		.refcount = 1,
 		.mapcount = -1,
 		.order = 0,

@@ -240,9 +240,9 @@ static uint32_t seg_links(const struct seg *sg)
 
 	if (!sg->memory || !sg->zone || sg->nid < 0)
 		return 0;
-	want = ((uint32_t)sg->zone->type << PG_ZONE_SHIFT) | ((uint32_t)sg->nid << PG_NODE_SHIFT);
-	if ((want & ~(PG_ZONE_MASK | PG_NODE_MASK)) ||
-	    ((want & PG_NODE_MASK) >> PG_NODE_SHIFT) != (uint32_t)sg->nid ||
+	want = bm_page_links(sg->zone->type, sg->nid);
+	/* A node or zone too large for its bits would not read back. */
+	if (((want & PG_NODE_MASK) >> PG_NODE_SHIFT) != (uint32_t)sg->nid ||
 	    ((want & PG_ZONE_MASK) >> PG_ZONE_SHIFT) != (uint32_t)sg->zone->type)
 		return 0;
 	return want | PG_reserved;	/* never 0 for a valid answer */
