@@ -11,7 +11,8 @@
  * Every pfn of [0, max_pfn) is in one state:
  *   no memmap      its section has no memory map (pfn_valid false);
  *   uninitialised  allowed at or above the node's first_deferred_pfn while
- *                  deferred init is pending;
+ *                  deferred init is pending, and for good there in memory
+ *                  reserved RSRV_NOINIT alone or DRIVER_MANAGED;
  *   hole           not memory: initialised and PG_reserved;
  *   reserved       PG_reserved;
  *   free           inside exactly one listed buddy block: the head PG_buddy,

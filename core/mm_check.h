@@ -66,6 +66,8 @@ struct seg {
 	bool may_rsv;		/* touched by any memblock.reserved region */
 	bool must_rsv;		/* touched by one neither BM_RELEASE nor RSRV_NOINIT */
 	bool deferred;		/* >= first_deferred_pfn, deferred init pending */
+	bool noinit;		/* touched by a RSRV_NOINIT region */
+	bool left_deferred;	/* >= boot_deferred_pfn: memmap_init left it */
 	const struct bm_zone *zone;	/* the node's zone spanning it */
 };
 

@@ -66,6 +66,8 @@ static void seg_at(struct ck *c, bm_pfn_t p, struct seg *sg)
 			break;
 		}
 		sg->may_rsv = true;
+		if (r->flags & MEMBLOCK_RSRV_NOINIT)
+			sg->noinit = true;
 		if (!(r->flags & (MEMBLOCK_BM_RELEASE | MEMBLOCK_RSRV_NOINIT)))
 			sg->must_rsv = true;
 		end = BM_MIN(end, BM_PFN_UP(rgn_end(r)));
@@ -92,6 +94,12 @@ static void seg_at(struct ck *c, bm_pfn_t p, struct seg *sg)
 			else
 				end = BM_MIN(end, node->first_deferred_pfn);
 		}
+		if (node->boot_deferred_pfn != BM_NO_PFN) {
+			if (p >= node->boot_deferred_pfn)
+				sg->left_deferred = true;
+			else
+				end = BM_MIN(end, node->boot_deferred_pfn);
+		}
 	}
 	sg->end = BM_MAX(end, p + 1);
 }
@@ -103,8 +111,13 @@ static void check_uninit(struct ck *c, const struct seg *sg, bm_pfn_t p, bm_pfn_
 
 	/* Deferred init walks free memory only, which driver-managed memory
 	 * never is (should_skip_region): above the frontier the kernel leaves
-	 * its struct pages to the driver that onlines it. */
-	if (!sg->deferred && !sg->driver_managed)
+	 * its struct pages to the driver that onlines it. Likewise a range
+	 * reserved RSRV_NOINIT alone, which memmap_init_reserved_pages skips:
+	 * past the boot frontier its owner initialises them (hugetlb's
+	 * bootmem pages), below it memmap_init did. */
+	bool owners = sg->noinit && !sg->must_rsv && sg->left_deferred;
+
+	if (!sg->deferred && !sg->driver_managed && !owners)
 		bm_mm_check_fail(c, CK_UNINIT, p, n, 0,
 			sg->nid >= 0 ? c->m->mm.nodes[sg->nid].first_deferred_pfn : BM_NO_PFN, 0);
 	if (in_free)

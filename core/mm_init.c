@@ -16,6 +16,7 @@ int bm_mm_init_state(struct bm_machine *m)
 	for (int nid = 0; nid < BM_MAX_NUMNODES; nid++) {
 		mm->nodes[nid].nid = nid;
 		mm->nodes[nid].first_deferred_pfn = BM_NO_PFN;
+		mm->nodes[nid].boot_deferred_pfn = BM_NO_PFN;
 	}
 	return 0;
 }

@@ -231,7 +231,7 @@ static void compute_first_deferred(struct bm_machine *m, int nid)
 	bm_pfn_t zlo, zhi;
 	int i, rnid;
 
-	node->first_deferred_pfn = BM_NO_PFN;
+	node->first_deferred_pfn = node->boot_deferred_pfn = BM_NO_PFN;
 	if (!m->cfg.deferred_struct_page_init || top < 0)
 		return;
 	zlo = node->zones[top].zone_start_pfn;
@@ -250,7 +250,7 @@ static void compute_first_deferred(struct bm_machine *m, int nid)
 		visited = BM_PAGES_PER_SECTION + 1;
 		cand = BM_ALIGN_UP(cand, BM_PAGES_PER_SECTION);
 		if (cand < b) {
-			node->first_deferred_pfn = cand;
+			node->first_deferred_pfn = node->boot_deferred_pfn = cand;
 			node->deferred_pending = true;
 			return;
 		}

@@ -93,6 +93,10 @@ struct bm_node {
 	unsigned long node_present_pages;
 	bm_pfn_t first_deferred_pfn;	/* BM_NO_PFN if nothing deferred */
 	bool deferred_pending;		/* deferred init not yet run for this node */
+	/* first_deferred_pfn as free_area_init set it, kept after deferred
+	 * init: memmap_init left [this, the zone's end) to deferred init,
+	 * which initialises free memory only (BM_NO_PFN: nothing deferred). */
+	bm_pfn_t boot_deferred_pfn;
 	unsigned long deferred_ms;
 	phys_addr_t pgdat_phys;		/* NODE_DATA, set by the arch model (0: unknown) */
 	bm_pfn_t zone_movable_pfn;	/* start of ZONE_MOVABLE (movable_node), 0: none */	/* "node N deferred pages initialised in Mms" */
