@@ -35,7 +35,9 @@ void bm_memblock_slab_free(struct bm_machine *m, phys_addr_t phys, phys_addr_t b
 /*
  * Top-down search of [lo, hi) that also avoids the ranges from array_avoid
  * @i on: the part above a range is tried first, as a top-down search would
- * find it first. Recursion depth is bounded by BM_MEMBLOCK_AVOID_MAX.
+ * find it first. Recursion depth is bounded by BM_MEMBLOCK_AVOID_MAX. A
+ * window too small for @bytes is empty: passed on, a window ending at 1
+ * would be the kernel's MEMBLOCK_ALLOC_NOLEAKTRACE, i.e. all of memory.
  */
 static phys_addr_t find_avoiding(struct bm_machine *m, phys_addr_t lo, phys_addr_t hi,
 				 phys_addr_t bytes, unsigned int i)
@@ -43,7 +45,7 @@ static phys_addr_t find_avoiding(struct bm_machine *m, phys_addr_t lo, phys_addr
 	const struct bm_memblock_state *s = &m->memblock;
 	phys_addr_t pbase, pend, addr = 0;
 
-	if (lo >= hi)
+	if (lo >= hi || hi - lo < bytes)
 		return 0;
 	if (i >= s->nr_array_avoid)
 		return bm_memblock_find_in_range(m, lo, hi, bytes, BM_PAGE_SIZE);
@@ -61,8 +63,12 @@ static phys_addr_t find_avoiding(struct bm_machine *m, phys_addr_t lo, phys_addr
 static phys_addr_t find_array_room(struct bm_machine *m, phys_addr_t lo, phys_addr_t hi,
 				   phys_addr_t bytes)
 {
-	/* The kernel's end of 0 means "accessible", i.e. current_limit. */
-	if (!hi)
+	/*
+	 * The kernel's end of 0 or 1 (MEMBLOCK_ALLOC_ACCESSIBLE, _NOLEAKTRACE)
+	 * means current_limit: memblock_double_array's second window, [0,
+	 * new_area_start), is all of memory when the range starts at 0 or 1.
+	 */
+	if (hi <= MEMBLOCK_ALLOC_NOLEAKTRACE)
 		hi = m->memblock.mb.current_limit;
 	return find_avoiding(m, lo, hi, bytes, 0);
 }

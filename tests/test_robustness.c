@@ -622,6 +622,48 @@ static void test_free_reserved_page_of_a_hole_refused(void)
 	tm_destroy(&t);
 }
 
+/*
+ * Found by fuzz_api (fuzz/corpus/fuzz_api/found-free-from-1-doubles-inside):
+ * a memblock_phys_free from address 1 over all of memory, with the reserved
+ * array full enough that splitting region 0 doubles it. The kernel's second
+ * window for the new array, [0, new_area_start), ends at 1, which its
+ * memblock_find_in_range reads as MEMBLOCK_ALLOC_NOLEAKTRACE, all of memory:
+ * the array went inside the range and the free unreserved it. bootmm reads
+ * the end as the kernel does and keeps the array out of the range, so
+ * there is no room: the free fails, nothing changed, the array reserved.
+ */
+static void test_free_from_1_keeps_array_reserved(void)
+{
+	struct test_machine t;
+	struct bm_config cfg;
+	struct bm_machine *m;
+	struct memblock_region before[128];
+	unsigned long cnt, n;
+
+	bm_config_default(&cfg);
+	m = tm_init(&t, 320 * MiB, &cfg);
+	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+	bm_memblock_add(m, 0, 320 * MiB);
+	bm_memblock_reserve(m, 0, MiB);
+	for (int i = 0; i < 126; i++)
+		bm_memblock_reserve(m, 64 * MiB + (phys_addr_t)i * 2 * BM_PAGE_SIZE, BM_PAGE_SIZE);
+	bm_memblock_allow_resize(m);
+	cnt = m->memblock.mb.reserved.cnt;
+	CHECK_EQ(cnt, 127);
+	memcpy(before, m->memblock.mb.reserved.regions, cnt * sizeof(before[0]));
+	n = misuse(m);
+	CHECK(bm_memblock_phys_free(m, 1, 320 * MiB) != 0);
+	CHECK_EQ(misuse(m), n + 1);	/* not all of it was reserved */
+	CHECK_EQ(m->memblock.mb.reserved.cnt, cnt);
+	CHECK(!memcmp(before, m->memblock.mb.reserved.regions, cnt * sizeof(before[0])));
+	CHECK_EQ(bm_memblock_check(m), 0);
+	/* With room left above the range, the array goes there. */
+	CHECK_EQ(bm_memblock_phys_free(m, 1, 300 * MiB), 0);
+	CHECK(m->memblock.reserved_array_phys >= 300 * MiB + 1);
+	CHECK_EQ(bm_memblock_check(m), 0);
+	tm_destroy(&t);
+}
+
 int main(void)
 {
 	RUN(test_free_before_buddy);
@@ -638,5 +680,6 @@ int main(void)
 	RUN(test_memory_fixed_after_sparse_init);
 	RUN(test_regions_meeting_inside_a_page_refused);
 	RUN(test_free_reserved_page_of_a_hole_refused);
+	RUN(test_free_from_1_keeps_array_reserved);
 	return CHECK_DONE();
 }
