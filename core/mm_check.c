@@ -169,6 +169,10 @@ void bm_mm_check_fail(struct ck *c, enum ck_code code, bm_pfn_t pfn, bm_pfn_t n,
 {
 	struct ck_run *r = &c->run[code];
 
+	if (c->quiet) {
+		c->failures++;
+		return;
+	}
 	if (r->open && r->end == pfn && r->key == key) {
 		r->end = pfn + n;
 		return;

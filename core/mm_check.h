@@ -51,6 +51,7 @@ struct ck {
 	uint64_t *freemap;	/* bit per pfn: inside a listed free block */
 	size_t map_bytes;
 	bool rsv_check;		/* memblock.reserved still describes the map */
+	bool quiet;		/* count failures only (a parallel pre-pass) */
 	unsigned long mem_i, rsv_i;	/* segment cursors into memblock */
 	struct ck_run run[CK_NR];
 };

@@ -313,13 +313,15 @@ static bool word_reserved_ok(struct ck *c, const struct seg *sg, bm_pfn_t q)
 	return !bad;
 }
 
-void bm_mm_check_walk_pfns(struct ck *c)
+/* Every pfn of [@from, @to): segments never cross a section, so a walk may
+ * start at any section's first pfn with its cursors placed there. */
+static void walk_range(struct ck *c, bm_pfn_t from, bm_pfn_t to)
 {
 	struct bm_machine *m = c->m;
 	const uint64_t *init = m->mm.init_bitmap;
 	struct seg sg;
 
-	for (bm_pfn_t p = 0; p < c->max_pfn; p = sg.end) {
+	for (bm_pfn_t p = from; p < to; p = sg.end) {
 		seg_at(c, p, &sg);
 		if (!sg.valid) {
 			if (sg.memory)
@@ -346,4 +348,82 @@ void bm_mm_check_walk_pfns(struct ck *c)
 			}
 		}
 	}
+}
+
+/* The first region of @type whose end (rounded by @up) lies past @p: where
+ * seg_at's cursor stands once the walk reaches @p (region ends ascend). */
+static unsigned long cursor_at(const struct memblock_type *type, bm_pfn_t p, bool up)
+{
+	unsigned long lo = 0, hi = type->cnt;
+
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo) / 2;
+		phys_addr_t e = rgn_end(&type->regions[mid]);
+
+		if ((up ? BM_PFN_UP(e) : BM_PFN_DOWN(e)) <= p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct walk_job {
+	const struct ck *c;
+	unsigned char *dirty;	/* per section: the quiet walk failed there */
+};
+
+static void walk_unit(void *arg, unsigned long idx)
+{
+	const struct walk_job *j = arg;
+	struct ck c = *j->c;
+	bm_pfn_t s = (bm_pfn_t)idx * BM_PAGES_PER_SECTION;
+
+	c.quiet = true;
+	c.failures = 0;
+	c.mem_i = cursor_at(&c.m->memblock.mb.memory, s, false);
+	c.rsv_i = cursor_at(&c.m->memblock.mb.reserved, s, true);
+	walk_range(&c, s, BM_MIN(s + BM_PAGES_PER_SECTION, c.max_pfn));
+	j->dirty[idx] = c.failures != 0;
+}
+
+/*
+ * The walk a section per host thread (cfg.walk_threads, 0: as threads),
+ * counting failures only. Every rule is a function of the pfn's segment and
+ * struct pages, so the quiet walks fail somewhere exactly when the serial
+ * walk would report; only its reports' order and coalescing need one
+ * thread, from the first section that failed (no run is open before it).
+ * Return: the first pfn the serial walk must visit: c->max_pfn if the
+ * machine passed, 0 if no threads could be spread over.
+ */
+static bm_pfn_t walk_parallel(struct ck *c)
+{
+	struct bm_machine *m = c->m;
+	unsigned int threads = m->cfg.walk_threads ? m->cfg.walk_threads : m->cfg.threads;
+	unsigned long units = (unsigned long)((c->max_pfn + BM_PAGES_PER_SECTION - 1) /
+					      BM_PAGES_PER_SECTION);
+	struct walk_job job = { c, NULL };
+	unsigned long i = 0;
+
+	if (threads < 2 || !m->prim->parallel || units < 4)
+		return 0;
+	job.dirty = m->prim->zalloc(m->prim->ctx, units);
+	if (!job.dirty)
+		return 0;
+	m->prim->parallel(m->prim->ctx, threads, walk_unit, &job, units);
+	while (i < units && !job.dirty[i])
+		i++;
+	m->prim->free(m->prim->ctx, job.dirty, units);
+	return BM_MIN((bm_pfn_t)i * BM_PAGES_PER_SECTION, c->max_pfn);
+}
+
+void bm_mm_check_walk_pfns(struct ck *c)
+{
+	bm_pfn_t from = walk_parallel(c);
+
+	if (from >= c->max_pfn)
+		return;
+	c->mem_i = cursor_at(&c->m->memblock.mb.memory, from, false);
+	c->rsv_i = cursor_at(&c->m->memblock.mb.reserved, from, true);
+	walk_range(c, from, c->max_pfn);
 }

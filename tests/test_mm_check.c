@@ -548,6 +548,78 @@ static void test_uninit_noinit(void)
 	free_tm(t);
 }
 
+/* The host's parallel, counting the calls. */
+static void (*host_parallel_fn)(void *, unsigned, bm_work_fn, void *, unsigned long);
+static unsigned long parallel_calls;
+
+static void counting_parallel(void *ctx, unsigned nthreads, bm_work_fn fn, void *arg,
+			      unsigned long nr)
+{
+	parallel_calls++;
+	host_parallel_fn(ctx, nthreads, fn, arg, nr);
+}
+
+/* Run the check on @threads walk threads; the reports go to @out. */
+static int check_on(struct bm_machine *m, unsigned threads, struct bm_violation *out, int max)
+{
+	int n;
+
+	m->cfg.walk_threads = threads;
+	m->record->nr_recorded = 0;
+	n = bm_mm_check(m);
+	CHECK(n <= max);
+	for (int i = 0; i < n && i < max; i++)
+		out[i] = m->record->violations[i];
+	return n;
+}
+
+/*
+ * The pfn walk on several threads (cfg.walk_threads): a clean machine
+ * passes with one parallel pass; a broken one gets the serial walk's very
+ * reports, in its order, one run across a section boundary still one
+ * report, whichever sections failed.
+ */
+static void test_parallel_walk(void)
+{
+	struct test_machine *t = new_tm();
+	struct bm_machine *m = build(t, false, false);
+	struct bm_violation one[8], two[8];
+	int n1, n2;
+
+	host_parallel_fn = t->host.prim.parallel;
+	t->host.prim.parallel = counting_parallel;
+	parallel_calls = 0;
+	CHECK_EQ(check_on(m, 1, one, 8), 0);
+	CHECK_EQ(parallel_calls, 0);
+	CHECK_EQ(check_on(m, 2, two, 8), 0);
+	CHECK_EQ(parallel_calls, 1);
+
+	/* Sections 2-3 (a run across 0x18000), then section 7. */
+	memset(&m->mm.init_bitmap[0x10000 >> 6], 0, 0x10000 / 8);
+	m->mm.init_bitmap[0x38000 >> 6] &= ~(1ull << 5);
+	n1 = check_on(m, 1, one, 8);
+	n2 = check_on(m, 2, two, 8);
+	CHECK_EQ(n1, 4);
+	CHECK_EQ(n2, n1);
+	CHECK_EQ(parallel_calls, 2);
+	CHECK(reported(m, 0, BM_V_INVARIANT, 0x10000, 0x20000, "never initialised"));
+	CHECK(reported(m, 0, BM_V_INVARIANT, 0x38005, 0x38006, "never initialised"));
+	for (int i = 0; i < n1 && i < n2; i++) {
+		CHECK_EQ(one[i].kind, two[i].kind);
+		CHECK_EQ(one[i].pfn_start, two[i].pfn_start);
+		CHECK_EQ(one[i].pfn_end, two[i].pfn_end);
+		CHECK(!strcmp(one[i].detail, two[i].detail));
+	}
+	/* Only section 7 fails: the serial walk starts there, same report. */
+	memset(&m->mm.init_bitmap[0x10000 >> 6], 0xff, 0x10000 / 8);
+	n2 = check_on(m, 2, two, 8);
+	CHECK_EQ(n2, 2);
+	CHECK(reported(m, 0, BM_V_INVARIANT, 0x38005, 0x38006, "never initialised"));
+	m->mm.init_bitmap[0x38000 >> 6] |= 1ull << 5;
+	CHECK_EQ(check_on(m, 2, two, 8), 0);
+	free_tm(t);
+}
+
 static void test_kho(void)
 {
 	struct test_machine *t = new_tm();
@@ -644,6 +716,7 @@ int main(void)
 	RUN(test_geometry_and_links);
 	RUN(test_uninit);
 	RUN(test_uninit_noinit);
+	RUN(test_parallel_walk);
 	RUN(test_kho);
 	RUN(test_speed);
 	return CHECK_DONE();
