@@ -355,27 +355,26 @@ void bm_free_one_page(struct bm_machine *m, bm_pfn_t pfn, unsigned int order, in
  *
  * Context: takes the zone lock; safe from deferred-init threads.
  */
-void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
+/*
+ * __free_pages_core up to the free itself: vet the block, clear PG_reserved
+ * and the refcounts. Return: the block's zone, NULL if refused (recorded).
+ */
+static inline struct bm_zone *pages_core_prepare(struct bm_machine *m, bm_pfn_t pfn,
+						 unsigned int order, struct page **headp)
 {
 	struct bm_zone *zone;
 	unsigned long nr = 1ul << order;
 	struct page *page;
 
-	if (order && order <= bm_max_order(m) && BM_IS_ALIGNED(pfn, (bm_pfn_t)nr) &&
-	    bm_pfn_zone(m, pfn) != bm_pfn_zone(m, pfn + nr - 1)) {
-		bm_free_pages_core(m, pfn, order - 1);
-		bm_free_pages_core(m, pfn + nr / 2, order - 1);
-		return;
-	}
 	zone = free_block_zone(m, pfn, order, "__free_pages_core", &page);
 	if (!zone)
-		return;
+		return NULL;
 	for (unsigned long i = 1; i < nr; i++) {
 		if (page[i].flags & (PG_buddy | PG_bm_tail_free)) {
 			bm_violation(m, BM_V_MISUSE, pfn + i, pfn + i + 1, "__free_pages_core",
 				     "pfn %#llx of the block is already free",
 				     (unsigned long long)(pfn + i));
-			return;
+			return NULL;
 		}
 	}
 	/*
@@ -393,8 +392,117 @@ void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 			__atomic_store_n(&page[i].flags, f & ~PG_reserved, __ATOMIC_RELAXED);
 		page[i].refcount = 0;
 	}
+	*headp = page;
+	return zone;
+}
+
+void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
+{
+	struct bm_zone *zone;
+	unsigned long nr = 1ul << order;
+	struct page *page;
+
+	if (order && order <= bm_max_order(m) && BM_IS_ALIGNED(pfn, (bm_pfn_t)nr) &&
+	    bm_pfn_zone(m, pfn) != bm_pfn_zone(m, pfn + nr - 1)) {
+		bm_free_pages_core(m, pfn, order - 1);
+		bm_free_pages_core(m, pfn + nr / 2, order - 1);
+		return;
+	}
+	zone = pages_core_prepare(m, pfn, order, &page);
+	if (!zone)
+		return;
 	__atomic_fetch_add(&zone->managed_pages, nr, __ATOMIC_RELAXED);
 	free_one_page(m, zone, pfn, page, order, BM_FPI_TO_TAIL);
+}
+
+/**
+ * bm_buddy_private_init - empty free lists standing in for a zone
+ * @lists: what to set up
+ * @zone: the zone whose blocks will be freed into @lists
+ *
+ * For a unit of deferred init whose blocks merge only among themselves
+ * (bm_free_pages_core_private, then bm_buddy_splice in unit order).
+ * Context: any.
+ */
+void bm_buddy_private_init(struct bm_zone *lists, const struct bm_zone *zone)
+{
+	*lists = (struct bm_zone){ .nid = zone->nid, .type = zone->type,
+				   .zone_start_pfn = zone->zone_start_pfn,
+				   .spanned_pages = zone->spanned_pages };
+	for (unsigned int o = 0; o < BM_MAX_ORDER_LIMIT; o++)
+		for (int t = 0; t < MIGRATE_TYPES; t++)
+			lists->free_area[o].head[t] = BM_LIST_END;
+}
+
+/**
+ * bm_free_pages_core_private - __free_pages_core into private free lists
+ * @m: machine
+ * @lists: from bm_buddy_private_init() for the block's zone
+ * @pfn: head of the block, inside one zone; every struct page initialised
+ * @order: block order
+ *
+ * bm_free_pages_core() with @lists for the zone's lists and counters, and
+ * no lock: the caller guarantees every buddy the block can merge with was
+ * freed into @lists too (a section of deferred init, which no earlier free
+ * reached). Refusals are recorded as there.
+ * Context: only this thread uses @lists.
+ */
+void bm_free_pages_core_private(struct bm_machine *m, struct bm_zone *lists, bm_pfn_t pfn,
+				unsigned int order)
+{
+	struct page *page;
+	struct bm_zone *zone = pages_core_prepare(m, pfn, order, &page);
+
+	if (!zone)
+		return;
+	BM_ASSERT(m, zone->nid == lists->nid && zone->type == lists->type,
+		  "pfn %#llx: zone %d/%d, lists of %d/%d", (unsigned long long)pfn,
+		  zone->nid, (int)zone->type, lists->nid, (int)lists->type);
+	lists->managed_pages += 1ul << order;
+	split_large_buddy(m, lists, pfn, page, order, BM_FPI_TO_TAIL);
+}
+
+/**
+ * bm_buddy_splice - append private free lists to their zone's
+ * @m: machine
+ * @zone: the zone
+ * @lists: from bm_free_pages_core_private(); left empty
+ *
+ * Each list of @lists goes after the zone's list of the same order and
+ * type, and the counters are added: with every free FPI_TO_TAIL, freeing
+ * units one after another into the zone gives these very lists when each
+ * unit's are spliced in the same order.
+ * Context: takes the zone lock.
+ */
+void bm_buddy_splice(struct bm_machine *m, struct bm_zone *zone, struct bm_zone *lists)
+{
+	bm_zone_lock(zone);
+	for (unsigned int o = 0; o < BM_MAX_ORDER_LIMIT; o++) {
+		for (int t = 0; t < MIGRATE_TYPES; t++) {
+			uint32_t first = lists->free_area[o].head[t], head = zone->free_area[o].head[t];
+
+			if (first == BM_LIST_END)
+				continue;
+			if (head == BM_LIST_END) {
+				zone->free_area[o].head[t] = first;
+			} else {
+				struct page *hp = lpg(m, head), *fp = lpg(m, first);
+				uint32_t last = hp->lru_prev, last_new = fp->lru_prev;
+
+				lpg(m, last)->lru_next = first;
+				fp->lru_prev = last;
+				hp->lru_prev = last_new;
+			}
+			zone->free_area[o].nr_free[t] += lists->free_area[o].nr_free[t];
+			lists->free_area[o].head[t] = BM_LIST_END;
+			lists->free_area[o].nr_free[t] = 0;
+		}
+	}
+	zone->nr_free_pages += lists->nr_free_pages;
+	zone->nr_free_cma_pages += lists->nr_free_cma_pages;
+	__atomic_fetch_add(&zone->managed_pages, lists->managed_pages, __ATOMIC_RELAXED);
+	lists->nr_free_pages = lists->nr_free_cma_pages = lists->managed_pages = 0;
+	bm_zone_unlock(zone);
 }
 
 /*

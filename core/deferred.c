@@ -24,6 +24,7 @@ struct pfn_range {
 struct block_batch {
 	struct bm_machine *m;
 	struct bm_zone *zone;
+	struct bm_zone *lists;		/* private free lists, NULL: the zone's */
 	bm_pfn_t block;			/* its first pfn, BM_NO_PFN when empty */
 	unsigned int n;
 	unsigned long nr_init;
@@ -54,8 +55,19 @@ static bool memmap_flagged(struct bm_machine *m, bm_pfn_t pfn)
 	return false;
 }
 
+/* __free_pages_core into the zone, or into a unit's private lists. */
+static void free_core(struct bm_machine *m, struct bm_zone *lists, bm_pfn_t pfn,
+		      unsigned int order)
+{
+	if (lists)
+		bm_free_pages_core_private(m, lists, pfn, order);
+	else
+		bm_free_pages_core(m, pfn, order);
+}
+
 /* deferred_free_pages: a whole aligned block at once, else page by page. */
-static void deferred_free_pages(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t end)
+static void deferred_free_pages(struct bm_machine *m, struct bm_zone *lists, bm_pfn_t pfn,
+				bm_pfn_t end)
 {
 	unsigned int max_order = bm_max_order(m);
 	bm_pfn_t nr = end - pfn, mo = (bm_pfn_t)1 << max_order;
@@ -64,13 +76,13 @@ static void deferred_free_pages(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t end
 	if (nr == mo && BM_IS_ALIGNED(pfn, mo)) {
 		for (bm_pfn_t p = pfn; p < end; p += pb)
 			bm_init_pageblock_migratetype(m, p, BM_PB_INIT_DEFERRED);
-		bm_free_pages_core(m, pfn, max_order);
+		free_core(m, lists, pfn, max_order);
 		return;
 	}
 	for (; pfn < end; pfn++) {
 		if (BM_IS_ALIGNED(pfn, (bm_pfn_t)pb))
 			bm_init_pageblock_migratetype(m, pfn, BM_PB_INIT_DEFERRED);
-		bm_free_pages_core(m, pfn, 0);
+		free_core(m, lists, pfn, 0);
 	}
 }
 
@@ -98,7 +110,7 @@ static void flush_block(struct block_batch *bb)
 		}
 	}
 	for (unsigned int i = 0; i < bb->n; i++)
-		deferred_free_pages(m, bb->piece[i].start, bb->piece[i].end);
+		deferred_free_pages(m, bb->lists, bb->piece[i].start, bb->piece[i].end);
 	bb->n = 0;
 	bb->block = BM_NO_PFN;
 }
@@ -117,10 +129,11 @@ static void queue_piece(struct block_batch *bb, bm_pfn_t s, bm_pfn_t e, bm_pfn_t
  * (memory minus reserved, NOMAP excluded) of the zone's node, streamed in
  * address order and cut at MAX_ORDER boundaries; each block is initialised
  * whole before any of it is freed. memblock is only read, so units run
- * concurrently. Returns pages initialised.
+ * concurrently. Blocks go to @lists (private, see deferred_init_private)
+ * or, if NULL, to the zone. Returns pages initialised.
  */
 static unsigned long deferred_init_unit(struct bm_machine *m, struct bm_zone *zone,
-					bm_pfn_t spfn, bm_pfn_t epfn)
+					bm_pfn_t spfn, bm_pfn_t epfn, struct bm_zone *lists)
 {
 	struct block_batch *bb;
 	bm_pfn_t mo = (bm_pfn_t)1 << bm_max_order(m);
@@ -135,6 +148,7 @@ static unsigned long deferred_init_unit(struct bm_machine *m, struct bm_zone *zo
 	}
 	bb->m = m;
 	bb->zone = zone;
+	bb->lists = lists;
 	bb->block = BM_NO_PFN;
 	bm_for_each_free_mem_range(m, i, zone->nid, MEMBLOCK_NONE, &start, &end, NULL) {
 		bm_pfn_t s = BM_MAX(BM_PFN_UP(start), spfn), e = BM_MIN(BM_PFN_DOWN(end), epfn);
@@ -160,7 +174,7 @@ static void deferred_work(void *arg, unsigned long idx)
 	struct deferred_job *job = arg;
 	bm_pfn_t s = job->start + (bm_pfn_t)idx * BM_PAGES_PER_SECTION;
 	bm_pfn_t e = BM_MIN(s + BM_PAGES_PER_SECTION, job->end);
-	unsigned long n = deferred_init_unit(job->m, job->zone, s, e);
+	unsigned long n = deferred_init_unit(job->m, job->zone, s, e, NULL);
 
 	if (job->pages)
 		job->pages[idx] = n;
@@ -174,7 +188,165 @@ static struct bm_zone *deferred_zone(struct bm_node *node)
 	return NULL;
 }
 
-/* deferred_init_memmap for one node: all of [first_deferred_pfn, zone end). */
+/* --- deferred init whose order cannot show -------------------------------- */
+
+/* Every pfn of [@a, @b) (inside one section) initialised and not free. */
+static bool unit_gap_settled(struct bm_machine *m, bm_pfn_t a, bm_pfn_t b)
+{
+	const uint64_t *w = m->mm.init_bitmap;
+	const struct page *map;
+
+	if (a >= b)
+		return true;
+	map = m->mm.sections[a / BM_PAGES_PER_SECTION].map;
+	if (!map)
+		return true;	/* nothing there to read or write */
+	for (bm_pfn_t p = a; p < b; p++) {
+		const struct page *page = map + p % BM_PAGES_PER_SECTION;
+		uint32_t bad = 0;
+
+		if (!(p & 63) && p + 64 <= b && w[p >> 6] == ~0ull) {
+			for (unsigned int i = 0; i < 64; i++)
+				bad |= page[i].flags;
+			if (bad & (PG_buddy | PG_bm_tail_free))
+				return false;
+			p += 63;
+			continue;
+		}
+		if (!((w[p >> 6] >> (p & 63)) & 1) || (page->flags & (PG_buddy | PG_bm_tail_free)))
+			return false;
+	}
+	return true;
+}
+
+/* Every pfn of [@a, @b) (inside one section) mapped and uninitialised. */
+static bool unit_range_fresh(struct bm_machine *m, bm_pfn_t a, bm_pfn_t b)
+{
+	const uint64_t *w = m->mm.init_bitmap;
+
+	if (!m->mm.sections[a / BM_PAGES_PER_SECTION].map)
+		return false;
+	for (bm_pfn_t p = a; p < b; p++) {
+		if (!(p & 63) && p + 64 <= b) {
+			if (w[p >> 6])
+				return false;
+			p += 63;
+			continue;
+		}
+		if ((w[p >> 6] >> (p & 63)) & 1)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Can the unit [@spfn, @epfn) of @zone be initialised into private lists?
+ * Only if it cannot report (each report must come in the serial walk's
+ * order) and its blocks can merge only with each other: the pages its free
+ * ranges cover are all uninitialised (no double init), and every other pfn
+ * of it is initialised (a buddy read there is no uninitialised read) and
+ * not free (no merge with a block on the zone's lists). A MAX_ORDER block
+ * lies inside the section, so no buddy lies outside it.
+ */
+static bool unit_quiet(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t spfn, bm_pfn_t epfn)
+{
+	phys_addr_t start, end;
+	bm_pfn_t p = spfn;
+	uint64_t i;
+
+	bm_for_each_free_mem_range(m, i, zone->nid, MEMBLOCK_NONE, &start, &end, NULL) {
+		bm_pfn_t s = BM_MAX(BM_PFN_UP(start), spfn), e = BM_MIN(BM_PFN_DOWN(end), epfn);
+
+		if (BM_PFN_UP(start) >= epfn)
+			break;
+		if (s >= e)
+			continue;
+		if (!unit_gap_settled(m, p, s) || !unit_range_fresh(m, s, e))
+			return false;
+		p = e;
+	}
+	return unit_gap_settled(m, p, epfn);
+}
+
+/* Units per parallel call: their private lists live until spliced. */
+#define PRIVATE_WINDOW	64u
+
+struct private_job {
+	struct bm_machine *m;
+	struct bm_zone *zone;
+	bm_pfn_t start;			/* the window's first pfn, section aligned */
+	bm_pfn_t end;			/* the zone's end */
+	struct bm_zone *lists;		/* per unit of the window */
+	bool *quiet;			/* per unit: done, into its lists */
+};
+
+static void private_work(void *arg, unsigned long idx)
+{
+	const struct private_job *j = arg;
+	bm_pfn_t s = j->start + (bm_pfn_t)idx * BM_PAGES_PER_SECTION;
+	bm_pfn_t e = BM_MIN(s + BM_PAGES_PER_SECTION, j->end);
+
+	j->quiet[idx] = unit_quiet(j->m, j->zone, s, e);
+	if (j->quiet[idx])
+		deferred_init_unit(j->m, j->zone, s, e, &j->lists[idx]);
+}
+
+/*
+ * Deferred init of [@start, @end) on @threads host threads, with the memory
+ * map, free lists and reports of the serial walk. Every free of deferred
+ * init is FPI_TO_TAIL and merges within its section, so the zone's lists
+ * after units 0..n-1 are the lists before them followed by each unit's own
+ * in unit order: each quiet unit frees into private lists, spliced in unit
+ * order; a unit that might report runs on the zone in its place in that
+ * order, on this thread. Windows of PRIVATE_WINDOW units bound the lists
+ * held. Return: false if there was no host memory (nothing done).
+ */
+static bool deferred_init_private(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t start,
+				  bm_pfn_t end, unsigned int threads)
+{
+	struct private_job job = { .m = m, .zone = zone, .end = end };
+	size_t lsz = PRIVATE_WINDOW * sizeof(*job.lists), qsz = PRIVATE_WINDOW * sizeof(bool);
+
+	job.lists = m->prim->zalloc(m->prim->ctx, lsz);
+	job.quiet = m->prim->zalloc(m->prim->ctx, qsz);
+	if (!job.lists || !job.quiet) {
+		if (job.lists)
+			m->prim->free(m->prim->ctx, job.lists, lsz);
+		if (job.quiet)
+			m->prim->free(m->prim->ctx, job.quiet, qsz);
+		return false;
+	}
+	for (job.start = start; job.start < end;
+	     job.start += (bm_pfn_t)PRIVATE_WINDOW * BM_PAGES_PER_SECTION) {
+		unsigned long n = (unsigned long)BM_MIN((end - job.start + BM_PAGES_PER_SECTION - 1) /
+							BM_PAGES_PER_SECTION, PRIVATE_WINDOW);
+
+		for (unsigned long i = 0; i < n; i++)
+			bm_buddy_private_init(&job.lists[i], zone);
+		m->prim->parallel(m->prim->ctx, threads, private_work, &job, n);
+		for (unsigned long i = 0; i < n; i++) {
+			bm_pfn_t s = job.start + (bm_pfn_t)i * BM_PAGES_PER_SECTION;
+
+			if (job.quiet[i]) {
+				bm_buddy_splice(m, zone, &job.lists[i]);
+				m->mm.nodes[zone->nid].deferred_private_units++;
+			} else
+				deferred_init_unit(m, zone, s, BM_MIN(s + BM_PAGES_PER_SECTION, end),
+						   NULL);
+		}
+	}
+	m->prim->free(m->prim->ctx, job.lists, lsz);
+	m->prim->free(m->prim->ctx, job.quiet, qsz);
+	return true;
+}
+
+/*
+ * deferred_init_memmap for one node: all of [first_deferred_pfn, zone end).
+ * With two or more threads (cfg.threads or cfg.walk_threads) the units run
+ * as deferred_init_private: the serial result on every thread count. Only
+ * without host memory for that do cfg.threads threads share the zone's
+ * lists under its lock (the order of its free lists then varies).
+ */
 static void deferred_init_node(struct bm_machine *m, int nid)
 {
 	struct bm_node *node = &m->mm.nodes[nid];
@@ -182,13 +354,15 @@ static void deferred_init_node(struct bm_machine *m, int nid)
 	struct deferred_job job = { .m = m, .zone = zone };
 	uint64_t t0 = m->prim->now_ns(m->prim->ctx);
 	unsigned int threads = m->cfg.threads ? m->cfg.threads : 1;
+	unsigned int wthreads = BM_MAX(threads, m->cfg.walk_threads);
 
 	if (node->first_deferred_pfn == BM_NO_PFN || !zone)
 		return;
 	job.start = node->first_deferred_pfn;
 	job.end = zone->zone_start_pfn + zone->spanned_pages;
 	node->first_deferred_pfn = BM_NO_PFN;
-	if (job.start < job.end) {
+	if (job.start < job.end &&
+	    (wthreads < 2 || !deferred_init_private(m, zone, job.start, job.end, wthreads))) {
 		job.nr_units = (unsigned long)((job.end - job.start + BM_PAGES_PER_SECTION - 1) /
 					       BM_PAGES_PER_SECTION);
 		m->prim->parallel(m->prim->ctx, threads, deferred_work, &job, job.nr_units);
@@ -264,7 +438,7 @@ bool bm_deferred_grow_zone(struct bm_machine *m, struct bm_zone *zone, unsigned 
 	while (pfn < end && done < needed) {
 		bm_pfn_t e = BM_MIN(pfn + BM_PAGES_PER_SECTION, end);
 
-		done += deferred_init_unit(m, zone, pfn, e);
+		done += deferred_init_unit(m, zone, pfn, e, NULL);
 		pfn = e;
 	}
 	/* As the kernel: the frontier moves to the end; init_late finds nothing. */

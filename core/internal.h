@@ -343,6 +343,12 @@ void bm_free_one_page_locked(struct bm_machine *m, struct bm_zone *zone, bm_pfn_
 void bm_split_large_buddy(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 			  unsigned int order, unsigned int fpi);
 
+/* Deferred init's private free lists (buddy.c; see the kernel-doc there). */
+void bm_buddy_private_init(struct bm_zone *lists, const struct bm_zone *zone);
+void bm_free_pages_core_private(struct bm_machine *m, struct bm_zone *lists, bm_pfn_t pfn,
+				unsigned int order);
+void bm_buddy_splice(struct bm_machine *m, struct bm_zone *zone, struct bm_zone *lists);
+
 /* pageblock.c: change @pfn's pageblock to @mt and move its free pages to the
  * @mt lists (move_freepages_block; a pageblock inside a larger free block is
  * split out first, as move_freepages_block_isolate does). Return: pages

@@ -259,12 +259,135 @@ static void test_walk_threads(void)
 	CHECK_EQ(f_as, f_serial);
 }
 
+/* FNV-1a over every free list in order: which blocks, in which order. */
+static uint64_t lists_hash(struct bm_machine *m)
+{
+	uint64_t h = 1469598103934665603ull;
+	int nid;
+
+	bm_for_each_online_node(m, nid)
+		for (int t = 0; t < BM_NR_ZONES; t++)
+			for (unsigned int o = 0; o < BM_MAX_ORDER_LIMIT; o++)
+				for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+					uint32_t p = m->mm.nodes[nid].zones[t].free_area[o].head[mt];
+
+					for (; p != BM_LIST_END; p = bm_pfn_to_page(m, p)->lru_next)
+						h = (h ^ p) * 1099511628211ull;
+					h = (h ^ 0xff) * 1099511628211ull;
+				}
+	return h;
+}
+
+struct private_boot {
+	uint64_t state, lists;
+	unsigned long calls, nr_free, managed, reports, private_units;
+	struct bm_violation rep[4];	/* the first reports */
+};
+
+/*
+ * Deferred init with @threads and @walk threads: a 2 GiB machine, with
+ * @noisy a deferred free page initialised early (deferred init
+ * initialises it again: a report) and a reservation marked RSRV_NOINIT in
+ * another section (merging a free block reads the struct page of its
+ * buddy there, uninitialised: a report, as the kernel reads it).
+ */
+static void boot_private(unsigned threads, unsigned walk, bool noisy, struct private_boot *r)
+{
+	struct test_machine t;
+	struct bm_config cfg;
+	struct bm_machine *m;
+	int nid;
+
+	bm_config_default(&cfg);
+	cfg.threads = threads;
+	cfg.walk_threads = walk;
+	m = synth_machine(&t, SIZE, &cfg);
+	if (noisy) {
+		bm_memblock_reserve(m, 1100 * SZ_1M, 2 * SZ_1M);
+		bm_memblock_reserved_mark_noinit(m, 1100 * SZ_1M, 2 * SZ_1M);
+	}
+	CHECK_EQ(bm_free_area_init(m), 0);
+	if (noisy)
+		bm_init_single_page(m, BM_PFN_DOWN(900 * SZ_1M) + 3, BM_ZONE_DMA32, 0, "test");
+	bm_memblock_free_all(m);
+	bm_set_phase(m, BM_PHASE_SMP_INIT);
+	host_parallel_fn = t.host.prim.parallel;
+	t.host.prim.parallel = counting_parallel;
+	parallel_calls = 0;
+	t.record.nr_recorded = 0;
+	bm_page_alloc_init_late(m);
+	r->calls = parallel_calls;
+	r->private_units = m->mm.nodes[0].deferred_private_units;
+	r->reports = t.record.nr_recorded;
+	for (unsigned long i = 0; i < r->reports && i < 4; i++)
+		r->rep[i] = t.record.violations[i];
+	r->state = synth_state_hash(m);
+	r->lists = lists_hash(m);
+	r->nr_free = bm_nr_free_pages(m);
+	r->managed = 0;
+	bm_for_each_online_node(m, nid)
+		for (int z = 0; z < BM_NR_ZONES; z++)
+			r->managed += m->mm.nodes[nid].zones[z].managed_pages;
+	CHECK_EQ(bm_mm_check(m), 0);
+	tm_destroy(&t);
+}
+
+/*
+ * Deferred init on several threads gives the serial walk's free lists, in
+ * their order, not only its memory map: each section frees into lists of
+ * its own, spliced in section order. A section that could report (a page
+ * initialised twice) or read an uninitialised buddy (RSRV_NOINIT pages)
+ * runs in its place on the calling thread: the same reports, in order.
+ */
+static void test_private_lists_identical(void)
+{
+	struct private_boot one, four, walk4, n1, n4;
+
+	boot_private(1, 0, false, &one);
+	boot_private(4, 0, false, &four);
+	boot_private(1, 4, false, &walk4);
+	CHECK_EQ(one.calls, 1);		/* the serial walk through parallel() */
+	CHECK(four.calls >= 1 && walk4.calls == four.calls);
+	/* 2 GiB less the first 256 MiB: 14 sections, all on threads. */
+	CHECK_EQ(one.private_units, 0);
+	CHECK_EQ(four.private_units, 14);
+	CHECK_EQ(walk4.private_units, 14);
+	CHECK_EQ(one.reports, 0);
+	CHECK_EQ(four.reports, 0);
+	CHECK_EQ(four.state, one.state);
+	CHECK_EQ(walk4.state, one.state);
+	CHECK_EQ(four.lists, one.lists);
+	CHECK_EQ(walk4.lists, one.lists);
+	CHECK_EQ(four.nr_free, one.nr_free);
+	CHECK_EQ(four.managed, one.managed);
+
+	boot_private(1, 0, true, &n1);
+	boot_private(4, 0, true, &n4);
+	CHECK_EQ(n1.reports, 2);
+	CHECK_EQ(n4.reports, n1.reports);
+	CHECK_EQ(n1.rep[0].kind, BM_V_DOUBLE_INIT);
+	CHECK_EQ(n1.rep[0].pfn_start, BM_PFN_DOWN(900 * SZ_1M) + 3);
+	CHECK_EQ(n1.rep[1].kind, BM_V_UNINIT_READ);
+	CHECK_EQ(n1.rep[1].pfn_start, BM_PFN_DOWN(1100 * SZ_1M));
+	for (int i = 0; i < 2; i++) {
+		CHECK_EQ(n4.rep[i].kind, n1.rep[i].kind);
+		CHECK_EQ(n4.rep[i].pfn_start, n1.rep[i].pfn_start);
+		CHECK(!strcmp(n4.rep[i].detail, n1.rep[i].detail));
+	}
+	CHECK_EQ(n4.state, n1.state);
+	CHECK_EQ(n4.lists, n1.lists);
+	CHECK_EQ(n4.nr_free, n1.nr_free);
+	CHECK(n1.lists != one.lists);
+	CHECK_EQ(n4.private_units, 12);	/* the two with a report ran in place */
+}
+
 int main(void)
 {
 	RUN(test_first_deferred_pfn);
 	RUN(test_thread_counts_identical);
 	RUN(test_parallel_ranges_identical);
 	RUN(test_walk_threads);
+	RUN(test_private_lists_identical);
 	RUN(test_deferred_grow_zone);
 	RUN(test_reserved_run_stops);
 	return CHECK_DONE();

@@ -97,6 +97,9 @@ struct bm_node {
 	 * init: memmap_init left [this, the zone's end) to deferred init,
 	 * which initialises free memory only (BM_NO_PFN: nothing deferred). */
 	bm_pfn_t boot_deferred_pfn;
+	/* sections of deferred init done on host threads into lists of their
+	 * own, spliced in order (the rest ran in their place on the caller) */
+	unsigned long deferred_private_units;
 	unsigned long deferred_ms;
 	phys_addr_t pgdat_phys;		/* NODE_DATA, set by the arch model (0: unknown) */
 	bm_pfn_t zone_movable_pfn;	/* start of ZONE_MOVABLE (movable_node), 0: none */	/* "node N deferred pages initialised in Mms" */
