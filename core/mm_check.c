@@ -164,13 +164,31 @@ static void ck_flush(struct ck *c, enum ck_code code)
 #undef R
 }
 
+/* bm_mm_check_fail into a section's buffer: the same runs, kept. */
+static void ck_buffer(struct ck_buf *buf, enum ck_code code, bm_pfn_t pfn, bm_pfn_t n,
+		      uint64_t key, uint64_t a, uint64_t b)
+{
+	int o = buf->open[code];
+
+	if (o >= 0 && buf->e[o].end == pfn && buf->e[o].key == key) {
+		buf->e[o].end = pfn + n;
+		return;
+	}
+	if (buf->n == CK_BUF_RUNS) {
+		buf->overflow = true;
+		return;
+	}
+	buf->open[code] = (int)buf->n;
+	buf->e[buf->n++] = (struct ck_entry){ code, pfn, pfn + n, key, a, b };
+}
+
 void bm_mm_check_fail(struct ck *c, enum ck_code code, bm_pfn_t pfn, bm_pfn_t n, uint64_t key,
 		      uint64_t a, uint64_t b)
 {
 	struct ck_run *r = &c->run[code];
 
-	if (c->quiet) {
-		c->failures++;
+	if (c->buf) {
+		ck_buffer(c->buf, code, pfn, n, key, a, b);
 		return;
 	}
 	if (r->open && r->end == pfn && r->key == key) {
@@ -312,6 +330,25 @@ static void note_fault(struct list_faults *f, int what, bm_pfn_t pfn)
  * block pages in the bitmaps. Returns blocks walked; *@complete is false if
  * the walk had to stop (the count then proves nothing).
  */
+/*
+ * A list is pointer chasing, a cache (and TLB) miss per block on a large
+ * machine. Boot frees in address order to the tail, so the next blocks
+ * tend to follow at the stride of the last two: their struct pages are
+ * asked for that far ahead (a wrong guess costs a wasted prefetch only).
+ */
+#define LIST_PREFETCH	8
+static inline void prefetch_ahead(struct bm_machine *m, uint32_t cur, uint32_t prev)
+{
+	bm_pfn_t next = (bm_pfn_t)cur + LIST_PREFETCH * ((bm_pfn_t)cur - prev);
+	const struct bm_section *sec;
+
+	if (prev == BM_LIST_END || next >= (bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION)
+		return;
+	sec = &m->mm.sections[next / BM_PAGES_PER_SECTION];
+	if (sec->map)
+		__builtin_prefetch(sec->map + next % BM_PAGES_PER_SECTION);
+}
+
 static unsigned long walk_list(struct ck *c, const struct bm_zone *z, unsigned int o, int mt,
 			       unsigned long *pages, bool *complete)
 {
@@ -356,6 +393,7 @@ static unsigned long walk_list(struct ck *c, const struct bm_zone *z, unsigned i
 		n++;
 		prev = cur;
 		cur = page->lru_next;
+		prefetch_ahead(m, cur, prev);
 	}
 #define LIST_FMT "node %d %s order %u %s list: "
 #define LIST_ARGS z->nid, bm_zone_name(z->type), o, bm_migratetype_name(mt)

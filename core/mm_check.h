@@ -43,6 +43,20 @@ struct ck_run {
 	uint64_t a, b;		/* sample values of the first pfn, for the text */
 };
 
+/* A section's failures, as runs, while the walk runs in parallel. */
+#define CK_BUF_RUNS	32
+struct ck_entry {
+	enum ck_code code;
+	bm_pfn_t start, end;
+	uint64_t key, a, b;
+};
+struct ck_buf {
+	unsigned int n;
+	bool overflow;			/* more runs than e[] holds */
+	int open[CK_NR];		/* each code's run still extendable, -1 if none */
+	struct ck_entry e[CK_BUF_RUNS];
+};
+
 struct ck {
 	struct bm_machine *m;
 	int failures;
@@ -51,7 +65,7 @@ struct ck {
 	uint64_t *freemap;	/* bit per pfn: inside a listed free block */
 	size_t map_bytes;
 	bool rsv_check;		/* memblock.reserved still describes the map */
-	bool quiet;		/* count failures only (a parallel pre-pass) */
+	struct ck_buf *buf;	/* if set, failures go there (parallel walk) */
 	unsigned long mem_i, rsv_i;	/* segment cursors into memblock */
 	struct ck_run run[CK_NR];
 };

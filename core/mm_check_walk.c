@@ -322,6 +322,8 @@ static void walk_range(struct ck *c, bm_pfn_t from, bm_pfn_t to)
 	struct seg sg;
 
 	for (bm_pfn_t p = from; p < to; p = sg.end) {
+		if (c->buf && c->buf->overflow)
+			return;	/* the section is walked again, serially */
 		seg_at(c, p, &sg);
 		if (!sg.valid) {
 			if (sg.memory)
@@ -368,62 +370,86 @@ static unsigned long cursor_at(const struct memblock_type *type, bm_pfn_t p, boo
 	return lo;
 }
 
+/* Sections per parallel call: their buffered runs live until replayed. */
+#define WALK_WINDOW	256u
+
 struct walk_job {
 	const struct ck *c;
-	unsigned char *dirty;	/* per section: the quiet walk failed there */
+	bm_pfn_t start;			/* the window's first pfn */
+	struct ck_buf *bufs;		/* per section of the window */
 };
 
 static void walk_unit(void *arg, unsigned long idx)
 {
 	const struct walk_job *j = arg;
 	struct ck c = *j->c;
-	bm_pfn_t s = (bm_pfn_t)idx * BM_PAGES_PER_SECTION;
+	bm_pfn_t s = j->start + (bm_pfn_t)idx * BM_PAGES_PER_SECTION;
 
-	c.quiet = true;
-	c.failures = 0;
+	j->bufs[idx].n = 0;
+	j->bufs[idx].overflow = false;
+	for (int k = 0; k < CK_NR; k++)
+		j->bufs[idx].open[k] = -1;
+	c.buf = &j->bufs[idx];
 	c.mem_i = cursor_at(&c.m->memblock.mb.memory, s, false);
 	c.rsv_i = cursor_at(&c.m->memblock.mb.reserved, s, true);
 	walk_range(&c, s, BM_MIN(s + BM_PAGES_PER_SECTION, c.max_pfn));
-	j->dirty[idx] = c.failures != 0;
 }
 
 /*
  * The walk a section per host thread (cfg.walk_threads, 0: as threads),
- * counting failures only. Every rule is a function of the pfn's segment and
- * struct pages, so the quiet walks fail somewhere exactly when the serial
- * walk would report; only its reports' order and coalescing need one
- * thread, from the first section that failed (no run is open before it).
- * Return: the first pfn the serial walk must visit: c->max_pfn if the
- * machine passed, 0 if no threads could be spread over.
+ * each section's failures buffered as runs, then handed to the real check
+ * in section order. Every rule is a function of the pfn's segment and
+ * struct pages, and a run is extended only by the pfns right after it, so
+ * the runs come out as the serial walk makes them, in the order it opens
+ * them; coalescing across sections happens as they are handed over. A
+ * section with more runs than its buffer holds is walked again, serially,
+ * from its first pfn to the end.
+ * Return: true if done, false if the caller must walk it all serially.
  */
-static bm_pfn_t walk_parallel(struct ck *c)
+static bool walk_parallel(struct ck *c)
 {
 	struct bm_machine *m = c->m;
 	unsigned int threads = m->cfg.walk_threads ? m->cfg.walk_threads : m->cfg.threads;
 	unsigned long units = (unsigned long)((c->max_pfn + BM_PAGES_PER_SECTION - 1) /
 					      BM_PAGES_PER_SECTION);
-	struct walk_job job = { c, NULL };
-	unsigned long i = 0;
+	size_t bsz = WALK_WINDOW * sizeof(struct ck_buf);
+	struct walk_job job = { c, 0, NULL };
 
 	if (threads < 2 || !m->prim->parallel || units < 4)
-		return 0;
-	job.dirty = m->prim->zalloc(m->prim->ctx, units);
-	if (!job.dirty)
-		return 0;
-	m->prim->parallel(m->prim->ctx, threads, walk_unit, &job, units);
-	while (i < units && !job.dirty[i])
-		i++;
-	m->prim->free(m->prim->ctx, job.dirty, units);
-	return BM_MIN((bm_pfn_t)i * BM_PAGES_PER_SECTION, c->max_pfn);
+		return false;
+	job.bufs = m->prim->zalloc(m->prim->ctx, bsz);
+	if (!job.bufs)
+		return false;
+	for (unsigned long w = 0; w < units; w += WALK_WINDOW) {
+		unsigned long n = BM_MIN(units - w, (unsigned long)WALK_WINDOW);
+
+		job.start = (bm_pfn_t)w * BM_PAGES_PER_SECTION;
+		m->prim->parallel(m->prim->ctx, threads, walk_unit, &job, n);
+		for (unsigned long i = 0; i < n; i++) {
+			const struct ck_buf *b = &job.bufs[i];
+			bm_pfn_t s = job.start + (bm_pfn_t)i * BM_PAGES_PER_SECTION;
+
+			if (b->overflow) {
+				c->mem_i = cursor_at(&m->memblock.mb.memory, s, false);
+				c->rsv_i = cursor_at(&m->memblock.mb.reserved, s, true);
+				walk_range(c, s, c->max_pfn);
+				m->prim->free(m->prim->ctx, job.bufs, bsz);
+				return true;
+			}
+			for (unsigned int k = 0; k < b->n; k++) {
+				const struct ck_entry *e = &b->e[k];
+
+				bm_mm_check_fail(c, e->code, e->start, e->end - e->start, e->key,
+						 e->a, e->b);
+			}
+		}
+	}
+	m->prim->free(m->prim->ctx, job.bufs, bsz);
+	return true;
 }
 
 void bm_mm_check_walk_pfns(struct ck *c)
 {
-	bm_pfn_t from = walk_parallel(c);
-
-	if (from >= c->max_pfn)
-		return;
-	c->mem_i = cursor_at(&c->m->memblock.mb.memory, from, false);
-	c->rsv_i = cursor_at(&c->m->memblock.mb.reserved, from, true);
-	walk_range(c, from, c->max_pfn);
+	if (!walk_parallel(c))
+		walk_range(c, 0, c->max_pfn);
 }
