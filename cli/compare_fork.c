@@ -301,8 +301,10 @@ int cli_compare_shared(const struct cli_machine *cm, const struct bm_sim_config 
 			.rows = rows, .c = c, .done = done, .jobs = compare_jobs(&cfgs[lead]),
 			.debug = debug, .pr = pr, .child_fd = -1,
 		};
-		struct bm_sim_branch br = { bc, 0, split, &st };
+		struct bm_sim_branch br = { bc, 0, split, &st, 0 };
 		struct bm_sim_run *run;
+		unsigned int walk = cfgs[lead].core.walk_threads ? cfgs[lead].core.walk_threads :
+				    cfgs[lead].core.threads;
 		int err = 0;
 
 		if (done[lead])
@@ -313,6 +315,10 @@ int cli_compare_shared(const struct cli_machine *cm, const struct bm_sim_config 
 			rows[br.n] = r;
 			bc[br.n++] = cfgs[r];
 		}
+		/* Up to the branch the boot has the CPUs; after it, each of the
+		 * jobs at once takes its share for its walks. */
+		if (st.jobs > 1 && walk > 1)
+			br.walk_threads_after = walk / st.jobs ? walk / st.jobs : 1;
 		progress_update(pr, "booting as %s (%d/%d)", bm_era_row_name(lead), lead + 1,
 				BM_NR_ROWS);
 		run = cli_boot_branched(&cm->desc, &br, lead ? NULL : &c->facts, &err);

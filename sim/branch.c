@@ -74,10 +74,14 @@ static void branch_point(struct bm_machine *m, void *arg)
 	for (unsigned int i = 1; i < br->n; i++)
 		shared[i] = bm_sim_prefix_shared(d, &br->cfgs[0], &br->cfgs[i]);
 	k = br->split(br->arg, shared, br->n);
+	if (k && k < br->n && shared[k]) {
+		effective(d, &br->cfgs[k], &bp->ctx->cfg);
+		m->cfg = bp->ctx->cfg.core;
+	}
+	if (br->walk_threads_after)
+		m->cfg.walk_threads = bp->ctx->cfg.core.walk_threads = br->walk_threads_after;
 	if (!k || k >= br->n || !shared[k])
 		return;
-	effective(d, &br->cfgs[k], &bp->ctx->cfg);
-	m->cfg = bp->ctx->cfg.core;
 	/* Slot 0 is this action: the core's walk goes on from slot 1. */
 	memset(bp->actions + 1, 0, (bp->cap - 1) * sizeof(*bp->actions));
 	sim_timeline(bp->ctx, bp->actions + 1);

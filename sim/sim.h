@@ -151,6 +151,12 @@ struct bm_sim_branch {
 	 */
 	unsigned int (*split)(void *arg, const bool *shared, unsigned int n);
 	void *arg;
+	/*
+	 * If not 0, cfg.walk_threads of the boot from the split on, whichever
+	 * it goes on as: processes forked there share the CPUs. The walks'
+	 * results do not depend on it.
+	 */
+	unsigned int walk_threads_after;
 };
 
 /**

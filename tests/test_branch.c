@@ -83,7 +83,7 @@ static void branched_is(const struct bm_machine_desc *d, const struct bm_sim_con
 			unsigned int n, unsigned int answer, const struct bm_sim_config *want,
 			struct split_log *log)
 {
-	struct bm_sim_branch br = { cfgs, n, split, log };
+	struct bm_sim_branch br = { cfgs, n, split, log, 0 };
 	struct bm_sim_run *a, *b;
 	int e1 = 0, e2 = 0;
 
@@ -191,14 +191,54 @@ static void test_not_shared(void)
 	bm_scenario_desc_free(&d);
 }
 
+/*
+ * walk_threads_after: processes forked at the branch share the CPUs, so
+ * each boot's walks take fewer threads from there on, the boot it goes on
+ * as and the one that stays alike. The result is the plain boot's.
+ */
+static void test_walk_threads_after(void)
+{
+	struct bm_machine_desc d;
+	struct bm_sim_config cfg, cfgs[2];
+	struct split_log log;
+
+	if (build(scn_001, &d, &cfg)) {
+		CHECK(false);
+		return;
+	}
+	cfg.core.walk_threads = 4;
+	for (unsigned int answer = 0; answer < 2; answer++) {
+		struct bm_sim_branch br = { cfgs, 2, split, &log, 1 };
+		struct bm_sim_run *a, *b;
+		int e1 = 0, e2 = 0;
+
+		cfgs[0] = cfg;
+		cfgs[1] = cfg;
+		cfgs[1].release_policy = BM_POLICY_DISCARD;
+		memset(&log, 0, sizeof(log));
+		log.answer = answer;
+		a = bm_sim_boot_branched(&d, &br, NULL, 0, &e1);
+		b = bm_sim_boot(&d, &cfgs[answer], NULL, 0, &e2);
+		CHECK(a && b);
+		CHECK_EQ(log.calls, 1u);
+		if (a && b) {
+			CHECK_EQ(a->m.cfg.walk_threads, 1u);
+			CHECK_EQ(b->m.cfg.walk_threads, 4u);
+			CHECK(same_result(&a->res, &b->res));
+		}
+		bm_sim_run_free(a);
+		bm_sim_run_free(b);
+	}
+}
+
 static void test_refusals(void)
 {
 	struct bm_machine_desc d;
 	struct bm_sim_config cfg;
 	struct split_log log = { 0 };
-	struct bm_sim_branch none = { &cfg, 0, split, &log };
-	struct bm_sim_branch nosplit = { &cfg, 1, NULL, &log };
-	struct bm_sim_branch nocfgs = { NULL, 1, split, &log };
+	struct bm_sim_branch none = { &cfg, 0, split, &log, 0 };
+	struct bm_sim_branch nosplit = { &cfg, 1, NULL, &log, 0 };
+	struct bm_sim_branch nocfgs = { NULL, 1, split, &log, 0 };
 	int e;
 
 	if (build(scn_001, &d, &cfg)) {
@@ -226,5 +266,6 @@ int main(void)
 	RUN(test_every_policy);
 	RUN(test_not_shared);
 	RUN(test_refusals);
+	RUN(test_walk_threads_after);
 	return CHECK_DONE();
 }
