@@ -380,12 +380,11 @@ int cli_parse(int argc, char **argv, unsigned accept, struct cli_opts *o)
 	 * under every era): each reuses the last one's simulated RAM. */
 	bm_sim_set_keep_ram(true);
 	/*
-	 * Deferred init stays on one host thread (bm_config_default) unless
-	 * --threads or threads= asks: the machine's state does not depend on
-	 * it, but violations concurrent threads find are recorded in the
-	 * order the threads run, and two runs' reports must diff the same.
-	 * The walks whose order cannot show use every online CPU
-	 * (cli_apply_config, cfg.walk_threads).
+	 * cfg.threads stays 1 (bm_config_default) unless --threads or
+	 * threads= asks; the walks whose order cannot show, deferred init
+	 * and the check's pfn walk included, use every online CPU
+	 * (cli_apply_config, cfg.walk_threads): what is printed is the
+	 * one-thread boot's either way.
 	 */
 	return 0;
 }
@@ -414,10 +413,10 @@ int cli_apply_config(const struct cli_opts *o, struct bm_sim_config *cfg)
 	if (o->threads)
 		cfg->threads = o->threads;
 	/*
-	 * The simulation's own walks (memmap_init without deferral, ...) run
-	 * in parallel only where that cannot change what is computed or
-	 * reported (bm_sections_parallel): every online CPU, unless --threads
-	 * says how many threads the command may use.
+	 * The simulation's own walks (memmap_init without deferral, deferred
+	 * init, bm_mm_check's pfn walk, ...) run in parallel only in ways that
+	 * cannot change what is computed or reported: every online CPU,
+	 * unless --threads says how many threads the command may use.
 	 */
 	if (o->threads) {
 		cfg->walk_threads = o->threads;

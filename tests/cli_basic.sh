@@ -82,11 +82,14 @@ run "boot log with overrides scenario" 1 "$BM" boot --policy skip-uninit "$LOG" 
 has "overlay scenario released its range" "overlay-fw: [0-9]+K released but never freed"
 run "boot --deferred off --threads 2" 0 "$BM" boot --deferred off --threads 2 "$EX/001-free-late-deferred.scn"
 # Without --threads the walks whose order cannot show (memmap_init without
-# deferral, large reservations) use every online CPU: what is printed is
-# the one-thread boot's, in text and JSON, with violations too; four
-# threads asked for give it as well (JSON's config then says 4).
+# deferral, large reservations, deferred init, the check) use every online
+# CPU: what is printed is the one-thread boot's, in text and JSON, with
+# violations too (deferred init's among them); four threads asked for give
+# it as well (JSON's config then says 4).
 for args in "--deferred off" "--deferred off --json" "--deferred off --policy free-early" \
-	    "--deferred off --policy free-early --json"; do
+	    "--deferred off --policy free-early --json" "--deferred on --json" \
+	    "--deferred on --policy free-early" "--deferred on --policy free-early --json" \
+	    "--deferred on --policy unreserve-flag --json"; do
 	# shellcheck disable=SC2086
 	"$BM" boot $args --threads 1 "$EX/001-free-late-deferred.scn" >"$T/w1" 2>&1
 	for t in "" "--threads 4"; do

@@ -96,7 +96,8 @@ struct bm_violation_record {
 	bool movable_node;                                                              \
 	/* At most this many host threads for deferred init: the core splits   \
 	 * the work into section units and passes this to prim->parallel,      \
-	 * which decides (a host may use fewer, or all of its CPUs). */        \
+	 * which decides (a host may use fewer, or all of its CPUs). The      \
+	 * result is one thread's (see @walk_threads). */                      \
 	unsigned int threads;                                                           \
 	int release_policy;		/* enum bm_release_policy (boot.h) */           \
 	/* Zone boundaries in pfns: DMA below dma_pfn, DMA32 below dma32_pfn. */        \
@@ -138,9 +139,12 @@ struct bm_violation_record {
 	 * Host threads for the simulation's own walks whose order cannot show          \
 	 * (bm_sections_parallel: memmap_init without deferral, a reservation of        \
 	 * many sections at mm_core_init; each runs in parallel only when nothing       \
-	 * in its range can be reported). 0: as @threads. The kernel makes these        \
-	 * walks on one CPU; this changes the simulation's wall time, never what        \
-	 * it computes or reports.                                                      \
+	 * in its range can be reported), for bm_mm_check's pfn walk (each              \
+	 * section's reports handed over in order), and with @threads the most          \
+	 * of, for deferred init (sections free into lists of their own, spliced        \
+	 * in order; a section that could report runs in its place in that              \
+	 * order). 0: as @threads. This changes the simulation's wall time,             \
+	 * never what it computes, reports, or the order of its free lists.             \
 	 */                                                                             \
 	unsigned int walk_threads;
 	/* end of BM_CONFIG_MEMBERS */
