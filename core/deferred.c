@@ -268,82 +268,26 @@ static bool unit_quiet(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t spfn
 	return unit_gap_settled(m, p, epfn);
 }
 
-/* Units per parallel call: their private lists live until spliced. */
-#define PRIVATE_WINDOW	64u
-
-struct private_job {
-	struct bm_machine *m;
-	struct bm_zone *zone;
-	bm_pfn_t start;			/* the window's first pfn, section aligned */
-	bm_pfn_t end;			/* the zone's end */
-	struct bm_zone *lists;		/* per unit of the window */
-	bool *quiet;			/* per unit: done, into its lists */
-};
-
-static void private_work(void *arg, unsigned long idx)
+/* bm_sections_apart's hooks for deferred init of one zone. */
+static struct bm_zone *deferred_apart(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e, void *arg)
 {
-	const struct private_job *j = arg;
-	bm_pfn_t s = j->start + (bm_pfn_t)idx * BM_PAGES_PER_SECTION;
-	bm_pfn_t e = BM_MIN(s + BM_PAGES_PER_SECTION, j->end);
+	struct bm_zone *zone = arg;
 
-	j->quiet[idx] = unit_quiet(j->m, j->zone, s, e);
-	if (j->quiet[idx])
-		deferred_init_unit(j->m, j->zone, s, e, &j->lists[idx]);
+	return unit_quiet(m, zone, s, e) ? zone : NULL;
 }
 
-/*
- * Deferred init of [@start, @end) on @threads host threads, with the memory
- * map, free lists and reports of the serial walk. Every free of deferred
- * init is FPI_TO_TAIL and merges within its section, so the zone's lists
- * after units 0..n-1 are the lists before them followed by each unit's own
- * in unit order: each quiet unit frees into private lists, spliced in unit
- * order; a unit that might report runs on the zone in its place in that
- * order, on this thread. Windows of PRIVATE_WINDOW units bound the lists
- * held. Return: false if there was no host memory (nothing done).
- */
-static bool deferred_init_private(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t start,
-				  bm_pfn_t end, unsigned int threads)
+static void deferred_unit_work(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e,
+			       struct bm_zone *lists, void *arg)
 {
-	struct private_job job = { .m = m, .zone = zone, .end = end };
-	size_t lsz = PRIVATE_WINDOW * sizeof(*job.lists), qsz = PRIVATE_WINDOW * sizeof(bool);
-
-	job.lists = m->prim->zalloc(m->prim->ctx, lsz);
-	job.quiet = m->prim->zalloc(m->prim->ctx, qsz);
-	if (!job.lists || !job.quiet) {
-		if (job.lists)
-			m->prim->free(m->prim->ctx, job.lists, lsz);
-		if (job.quiet)
-			m->prim->free(m->prim->ctx, job.quiet, qsz);
-		return false;
-	}
-	for (job.start = start; job.start < end;
-	     job.start += (bm_pfn_t)PRIVATE_WINDOW * BM_PAGES_PER_SECTION) {
-		unsigned long n = (unsigned long)BM_MIN((end - job.start + BM_PAGES_PER_SECTION - 1) /
-							BM_PAGES_PER_SECTION, PRIVATE_WINDOW);
-
-		for (unsigned long i = 0; i < n; i++)
-			bm_buddy_private_init(&job.lists[i], zone);
-		m->prim->parallel(m->prim->ctx, threads, private_work, &job, n);
-		for (unsigned long i = 0; i < n; i++) {
-			bm_pfn_t s = job.start + (bm_pfn_t)i * BM_PAGES_PER_SECTION;
-
-			if (job.quiet[i]) {
-				bm_buddy_splice(m, zone, &job.lists[i]);
-				m->mm.nodes[zone->nid].deferred_private_units++;
-			} else
-				deferred_init_unit(m, zone, s, BM_MIN(s + BM_PAGES_PER_SECTION, end),
-						   NULL);
-		}
-	}
-	m->prim->free(m->prim->ctx, job.lists, lsz);
-	m->prim->free(m->prim->ctx, job.quiet, qsz);
-	return true;
+	deferred_init_unit(m, arg, s, e, lists);
 }
+
+static const struct bm_apart_ops deferred_ops = { deferred_apart, deferred_unit_work };
 
 /*
  * deferred_init_memmap for one node: all of [first_deferred_pfn, zone end).
  * With two or more threads (cfg.threads or cfg.walk_threads) the units run
- * as deferred_init_private: the serial result on every thread count. Only
+ * apart (bm_sections_apart): the serial result on every thread count. Only
  * without host memory for that do cfg.threads threads share the zone's
  * lists under its lock (the order of its free lists then varies).
  */
@@ -362,7 +306,8 @@ static void deferred_init_node(struct bm_machine *m, int nid)
 	job.end = zone->zone_start_pfn + zone->spanned_pages;
 	node->first_deferred_pfn = BM_NO_PFN;
 	if (job.start < job.end &&
-	    (wthreads < 2 || !deferred_init_private(m, zone, job.start, job.end, wthreads))) {
+	    (wthreads < 2 || !bm_sections_apart(m, job.start, job.end, wthreads, &deferred_ops, zone,
+						 &node->deferred_private_units))) {
 		job.nr_units = (unsigned long)((job.end - job.start + BM_PAGES_PER_SECTION - 1) /
 					       BM_PAGES_PER_SECTION);
 		m->prim->parallel(m->prim->ctx, threads, deferred_work, &job, job.nr_units);

@@ -343,7 +343,16 @@ void bm_free_one_page_locked(struct bm_machine *m, struct bm_zone *zone, bm_pfn_
 void bm_split_large_buddy(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t pfn,
 			  unsigned int order, unsigned int fpi);
 
-/* Deferred init's private free lists (buddy.c; see the kernel-doc there). */
+/* A freeing walk a section per host thread (sections_apart.c). */
+struct bm_apart_ops {
+	struct bm_zone *(*apart)(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e, void *arg);
+	void (*work)(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e, struct bm_zone *lists,
+		     void *arg);
+};
+bool bm_sections_apart(struct bm_machine *m, bm_pfn_t start, bm_pfn_t end, unsigned int threads,
+		       const struct bm_apart_ops *ops, void *arg, unsigned long *nr_apart);
+
+/* Private free lists for bm_sections_apart (buddy.c; see the kernel-doc there). */
 void bm_buddy_private_init(struct bm_zone *lists, const struct bm_zone *zone);
 void bm_free_pages_core_private(struct bm_machine *m, struct bm_zone *lists, bm_pfn_t pfn,
 				unsigned int order);

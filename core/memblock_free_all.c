@@ -199,9 +199,12 @@ static void memmap_init_reserved_pages(struct bm_machine *m)
 
 /*
  * __free_pages_memory: the largest naturally aligned blocks that fit, each
- * skipped if it starts in the deferred range (memblock_free_pages).
+ * skipped if it starts in the deferred range (memblock_free_pages). Into
+ * @lists (bm_sections_apart) if not NULL. Blocks never cross a section
+ * boundary, so a range cut there is freed in the very same blocks.
  */
-static void free_pages_memory(struct bm_machine *m, bm_pfn_t start, bm_pfn_t end)
+static void free_pages_memory(struct bm_machine *m, struct bm_zone *lists, bm_pfn_t start,
+			      bm_pfn_t end)
 {
 	unsigned int max_order = bm_max_order(m);
 
@@ -214,10 +217,135 @@ static void free_pages_memory(struct bm_machine *m, bm_pfn_t start, bm_pfn_t end
 			order++;
 		while (start + ((bm_pfn_t)1 << order) > end)
 			order--;
-		if (!bm_pfn_deferred(m, start))
+		if (bm_pfn_deferred(m, start))
+			;
+		else if (lists)
+			bm_free_pages_core_private(m, lists, start, order);
+		else
 			bm_free_pages_core(m, start, order);
 		start += (bm_pfn_t)1 << order;
 	}
+}
+
+/* memblock_free_all's free ranges, in pfns, in address order. */
+struct free_ranges {
+	bm_pfn_t (*r)[2];
+	unsigned long n;
+};
+
+/* bm_sections_apart's work: the free ranges' part inside [@s, @e). */
+static void free_section(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e, struct bm_zone *lists,
+			 void *arg)
+{
+	const struct free_ranges *fr = arg;
+	unsigned long lo = 0, hi = fr->n;
+
+	while (lo < hi) {		/* the first range ending past @s */
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (fr->r[mid][1] <= s)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < fr->n && fr->r[lo][0] < e; lo++)
+		free_pages_memory(m, lists, BM_MAX(fr->r[lo][0], s), BM_MIN(fr->r[lo][1], e));
+}
+
+/*
+ * Can the section [@s, @e) free apart? Its every struct page initialised
+ * (no read of an uninitialised buddy; nothing can be free before this
+ * hand-off), none of it deferred, one zone of its node spanning all of it
+ * and no other zone overlapping it, and all its memory of that node (then
+ * memmap_init linked every page of it to that zone). Return: the zone.
+ */
+static struct bm_zone *free_section_apart(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e,
+					  void *arg)
+{
+	const struct bm_section *sec = &m->mm.sections[s / BM_PAGES_PER_SECTION];
+	const struct memblock_type *mem = &m->memblock.mb.memory;
+	const uint64_t *w = m->mm.init_bitmap;
+	struct bm_node *node;
+	struct bm_zone *z = NULL;
+	unsigned long lo = 0, hi = mem->cnt;
+
+	(void)arg;
+	if (!sec->map || !sec->present || sec->nid < 0 || sec->nid >= BM_MAX_NUMNODES ||
+	    (s | e) & 63)
+		return NULL;
+	node = &m->mm.nodes[sec->nid];
+	if (!node->online || (node->first_deferred_pfn != BM_NO_PFN && e > node->first_deferred_pfn))
+		return NULL;
+	for (int t = 0; t < BM_NR_ZONES; t++) {
+		struct bm_zone *o = &node->zones[t];
+		bm_pfn_t zs = o->zone_start_pfn, ze = zs + o->spanned_pages;
+
+		if (!o->spanned_pages || ze <= s || zs >= e)
+			continue;
+		if (z || zs > s || ze < e)
+			return NULL;
+		z = o;
+	}
+	if (!z)
+		return NULL;
+	while (lo < hi) {		/* the first memory region ending past @s */
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (BM_PFN_UP(mem->regions[mid].base + mem->regions[mid].size) <= s)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < mem->cnt && BM_PFN_DOWN(mem->regions[lo].base) < e; lo++) {
+		int rn = mem->regions[lo].nid;
+
+		if ((rn >= 0 && rn < BM_MAX_NUMNODES ? rn : 0) != z->nid)
+			return NULL;
+	}
+	for (bm_pfn_t p = s; p < e; p += 64)
+		if (w[p >> 6] != ~0ull)
+			return NULL;
+	return z;
+}
+
+static const struct bm_apart_ops free_all_ops = { free_section_apart, free_section };
+
+/*
+ * The free ranges to the buddy a section per walk thread (bm_sections_apart),
+ * with the serial walk's free lists. Return: false if it did not run (one
+ * thread, no host memory): the caller walks serially.
+ */
+static bool free_ranges_apart(struct bm_machine *m)
+{
+	unsigned int threads = m->cfg.walk_threads ? m->cfg.walk_threads : m->cfg.threads;
+	unsigned long cap = m->memblock.mb.memory.cnt + m->memblock.mb.reserved.cnt + 1;
+	struct free_ranges fr = { NULL, 0 };
+	phys_addr_t start, end;
+	bool done = true;
+	uint64_t i;
+
+	if (threads < 2 || !m->prim->parallel)
+		return false;
+	fr.r = m->prim->zalloc(m->prim->ctx, cap * sizeof(*fr.r));
+	if (!fr.r)
+		return false;
+	bm_for_each_free_mem_range(m, i, BM_NUMA_NO_NODE, MEMBLOCK_NONE, &start, &end, NULL) {
+		bm_pfn_t s = BM_PFN_UP(start), e = BM_PFN_DOWN(end);
+
+		if (s >= e)
+			continue;
+		if (fr.n == cap) {	/* cannot happen: the ranges lie between regions */
+			done = false;
+			break;
+		}
+		fr.r[fr.n][0] = s;
+		fr.r[fr.n++][1] = e;
+	}
+	if (done)
+		done = bm_sections_apart(m, 0, bm_memmap_end_pfn(m), threads, &free_all_ops, &fr,
+					 NULL);
+	m->prim->free(m->prim->ctx, fr.r, cap * sizeof(*fr.r));
+	return done;
 }
 
 static void reset_managed_pages(struct bm_machine *m)
@@ -246,6 +374,7 @@ void bm_memblock_free_all(struct bm_machine *m)
 {
 	phys_addr_t start, end;
 	unsigned long count = 0;
+	bool parallel;
 	uint64_t i;
 
 	if (!bm_step_begin(m, BM_STEP_FREE_ALL))
@@ -257,12 +386,14 @@ void bm_memblock_free_all(struct bm_machine *m)
 	bm_kho_release_scratch(m);
 	reset_managed_pages(m);
 	memmap_init_reserved_pages(m);
+	parallel = free_ranges_apart(m);
 	bm_for_each_free_mem_range(m, i, BM_NUMA_NO_NODE, MEMBLOCK_NONE, &start, &end, NULL) {
 		bm_pfn_t s = BM_PFN_UP(start), e = BM_PFN_DOWN(end);
 
 		if (s >= e)
 			continue;
-		free_pages_memory(m, s, e);
+		if (!parallel)
+			free_pages_memory(m, NULL, s, e);
 		count += (unsigned long)(e - s);
 	}
 	m->mm.totalram_pages += count;

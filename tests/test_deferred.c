@@ -381,6 +381,51 @@ static void test_private_lists_identical(void)
 	CHECK_EQ(n4.private_units, 12);	/* the two with a report ran in place */
 }
 
+/*
+ * memblock_free_all's frees, a section per walk thread (bm_sections_apart):
+ * without deferral, the same memory map and free lists, in order, as one
+ * thread, around reservations of every kind (a RSRV_NOINIT one is
+ * initialised by memmap_init here, nothing being deferred); the first
+ * section (two zones) frees in its place.
+ */
+static void test_free_all_apart_identical(void)
+{
+	uint64_t state[2], lists[2];
+	unsigned long calls[2], nr_free[2];
+
+	for (int k = 0; k < 2; k++) {
+		struct test_machine t;
+		struct bm_config cfg;
+		struct bm_machine *m;
+
+		bm_config_default(&cfg);
+		cfg.deferred_struct_page_init = false;
+		cfg.walk_threads = k ? 4 : 1;
+		m = synth_machine(&t, SIZE, &cfg);
+		bm_memblock_reserve(m, 1100 * SZ_1M, 2 * SZ_1M);
+		bm_memblock_reserved_mark_noinit(m, 1100 * SZ_1M, 2 * SZ_1M);
+		bm_memblock_reserve(m, 900 * SZ_1M + 5 * 4096, 3 * 4096);
+		CHECK_EQ(bm_free_area_init(m), 0);
+		host_parallel_fn = t.host.prim.parallel;
+		t.host.prim.parallel = counting_parallel;
+		parallel_calls = 0;
+		t.record.nr_recorded = 0;
+		bm_memblock_free_all(m);
+		calls[k] = parallel_calls;
+		state[k] = synth_state_hash(m);
+		lists[k] = lists_hash(m);
+		nr_free[k] = bm_nr_free_pages(m);
+		CHECK_EQ(t.record.nr_recorded, 0);
+		CHECK_EQ(bm_mm_check(m), 0);
+		tm_destroy(&t);
+	}
+	CHECK_EQ(calls[0], 0);
+	CHECK(calls[1] >= 1);
+	CHECK_EQ(state[1], state[0]);
+	CHECK_EQ(lists[1], lists[0]);
+	CHECK_EQ(nr_free[1], nr_free[0]);
+}
+
 int main(void)
 {
 	RUN(test_first_deferred_pfn);
@@ -388,6 +433,7 @@ int main(void)
 	RUN(test_parallel_ranges_identical);
 	RUN(test_walk_threads);
 	RUN(test_private_lists_identical);
+	RUN(test_free_all_apart_identical);
 	RUN(test_deferred_grow_zone);
 	RUN(test_reserved_run_stops);
 	return CHECK_DONE();
