@@ -311,6 +311,26 @@ static struct bm_zone *free_section_apart(struct bm_machine *m, bm_pfn_t s, bm_p
 static const struct bm_apart_ops free_all_ops = { free_section_apart, free_section };
 
 /*
+ * Where memblock_free_all has blocks to free: below the end of every
+ * node's early part (its first deferred pfn, or its end), section aligned.
+ * From there on every block is deferred, so nothing is done there.
+ */
+static bm_pfn_t free_all_end(struct bm_machine *m)
+{
+	bm_pfn_t end = 0;
+	int nid;
+
+	bm_for_each_online_node(m, nid) {
+		const struct bm_node *n = &m->mm.nodes[nid];
+		bm_pfn_t e = n->first_deferred_pfn != BM_NO_PFN ? n->first_deferred_pfn :
+			     n->node_start_pfn + n->node_spanned_pages;
+
+		end = BM_MAX(end, e);
+	}
+	return BM_MIN(BM_ALIGN_UP(end, BM_PAGES_PER_SECTION), bm_memmap_end_pfn(m));
+}
+
+/*
  * The free ranges to the buddy a section per walk thread (bm_sections_apart),
  * with the serial walk's free lists. Return: false if it did not run (one
  * thread, no host memory): the caller walks serially.
@@ -342,8 +362,7 @@ static bool free_ranges_apart(struct bm_machine *m)
 		fr.r[fr.n++][1] = e;
 	}
 	if (done)
-		done = bm_sections_apart(m, 0, bm_memmap_end_pfn(m), threads, &free_all_ops, &fr,
-					 NULL);
+		done = bm_sections_apart(m, 0, free_all_end(m), threads, &free_all_ops, &fr, NULL);
 	m->prim->free(m->prim->ctx, fr.r, cap * sizeof(*fr.r));
 	return done;
 }
