@@ -229,6 +229,7 @@ static void test_walk_threads_after(void)
 		bm_sim_run_free(a);
 		bm_sim_run_free(b);
 	}
+	bm_scenario_desc_free(&d);
 }
 
 static void test_refusals(void)
