@@ -3,8 +3,10 @@
  * Deferred struct page init (CONFIG_DEFERRED_STRUCT_PAGE_INIT): after SMP
  * bring-up, page_alloc_init_late initialises and frees the memory map the
  * early boot skipped, per node, in section-sized units spread over host
- * threads (the kernel's padata jobs); deferred_grow_zone does the same on
- * demand when an allocation fails first.
+ * threads (the kernel's padata jobs), each into free lists of its own
+ * spliced in unit order (bm_sections_apart), so the result is one
+ * thread's; deferred_grow_zone does the same on demand when an allocation
+ * fails first.
  *
  * Within a unit, memory is handled one MAX_ORDER block at a time: every
  * free page of the block is initialised before any is freed, because
@@ -129,7 +131,7 @@ static void queue_piece(struct block_batch *bb, bm_pfn_t s, bm_pfn_t e, bm_pfn_t
  * (memory minus reserved, NOMAP excluded) of the zone's node, streamed in
  * address order and cut at MAX_ORDER boundaries; each block is initialised
  * whole before any of it is freed. memblock is only read, so units run
- * concurrently. Blocks go to @lists (private, see deferred_init_private)
+ * concurrently. Blocks go to @lists (private, see bm_sections_apart)
  * or, if NULL, to the zone. Returns pages initialised.
  */
 static unsigned long deferred_init_unit(struct bm_machine *m, struct bm_zone *zone,
