@@ -334,8 +334,8 @@ static void free_discarded_arrays(struct bm_machine *m)
  * bm_page_alloc_init_late - complete the memory map and release what waited
  * @m: machine after memblock_free_all
  *
- * Runs deferred init on every node with deferred pages (cfg.threads host
- * threads each), logs "node N deferred pages initialised in Mms", completes
+ * Runs deferred init on every node with deferred pages (on the larger of
+ * cfg.threads and cfg.walk_threads host threads, one thread's result), logs "node N deferred pages initialised in Mms", completes
  * releases that waited for it, turns the deferred_pages key off, frees what
  * the discard policy held back and discards memblock (unless kept).
  * Refused (one BM_V_MISUSE, nothing changed) before memblock_free_all, a
