@@ -335,8 +335,9 @@ static void free_discarded_arrays(struct bm_machine *m)
  * @m: machine after memblock_free_all
  *
  * Runs deferred init on every node with deferred pages (on the larger of
- * cfg.threads and cfg.walk_threads host threads, one thread's result), logs "node N deferred pages initialised in Mms", completes
- * releases that waited for it, turns the deferred_pages key off, frees what
+ * cfg.threads and cfg.walk_threads host threads, one thread's result),
+ * logs "node N deferred pages initialised in Mms", completes releases
+ * that waited for it, turns the deferred_pages key off, frees what
  * the discard policy held back and discards memblock (unless kept).
  * Refused (one BM_V_MISUSE, nothing changed) before memblock_free_all, a
  * second time, or on a destroyed machine.
