@@ -102,6 +102,16 @@ for args in "--deferred off" "--deferred off --json" "--deferred off --policy fr
 done
 grep -q 'uninit_read' "$T/w1" && ok "free-early boot reports (walk threads compared with violations)" ||
 	ko "free-early boot without deferral reported nothing: the comparison proves little"
+# A real 6.12 kernel's log (deferred init, the seed-004 leak): the replay
+# is one thread's on every thread count.
+K612=$SRC/tests/data/logs/k612pre-efi-1G-trace.log
+"$BM" replay --json --threads 1 "$K612" >"$T/r1" 2>&1
+for t in "" "--threads 4"; do
+	# shellcheck disable=SC2086
+	"$BM" replay --json $t "$K612" >"$T/rn" 2>&1
+	cmp -s <(grep -v '"threads":' "$T/r1") <(grep -v '"threads":' "$T/rn") && ok "replay 6.12 ${t:-(default threads)}: as one thread" ||
+		ko "replay 6.12 ${t:-(default threads)}: differs from --threads 1"
+done
 
 # compare and replay.
 run "compare 001 (safe clean)" 0 "$BM" compare "$EX/001-free-late-deferred.scn"
