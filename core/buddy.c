@@ -337,24 +337,6 @@ void bm_free_one_page(struct bm_machine *m, bm_pfn_t pfn, unsigned int order, in
 	bm_zone_unlock(zone);
 }
 
-/**
- * bm_free_pages_core - the memblock and deferred-init hand-off of a block
- * @m: machine
- * @pfn: head of the block; every struct page of it initialised
- * @order: block order
- *
- * The kernel's __free_pages_core: clear PG_reserved and set refcount 0 on
- * every page, add 2^@order to the zone's managed_pages, then free with
- * FPI_TO_TAIL in pageblock pieces (each with its pageblock's migratetype).
- * totalram is the caller's to count. Only the head is read through
- * bm_page_read (one report per block, not per page). A block with a page
- * already free is recorded as BM_V_MISUSE and left alone. A block across a
- * zone boundary is freed as its two halves, recursively: x86 zone
- * boundaries are MAX_ORDER-aligned so the kernel never meets one, but
- * bootmm's configurable boundaries may cut a block memblock_free_all makes.
- *
- * Context: takes the zone lock; safe from deferred-init threads.
- */
 /*
  * __free_pages_core up to the free itself: vet the block, clear PG_reserved
  * and the refcounts. Return: the block's zone, NULL if refused (recorded).
@@ -396,6 +378,24 @@ static inline struct bm_zone *pages_core_prepare(struct bm_machine *m, bm_pfn_t 
 	return zone;
 }
 
+/**
+ * bm_free_pages_core - the memblock and deferred-init hand-off of a block
+ * @m: machine
+ * @pfn: head of the block; every struct page of it initialised
+ * @order: block order
+ *
+ * The kernel's __free_pages_core: clear PG_reserved and set refcount 0 on
+ * every page, add 2^@order to the zone's managed_pages, then free with
+ * FPI_TO_TAIL in pageblock pieces (each with its pageblock's migratetype).
+ * totalram is the caller's to count. Only the head is read through
+ * bm_page_read (one report per block, not per page). A block with a page
+ * already free is recorded as BM_V_MISUSE and left alone. A block across a
+ * zone boundary is freed as its two halves, recursively: x86 zone
+ * boundaries are MAX_ORDER-aligned so the kernel never meets one, but
+ * bootmm's configurable boundaries may cut a block memblock_free_all makes.
+ *
+ * Context: takes the zone lock; safe from deferred-init threads.
+ */
 void bm_free_pages_core(struct bm_machine *m, bm_pfn_t pfn, unsigned int order)
 {
 	struct bm_zone *zone;
