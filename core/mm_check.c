@@ -549,6 +549,9 @@ static void check_pageblocks(struct ck *c)
  * Return: the number of failures reported.
  * Context: a quiescent machine (no concurrent frees or deferred init);
  * takes no lock. Linear in pfns; host memory for two bitmaps of max_pfn bits.
+ * The pfn walk runs a section per host thread (cfg.walk_threads, 0: as
+ * cfg.threads), each section's reports handed over in order: the reports
+ * are one thread's.
  */
 int bm_mm_check(struct bm_machine *m)
 {
