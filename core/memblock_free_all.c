@@ -7,6 +7,42 @@
 #include "internal.h"
 
 /*
+ * The node whose frontier and zones decide for @pfn: @nid, its memory's
+ * (the kernel's callers pass early_pfn_to_nid or the memory region's
+ * node), when that is a valid online node, else the section's. They
+ * differ where two nodes share a section.
+ */
+static int memory_node(struct bm_machine *m, bm_pfn_t pfn, int nid)
+{
+	if (nid >= 0 && nid < BM_MAX_NUMNODES && m->mm.nodes[nid].online)
+		return nid;
+	return bm_pfn_nid(m, pfn);
+}
+
+/* early_page_uninitialised(@pfn) on @pfn's memory's node. */
+static bool deferred_on(struct bm_machine *m, bm_pfn_t pfn, int nid)
+{
+	nid = memory_node(m, pfn, nid);
+	return nid >= 0 && pfn >= m->mm.nodes[nid].first_deferred_pfn;
+}
+
+/* The lowest zone of @pfn's memory's node spanning it (init_reserved_page). */
+static struct bm_zone *zone_on(struct bm_machine *m, bm_pfn_t pfn, int nid)
+{
+	nid = memory_node(m, pfn, nid);
+	if (nid < 0)
+		return NULL;
+	for (int t = 0; t < BM_NR_ZONES; t++) {
+		struct bm_zone *z = &m->mm.nodes[nid].zones[t];
+
+		if (z->spanned_pages && pfn >= z->zone_start_pfn &&
+		    pfn < z->zone_start_pfn + z->spanned_pages)
+			return z;
+	}
+	return NULL;
+}
+
+/*
  * init_reserved_page: a reserved page in the deferred part of the memory
  * map has no struct page yet; initialise it now, as the kernel does for
  * every deferred pfn it visits (a page some earlier code initialised is
@@ -20,14 +56,14 @@ static void init_reserved_page(struct bm_machine *m, bm_pfn_t pfn, int nid)
 {
 	struct bm_zone *z;
 
-	if (!bm_pfn_deferred(m, pfn))
+	if (!deferred_on(m, pfn, nid))
 		return;
 	if (bm_page_initialised(m, pfn) && (bm_pfn_to_page(m, pfn)->flags & PG_reserved))
 		return;
-	z = bm_pfn_zone(m, pfn);
+	z = zone_on(m, pfn, nid);
 	if (!z)
 		return;
-	bm_init_single_page(m, pfn, z->type, nid, "init_reserved_page");
+	bm_init_single_page(m, pfn, z->type, z->nid, "init_reserved_page");
 	if (BM_IS_ALIGNED(pfn, (bm_pfn_t)bm_pageblock_nr_pages(m)))
 		bm_init_pageblock_migratetype(m, pfn, BM_PB_INIT_RESERVED);
 }
@@ -35,24 +71,23 @@ static void init_reserved_page(struct bm_machine *m, bm_pfn_t pfn, int nid)
 /*
  * Can init_reserved_page treat the @n pfns from @pfn (inside one section)
  * all alike? Every one deferred and uninitialised (the caller saw their
- * shadow words at 0, so no report is possible), all in one zone of one
- * node with no other zone's span among them. Return: that zone, or NULL.
+ * shadow words at 0, so no report is possible), all in one zone of their
+ * memory's node @nid with no other zone's span among them. Return: that
+ * zone, or NULL.
  */
-static struct bm_zone *reserve_run_zone(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t n)
+static struct bm_zone *reserve_run_zone(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t n, int nid)
 {
 	bm_pfn_t last = pfn + n - 1;
 	struct bm_zone *z;
-	int snid;
 
-	/* One section: one node, and deferred from @pfn on if @pfn is. */
-	if (!bm_pfn_deferred(m, pfn) || !bm_pfn_deferred(m, last))
+	/* Deferred from @pfn on if @pfn and @last are: one node's frontier. */
+	if (!deferred_on(m, pfn, nid) || !deferred_on(m, last, nid))
 		return NULL;
-	z = bm_pfn_zone(m, pfn);
-	if (!z || z != bm_pfn_zone(m, last))
+	z = zone_on(m, pfn, nid);
+	if (!z || z != zone_on(m, last, nid))
 		return NULL;
-	snid = bm_pfn_nid(m, pfn);
 	for (int t = 0; t < (int)z->type; t++) {
-		const struct bm_zone *o = &m->mm.nodes[snid].zones[t];
+		const struct bm_zone *o = &m->mm.nodes[z->nid].zones[t];
 
 		if (o->spanned_pages && o->zone_start_pfn <= last &&
 		    pfn < o->zone_start_pfn + o->spanned_pages)
@@ -82,16 +117,16 @@ static bm_pfn_t reserve_words(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t n, in
 		k += 64;
 	if (!k)
 		return 0;
-	z = reserve_run_zone(m, pfn, k);
+	z = reserve_run_zone(m, pfn, k, nid);
 	if (!z && k > 64) {
 		k = 64;
-		z = reserve_run_zone(m, pfn, k);
+		z = reserve_run_zone(m, pfn, k, nid);
 	}
 	if (!z)
 		return 0;
 	page = bm_pfn_to_page(m, pfn);
 	for (bm_pfn_t w = pfn; w < pfn + k; w += 64, page += 64) {
-		bm_init_pages_range(m, w, w + 64, z->type, nid, "init_reserved_page");
+		bm_init_pages_range(m, w, w + 64, z->type, z->nid, "init_reserved_page");
 		for (bm_pfn_t p = BM_ALIGN_UP(w, pb); p <= w + 63; p += pb)
 			bm_init_pageblock_migratetype(m, p, BM_PB_INIT_RESERVED);
 		for (unsigned int i = 0; i < 64; i++) {
@@ -198,13 +233,14 @@ static void memmap_init_reserved_pages(struct bm_machine *m)
 }
 
 /*
- * __free_pages_memory: the largest naturally aligned blocks that fit, each
- * skipped if it starts in the deferred range (memblock_free_pages). Into
- * @lists (bm_sections_apart) if not NULL. Blocks never cross a section
- * boundary, so a range cut there is freed in the very same blocks.
+ * __free_pages_memory of a range of memory of node @nid: the largest
+ * naturally aligned blocks that fit, each skipped if it starts in the
+ * deferred range (memblock_free_pages). Into @lists (bm_sections_apart) if
+ * not NULL. Blocks never cross a section boundary, so a range cut there is
+ * freed in the very same blocks.
  */
 static void free_pages_memory(struct bm_machine *m, struct bm_zone *lists, bm_pfn_t start,
-			      bm_pfn_t end)
+			      bm_pfn_t end, int nid)
 {
 	unsigned int max_order = bm_max_order(m);
 
@@ -217,7 +253,8 @@ static void free_pages_memory(struct bm_machine *m, struct bm_zone *lists, bm_pf
 			order++;
 		while (start + ((bm_pfn_t)1 << order) > end)
 			order--;
-		if (bm_pfn_deferred(m, start))
+		/* memblock_free_pages asks on early_pfn_to_nid's node. */
+		if (deferred_on(m, start, nid))
 			;
 		else if (lists)
 			bm_free_pages_core_private(m, lists, start, order);
@@ -228,8 +265,12 @@ static void free_pages_memory(struct bm_machine *m, struct bm_zone *lists, bm_pf
 }
 
 /* memblock_free_all's free ranges, in pfns, in address order. */
+struct free_range {
+	bm_pfn_t start, end;
+	int nid;		/* its memory region's */
+};
 struct free_ranges {
-	bm_pfn_t (*r)[2];
+	struct free_range *r;
 	unsigned long n;
 };
 
@@ -243,13 +284,14 @@ static void free_section(struct bm_machine *m, bm_pfn_t s, bm_pfn_t e, struct bm
 	while (lo < hi) {		/* the first range ending past @s */
 		unsigned long mid = lo + (hi - lo) / 2;
 
-		if (fr->r[mid][1] <= s)
+		if (fr->r[mid].end <= s)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < fr->n && fr->r[lo][0] < e; lo++)
-		free_pages_memory(m, lists, BM_MAX(fr->r[lo][0], s), BM_MIN(fr->r[lo][1], e));
+	for (; lo < fr->n && fr->r[lo].start < e; lo++)
+		free_pages_memory(m, lists, BM_MAX(fr->r[lo].start, s), BM_MIN(fr->r[lo].end, e),
+				  fr->r[lo].nid);
 }
 
 /*
@@ -343,13 +385,14 @@ static bool free_ranges_apart(struct bm_machine *m)
 	phys_addr_t start, end;
 	bool done = true;
 	uint64_t i;
+	int nid;
 
 	if (threads < 2 || !m->prim->parallel)
 		return false;
 	fr.r = m->prim->zalloc(m->prim->ctx, cap * sizeof(*fr.r));
 	if (!fr.r)
 		return false;
-	bm_for_each_free_mem_range(m, i, BM_NUMA_NO_NODE, MEMBLOCK_NONE, &start, &end, NULL) {
+	bm_for_each_free_mem_range(m, i, BM_NUMA_NO_NODE, MEMBLOCK_NONE, &start, &end, &nid) {
 		bm_pfn_t s = BM_PFN_UP(start), e = BM_PFN_DOWN(end);
 
 		if (s >= e)
@@ -358,8 +401,7 @@ static bool free_ranges_apart(struct bm_machine *m)
 			done = false;
 			break;
 		}
-		fr.r[fr.n][0] = s;
-		fr.r[fr.n++][1] = e;
+		fr.r[fr.n++] = (struct free_range){ s, e, nid };
 	}
 	if (done)
 		done = bm_sections_apart(m, 0, free_all_end(m), threads, &free_all_ops, &fr, NULL);
@@ -395,6 +437,7 @@ void bm_memblock_free_all(struct bm_machine *m)
 	unsigned long count = 0;
 	bool parallel;
 	uint64_t i;
+	int nid;
 
 	if (!bm_step_begin(m, BM_STEP_FREE_ALL))
 		return;
@@ -406,13 +449,13 @@ void bm_memblock_free_all(struct bm_machine *m)
 	reset_managed_pages(m);
 	memmap_init_reserved_pages(m);
 	parallel = free_ranges_apart(m);
-	bm_for_each_free_mem_range(m, i, BM_NUMA_NO_NODE, MEMBLOCK_NONE, &start, &end, NULL) {
+	bm_for_each_free_mem_range(m, i, BM_NUMA_NO_NODE, MEMBLOCK_NONE, &start, &end, &nid) {
 		bm_pfn_t s = BM_PFN_UP(start), e = BM_PFN_DOWN(end);
 
 		if (s >= e)
 			continue;
 		if (!parallel)
-			free_pages_memory(m, NULL, s, e);
+			free_pages_memory(m, NULL, s, e, nid);
 		count += (unsigned long)(e - s);
 	}
 	m->mm.totalram_pages += count;

@@ -426,6 +426,56 @@ static void test_free_all_apart_identical(void)
 	CHECK_EQ(nr_free[1], nr_free[0]);
 }
 
+/*
+ * Two nodes in one section: node 1's memory starts the section at 5 GiB,
+ * node 0's follows at 5 GiB + 80 MiB. memblock_free_pages asks whether a
+ * page is deferred on its memory's node (early_pfn_to_nid), not the
+ * section's: node 0's pages there are above node 0's frontier and wait for
+ * its deferred init, though node 1's frontier lies above them. Before,
+ * memblock_free_all freed them uninitialised (an uninitialised read and a
+ * block "not inside its zone").
+ */
+static void test_free_all_node_of_the_memory(void)
+{
+	const phys_addr_t G = (phys_addr_t)1 << 30;
+	struct test_machine t;
+	struct bm_config cfg;
+	struct bm_machine *m;
+	bm_pfn_t p0 = BM_PFN_DOWN(5 * G + 80 * SZ_1M);
+
+	for (unsigned int walk = 1; walk <= 2; walk++) {
+		bm_config_default(&cfg);
+		cfg.walk_threads = walk;
+		m = tm_init(&t, 8 * G, &cfg);
+		bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+		bm_memblock_add_node(m, SZ_1M, 5 * G - SZ_1M, 0, MEMBLOCK_NONE);
+		bm_memblock_add_node(m, 5 * G, 80 * SZ_1M, 1, MEMBLOCK_NONE);
+		bm_memblock_add_node(m, 5 * G + 80 * SZ_1M, G - 80 * SZ_1M, 0, MEMBLOCK_NONE);
+		bm_memblock_add_node(m, 6 * G, 2 * G, 1, MEMBLOCK_NONE);
+		bm_memblock_reserve(m, 16 * SZ_1M, 32 * SZ_1M);
+		bm_memblock_reserve(m, 5 * G + 96 * SZ_1M, 64 * 1024);
+		CHECK_EQ(bm_free_area_init(m), 0);
+		CHECK(m->mm.nodes[0].first_deferred_pfn <= p0);
+		CHECK(m->mm.nodes[1].first_deferred_pfn > p0);
+		CHECK_EQ(bm_pfn_nid(m, p0), 1);
+		bm_memblock_free_all(m);
+		CHECK(!bm_page_initialised(m, p0));
+		/* A reservation there: initialised and Reserved at the hand-off. */
+		CHECK(bm_page_initialised(m, BM_PFN_DOWN(5 * G + 96 * SZ_1M)));
+		CHECK(bm_pfn_to_page(m, BM_PFN_DOWN(5 * G + 96 * SZ_1M))->flags & PG_reserved);
+		CHECK_EQ(m->violation_count[BM_V_UNINIT_READ], 0);
+		CHECK_EQ(m->violation_count[BM_V_MISUSE], 0);
+		bm_set_phase(m, BM_PHASE_SMP_INIT);
+		bm_page_alloc_init_late(m);
+		CHECK(bm_page_initialised(m, p0));
+		CHECK(bm_pfn_to_page(m, p0)->flags & (PG_buddy | PG_bm_tail_free));
+		CHECK_EQ(bm_mm_check(m), 0);
+		CHECK_EQ(m->violation_count[BM_V_UNINIT_READ], 0);
+		CHECK_EQ(m->violation_count[BM_V_DOUBLE_INIT], 0);
+		tm_destroy(&t);
+	}
+}
+
 int main(void)
 {
 	RUN(test_first_deferred_pfn);
@@ -434,6 +484,7 @@ int main(void)
 	RUN(test_walk_threads);
 	RUN(test_private_lists_identical);
 	RUN(test_free_all_apart_identical);
+	RUN(test_free_all_node_of_the_memory);
 	RUN(test_deferred_grow_zone);
 	RUN(test_reserved_run_stops);
 	return CHECK_DONE();
