@@ -221,26 +221,6 @@ static bool unit_gap_settled(struct bm_machine *m, bm_pfn_t a, bm_pfn_t b)
 	return true;
 }
 
-/* Every pfn of [@a, @b) (inside one section) mapped and uninitialised. */
-static bool unit_range_fresh(struct bm_machine *m, bm_pfn_t a, bm_pfn_t b)
-{
-	const uint64_t *w = m->mm.init_bitmap;
-
-	if (!m->mm.sections[a / BM_PAGES_PER_SECTION].map)
-		return false;
-	for (bm_pfn_t p = a; p < b; p++) {
-		if (!(p & 63) && p + 64 <= b) {
-			if (w[p >> 6])
-				return false;
-			p += 63;
-			continue;
-		}
-		if ((w[p >> 6] >> (p & 63)) & 1)
-			return false;
-	}
-	return true;
-}
-
 /*
  * Can the unit [@spfn, @epfn) of @zone be initialised into private lists?
  * Only if it cannot report (each report must come in the serial walk's
@@ -263,7 +243,7 @@ static bool unit_quiet(struct bm_machine *m, struct bm_zone *zone, bm_pfn_t spfn
 			break;
 		if (s >= e)
 			continue;
-		if (!unit_gap_settled(m, p, s) || !unit_range_fresh(m, s, e))
+		if (!unit_gap_settled(m, p, s) || !bm_range_uninitialised(m, s, e))
 			return false;
 		p = e;
 	}

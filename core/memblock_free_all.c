@@ -26,21 +26,6 @@ static bool deferred_on(struct bm_machine *m, bm_pfn_t pfn, int nid)
 	return nid >= 0 && pfn >= m->mm.nodes[nid].first_deferred_pfn;
 }
 
-/* The lowest zone of @pfn's memory's node spanning it (init_reserved_page). */
-static struct bm_zone *zone_on(struct bm_machine *m, bm_pfn_t pfn, int nid)
-{
-	nid = memory_node(m, pfn, nid);
-	if (nid < 0)
-		return NULL;
-	for (int t = 0; t < BM_NR_ZONES; t++) {
-		struct bm_zone *z = &m->mm.nodes[nid].zones[t];
-
-		if (z->spanned_pages && pfn >= z->zone_start_pfn &&
-		    pfn < z->zone_start_pfn + z->spanned_pages)
-			return z;
-	}
-	return NULL;
-}
 
 /*
  * init_reserved_page: a reserved page in the deferred part of the memory
@@ -60,7 +45,8 @@ static void init_reserved_page(struct bm_machine *m, bm_pfn_t pfn, int nid)
 		return;
 	if (bm_page_initialised(m, pfn) && (bm_pfn_to_page(m, pfn)->flags & PG_reserved))
 		return;
-	z = zone_on(m, pfn, nid);
+	/* The lowest zone of the memory's node spanning @pfn, as the kernel's. */
+	z = bm_node_pfn_zone(m, memory_node(m, pfn, nid), pfn);
 	if (!z)
 		return;
 	bm_init_single_page(m, pfn, z->type, z->nid, "init_reserved_page");
@@ -78,22 +64,11 @@ static void init_reserved_page(struct bm_machine *m, bm_pfn_t pfn, int nid)
 static struct bm_zone *reserve_run_zone(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t n, int nid)
 {
 	bm_pfn_t last = pfn + n - 1;
-	struct bm_zone *z;
 
 	/* Deferred from @pfn on if @pfn and @last are: one node's frontier. */
 	if (!deferred_on(m, pfn, nid) || !deferred_on(m, last, nid))
 		return NULL;
-	z = zone_on(m, pfn, nid);
-	if (!z || z != zone_on(m, last, nid))
-		return NULL;
-	for (int t = 0; t < (int)z->type; t++) {
-		const struct bm_zone *o = &m->mm.nodes[z->nid].zones[t];
-
-		if (o->spanned_pages && o->zone_start_pfn <= last &&
-		    pfn < o->zone_start_pfn + o->spanned_pages)
-			return NULL;
-	}
-	return z;
+	return bm_node_only_zone(m, memory_node(m, pfn, nid), pfn, last + 1);
 }
 
 /*
@@ -308,8 +283,8 @@ static struct bm_zone *free_section_apart(struct bm_machine *m, bm_pfn_t s, bm_p
 	const struct memblock_type *mem = &m->memblock.mb.memory;
 	const uint64_t *w = m->mm.init_bitmap;
 	struct bm_node *node;
-	struct bm_zone *z = NULL;
-	unsigned long lo = 0, hi = mem->cnt;
+	struct bm_zone *z;
+	unsigned long i;
 
 	(void)arg;
 	if (!sec->map || !sec->present || sec->nid < 0 || sec->nid >= BM_MAX_NUMNODES ||
@@ -318,28 +293,12 @@ static struct bm_zone *free_section_apart(struct bm_machine *m, bm_pfn_t s, bm_p
 	node = &m->mm.nodes[sec->nid];
 	if (!node->online || (node->first_deferred_pfn != BM_NO_PFN && e > node->first_deferred_pfn))
 		return NULL;
-	for (int t = 0; t < BM_NR_ZONES; t++) {
-		struct bm_zone *o = &node->zones[t];
-		bm_pfn_t zs = o->zone_start_pfn, ze = zs + o->spanned_pages;
-
-		if (!o->spanned_pages || ze <= s || zs >= e)
-			continue;
-		if (z || zs > s || ze < e)
-			return NULL;
-		z = o;
-	}
+	z = bm_node_only_zone(m, sec->nid, s, e);
 	if (!z)
 		return NULL;
-	while (lo < hi) {		/* the first memory region ending past @s */
-		unsigned long mid = lo + (hi - lo) / 2;
-
-		if (BM_PFN_UP(mem->regions[mid].base + mem->regions[mid].size) <= s)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < mem->cnt && BM_PFN_DOWN(mem->regions[lo].base) < e; lo++) {
-		int rn = mem->regions[lo].nid;
+	for (i = bm_memblock_search(mem, BM_PFN_PHYS(s));
+	     i < mem->cnt && BM_PFN_DOWN(mem->regions[i].base) < e; i++) {
+		int rn = mem->regions[i].nid;
 
 		if ((rn >= 0 && rn < BM_MAX_NUMNODES ? rn : 0) != z->nid)
 			return NULL;
@@ -374,14 +333,16 @@ static bm_pfn_t free_all_end(struct bm_machine *m)
 
 /*
  * The free ranges to the buddy a section per walk thread (bm_sections_apart),
- * with the serial walk's free lists. Return: false if it did not run (one
- * thread, no host memory): the caller walks serially.
+ * with the serial walk's free lists; *@count gets the pages of the free
+ * ranges. Return: false if it did not run (one thread, no host memory):
+ * the caller walks serially.
  */
-static bool free_ranges_apart(struct bm_machine *m)
+static bool free_ranges_apart(struct bm_machine *m, unsigned long *count)
 {
 	unsigned int threads = m->cfg.walk_threads ? m->cfg.walk_threads : m->cfg.threads;
 	unsigned long cap = m->memblock.mb.memory.cnt + m->memblock.mb.reserved.cnt + 1;
 	struct free_ranges fr = { NULL, 0 };
+	unsigned long pages = 0;
 	phys_addr_t start, end;
 	bool done = true;
 	uint64_t i;
@@ -402,10 +363,13 @@ static bool free_ranges_apart(struct bm_machine *m)
 			break;
 		}
 		fr.r[fr.n++] = (struct free_range){ s, e, nid };
+		pages += (unsigned long)(e - s);
 	}
 	if (done)
 		done = bm_sections_apart(m, 0, free_all_end(m), threads, &free_all_ops, &fr, NULL);
 	m->prim->free(m->prim->ctx, fr.r, cap * sizeof(*fr.r));
+	if (done)
+		*count = pages;
 	return done;
 }
 
@@ -435,7 +399,6 @@ void bm_memblock_free_all(struct bm_machine *m)
 {
 	phys_addr_t start, end;
 	unsigned long count = 0;
-	bool parallel;
 	uint64_t i;
 	int nid;
 
@@ -448,15 +411,16 @@ void bm_memblock_free_all(struct bm_machine *m)
 	bm_kho_release_scratch(m);
 	reset_managed_pages(m);
 	memmap_init_reserved_pages(m);
-	parallel = free_ranges_apart(m);
-	bm_for_each_free_mem_range(m, i, BM_NUMA_NO_NODE, MEMBLOCK_NONE, &start, &end, &nid) {
-		bm_pfn_t s = BM_PFN_UP(start), e = BM_PFN_DOWN(end);
+	if (!free_ranges_apart(m, &count)) {
+		bm_for_each_free_mem_range(m, i, BM_NUMA_NO_NODE, MEMBLOCK_NONE, &start, &end,
+					   &nid) {
+			bm_pfn_t s = BM_PFN_UP(start), e = BM_PFN_DOWN(end);
 
-		if (s >= e)
-			continue;
-		if (!parallel)
+			if (s >= e)
+				continue;
 			free_pages_memory(m, NULL, s, e, nid);
-		count += (unsigned long)(e - s);
+			count += (unsigned long)(e - s);
+		}
 	}
 	m->mm.totalram_pages += count;
 	m->mm.buddy_ready = true;

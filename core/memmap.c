@@ -226,10 +226,13 @@ static void section_work(void *arg, unsigned long idx)
 	j->fn(j->m, BM_MAX(s, j->spfn), BM_MIN(s + BM_PAGES_PER_SECTION, j->epfn), j->arg);
 }
 
-/* Can [@spfn, @epfn) be initialised out of order? Only if it reports
- * nothing: every section has a map and no struct page is initialised yet
- * (reports must come in pfn order, as the serial walk makes them). */
-static bool init_range_quiet(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn)
+/*
+ * bm_range_uninitialised: every section of [@spfn, @epfn) (not empty) has
+ * a map and no struct page of it is initialised yet. Then it can be
+ * initialised out of order: nothing of it can be reported (reports must
+ * come in pfn order, as the serial walk makes them).
+ */
+bool bm_range_uninitialised(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn)
 {
 	const uint64_t *w = m->mm.init_bitmap;
 	bm_pfn_t p = spfn;
@@ -282,7 +285,7 @@ bool bm_sections_parallel(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn,
 	    m->phase > BM_PHASE_MM_CORE_INIT || epfn > bm_memmap_end_pfn(m))
 		return false;
 	units = (unsigned long)((epfn - 1) / BM_PAGES_PER_SECTION - spfn / BM_PAGES_PER_SECTION + 1);
-	if (units < 4 || !init_range_quiet(m, spfn, epfn))
+	if (units < 4 || !bm_range_uninitialised(m, spfn, epfn))
 		return false;
 	m->prim->parallel(m->prim->ctx, threads, section_work, &job, units);
 	return true;

@@ -352,22 +352,16 @@ static void walk_range(struct ck *c, bm_pfn_t from, bm_pfn_t to)
 	}
 }
 
-/* The first region of @type whose end (rounded by @up) lies past @p: where
- * seg_at's cursor stands once the walk reaches @p (region ends ascend). */
-static unsigned long cursor_at(const struct memblock_type *type, bm_pfn_t p, bool up)
+/*
+ * Where seg_at's cursors stand once the walk reaches @p: the first memory
+ * region whose whole pages end past @p (PFN_DOWN(end) > p: end reaches
+ * the next pfn), the first reserved one touching a page at or past @p
+ * (PFN_UP(end) > p: end lies past @p's first byte).
+ */
+static void cursors_at(struct ck *c, bm_pfn_t p)
 {
-	unsigned long lo = 0, hi = type->cnt;
-
-	while (lo < hi) {
-		unsigned long mid = lo + (hi - lo) / 2;
-		phys_addr_t e = rgn_end(&type->regions[mid]);
-
-		if ((up ? BM_PFN_UP(e) : BM_PFN_DOWN(e)) <= p)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	c->mem_i = bm_memblock_search(&c->m->memblock.mb.memory, BM_PFN_PHYS(p + 1) - 1);
+	c->rsv_i = bm_memblock_search(&c->m->memblock.mb.reserved, BM_PFN_PHYS(p));
 }
 
 /* Sections per parallel call: their buffered runs live until replayed. */
@@ -390,8 +384,7 @@ static void walk_unit(void *arg, unsigned long idx)
 	for (int k = 0; k < CK_NR; k++)
 		j->bufs[idx].open[k] = -1;
 	c.buf = &j->bufs[idx];
-	c.mem_i = cursor_at(&c.m->memblock.mb.memory, s, false);
-	c.rsv_i = cursor_at(&c.m->memblock.mb.reserved, s, true);
+	cursors_at(&c, s);
 	walk_range(&c, s, BM_MIN(s + BM_PAGES_PER_SECTION, c.max_pfn));
 }
 
@@ -430,8 +423,7 @@ static bool walk_parallel(struct ck *c)
 			bm_pfn_t s = job.start + (bm_pfn_t)i * BM_PAGES_PER_SECTION;
 
 			if (b->overflow) {
-				c->mem_i = cursor_at(&m->memblock.mb.memory, s, false);
-				c->rsv_i = cursor_at(&m->memblock.mb.reserved, s, true);
+				cursors_at(c, s);
 				walk_range(c, s, c->max_pfn);
 				m->prim->free(m->prim->ctx, job.bufs, bsz);
 				return true;

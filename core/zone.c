@@ -74,8 +74,19 @@ int bm_pfn_nid(struct bm_machine *m, bm_pfn_t pfn)
  */
 struct bm_zone *bm_pfn_zone(struct bm_machine *m, bm_pfn_t pfn)
 {
-	int nid = bm_pfn_nid(m, pfn);
+	return bm_node_pfn_zone(m, bm_pfn_nid(m, pfn), pfn);
+}
 
+/**
+ * bm_node_pfn_zone - the lowest zone of node @nid whose span holds @pfn
+ * @m: machine after free_area_init
+ * @nid: node (a negative one has no zone)
+ * @pfn: page frame
+ *
+ * Return: the zone, or NULL. Context: any phase after free_area_init.
+ */
+struct bm_zone *bm_node_pfn_zone(struct bm_machine *m, int nid, bm_pfn_t pfn)
+{
 	if (nid < 0)
 		return NULL;
 	for (int t = 0; t < BM_NR_ZONES; t++) {
@@ -86,6 +97,35 @@ struct bm_zone *bm_pfn_zone(struct bm_machine *m, bm_pfn_t pfn)
 			return z;
 	}
 	return NULL;
+}
+
+/**
+ * bm_node_only_zone - the zone of node @nid spanning all of [@s, @e), if no
+ *                     other zone of the node overlaps it
+ * @m: machine after free_area_init
+ * @nid: node
+ * @s: first pfn
+ * @e: one past the last, above @s
+ *
+ * Return: the zone, or NULL. Context: any phase after free_area_init.
+ */
+struct bm_zone *bm_node_only_zone(struct bm_machine *m, int nid, bm_pfn_t s, bm_pfn_t e)
+{
+	struct bm_zone *z = NULL;
+
+	if (nid < 0 || nid >= BM_MAX_NUMNODES)
+		return NULL;
+	for (int t = 0; t < BM_NR_ZONES; t++) {
+		struct bm_zone *o = &m->mm.nodes[nid].zones[t];
+		bm_pfn_t zs = o->zone_start_pfn, ze = zs + o->spanned_pages;
+
+		if (!o->spanned_pages || ze <= s || zs >= e)
+			continue;
+		if (z || zs > s || ze < e)
+			return NULL;
+		z = o;
+	}
+	return z;
 }
 
 /**
