@@ -262,6 +262,43 @@ static uint32_t seg_links(const struct seg *sg)
 }
 
 /*
+ * Any of struct pages [@first, 64) of @page whose flags differ from @want
+ * or whose refcount is not 0: flags and refcount are the first 8 bytes of
+ * a struct page, so one 64-bit load per page, with four accumulators.
+ * Written out because GCC's vectoriser, given the plain loop over the
+ * 24-byte stride, assembled its vectors through the stack and stalled on
+ * every store forward: a third of a replay's CPU time (perf, 2026-12-07).
+ */
+static inline uint64_t tails_bad(const struct page *page, unsigned int first, uint32_t want)
+{
+	_Static_assert(__builtin_offsetof(struct page, flags) == 0 &&
+		       __builtin_offsetof(struct page, refcount) == 4,
+		       "flags and refcount lead struct page");
+	const unsigned char *b = (const unsigned char *)page;
+	uint64_t w = want, a0 = 0, a1 = 0, a2 = 0, a3 = 0, x;
+	unsigned int i = first;
+
+	for (; i < 64 && (i & 3); i++) {
+		__builtin_memcpy(&x, b + i * sizeof(struct page), 8);
+		a0 |= x ^ w;
+	}
+	for (; i < 64; i += 4) {
+		const unsigned char *p = b + i * sizeof(struct page);
+		uint64_t x0, x1, x2, x3;
+
+		__builtin_memcpy(&x0, p, 8);
+		__builtin_memcpy(&x1, p + sizeof(struct page), 8);
+		__builtin_memcpy(&x2, p + 2 * sizeof(struct page), 8);
+		__builtin_memcpy(&x3, p + 3 * sizeof(struct page), 8);
+		a0 |= x0 ^ w;
+		a1 |= x1 ^ w;
+		a2 |= x2 ^ w;
+		a3 |= x3 ^ w;
+	}
+	return a0 | a1 | a2 | a3;
+}
+
+/*
  * The common case a word (64 pfns) at a time: the tail pages of one listed
  * free block in memory of the segment's zone, from pfn q + @first on (the
  * pages before it checked by the caller: a block's head). Every
@@ -275,7 +312,7 @@ static bool word_free_tails_ok(struct ck *c, const struct seg *sg, bm_pfn_t q,
 			       unsigned int first)
 {
 	const struct page *page;
-	uint32_t want = seg_links(sg), bad = 0;
+	uint32_t want = seg_links(sg);
 
 	if (!want || (c->rsv_check && (sg->must_rsv || sg->nomap)) ||
 	    c->freemap[q >> 6] != ~0ull || (c->listed[q >> 6] >> first))
@@ -283,9 +320,7 @@ static bool word_free_tails_ok(struct ck *c, const struct seg *sg, bm_pfn_t q,
 	want = (want & ~PG_reserved) | PG_bm_tail_free;
 	/* 64 aligned pfns lie in one section. */
 	page = bm_pfn_to_page(c->m, q);
-	for (unsigned int i = first; i < 64; i++)
-		bad |= (page[i].flags ^ want) | (uint32_t)page[i].refcount;
-	return !bad;
+	return !tails_bad(page, first, want);
 }
 
 /*
