@@ -262,25 +262,26 @@ static uint32_t seg_links(const struct seg *sg)
 }
 
 /*
- * Any of struct pages [@first, 64) of @page whose flags differ from @want
- * or whose refcount is not 0: flags and refcount are the first 8 bytes of
- * a struct page, so one 64-bit load per page, with four accumulators.
- * Written out because GCC's vectoriser, given the plain loop over the
- * 24-byte stride, assembled its vectors through the stack and stalled on
- * every store forward: a third of a replay's CPU time (perf, 2026-12-07).
+ * Whether any of struct pages [@first, 64) of @page fails: its first eight
+ * bytes (flags, then refcount) masked with @mask differ from @want. One
+ * 64-bit load per page, four accumulators, written out because GCC's
+ * vectoriser, given plain loops over the 24-byte stride, assembled its
+ * vectors through the stack and stalled on every store forward: a third of
+ * a replay's CPU time (perf, 2026-12-07).
  */
-static inline uint64_t tails_bad(const struct page *page, unsigned int first, uint32_t want)
+static inline uint64_t words_bad(const struct page *page, unsigned int first, uint64_t mask,
+				 uint64_t want)
 {
 	_Static_assert(__builtin_offsetof(struct page, flags) == 0 &&
 		       __builtin_offsetof(struct page, refcount) == 4,
 		       "flags and refcount lead struct page");
 	const unsigned char *b = (const unsigned char *)page;
-	uint64_t w = want, a0 = 0, a1 = 0, a2 = 0, a3 = 0, x;
+	uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, x;
 	unsigned int i = first;
 
 	for (; i < 64 && (i & 3); i++) {
 		__builtin_memcpy(&x, b + i * sizeof(struct page), 8);
-		a0 |= x ^ w;
+		a0 |= (x & mask) ^ want;
 	}
 	for (; i < 64; i += 4) {
 		const unsigned char *p = b + i * sizeof(struct page);
@@ -290,10 +291,10 @@ static inline uint64_t tails_bad(const struct page *page, unsigned int first, ui
 		__builtin_memcpy(&x1, p + sizeof(struct page), 8);
 		__builtin_memcpy(&x2, p + 2 * sizeof(struct page), 8);
 		__builtin_memcpy(&x3, p + 3 * sizeof(struct page), 8);
-		a0 |= x0 ^ w;
-		a1 |= x1 ^ w;
-		a2 |= x2 ^ w;
-		a3 |= x3 ^ w;
+		a0 |= (x0 & mask) ^ want;
+		a1 |= (x1 & mask) ^ want;
+		a2 |= (x2 & mask) ^ want;
+		a3 |= (x3 & mask) ^ want;
 	}
 	return a0 | a1 | a2 | a3;
 }
@@ -320,7 +321,8 @@ static bool word_free_tails_ok(struct ck *c, const struct seg *sg, bm_pfn_t q,
 	want = (want & ~PG_reserved) | PG_bm_tail_free;
 	/* 64 aligned pfns lie in one section. */
 	page = bm_pfn_to_page(c->m, q);
-	return !tails_bad(page, first, want);
+	/* The refcount (the upper half) must be 0. */
+	return !words_bad(page, first, ~0ull, want);
 }
 
 /*
@@ -337,15 +339,13 @@ static bool word_reserved_ok(struct ck *c, const struct seg *sg, bm_pfn_t q)
 	const uint32_t mask = PG_reserved | PG_buddy | PG_bm_tail_free | PG_ZONE_MASK |
 			      PG_NODE_MASK;
 	const struct page *page;
-	uint32_t want = seg_links(sg), bad = 0;
+	uint32_t want = seg_links(sg);
 
 	if (!want || c->freemap[q >> 6] ||
 	    (c->rsv_check && !sg->may_rsv && !sg->nomap && !sg->deferred))
 		return false;
 	page = bm_pfn_to_page(c->m, q);
-	for (unsigned int i = 0; i < 64; i++)
-		bad |= (page[i].flags & mask) ^ want;
-	return !bad;
+	return !words_bad(page, 0, mask, want);	/* the refcount masked off */
 }
 
 /* Every pfn of [@from, @to): segments never cross a section, so a walk may
