@@ -73,12 +73,14 @@ static void init_scratch_pages_prefix(struct bm_machine *m)
 		bm_pfn_t epfn = BM_MIN(BM_PFN_DOWN(end), bm_memmap_end_pfn(m));
 
 		for (bm_pfn_t pfn = BM_PFN_UP(start); pfn < epfn; pfn++) {
-			struct bm_zone *z = bm_pfn_zone(m, pfn);
+			/* init_deferred_page(pfn, early_pfn_to_nid(pfn)): the
+			 * memory's node and its zone, not the section's. */
+			int pnid = bm_early_pfn_to_nid(m, pfn);
+			struct bm_zone *z = bm_node_pfn_zone(m, pnid, pfn);
 
 			if (!bm_pfn_deferred(m, pfn) || !z)
 				continue;
-			bm_init_single_page(m, pfn, z->type, bm_pfn_nid(m, pfn),
-					    "memmap_init_kho_scratch_pages");
+			bm_init_single_page(m, pfn, z->type, pnid, "memmap_init_kho_scratch_pages");
 			if (BM_IS_ALIGNED(pfn, (bm_pfn_t)bm_pageblock_nr_pages(m)))
 				bm_set_pageblock_migratetype(m, pfn, MIGRATE_MOVABLE);
 		}

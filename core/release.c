@@ -235,11 +235,8 @@ static void for_each_deferred_run(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t 
 {
 	while (spfn < epfn) {
 		bool d = bm_pfn_deferred(m, spfn);
-		bm_pfn_t e = spfn + 1;
+		bm_pfn_t e = bm_pfn_deferred_run_end(m, spfn, epfn);
 
-		/* first_deferred_pfn is section aligned: runs change only there. */
-		while (e < epfn && (e % BM_PAGES_PER_SECTION || bm_pfn_deferred(m, e) == d))
-			e = BM_MIN(epfn, BM_ALIGN_UP(e + 1, BM_PAGES_PER_SECTION));
 		fn(m, spfn, e, d, arg);
 		spfn = e;
 	}
@@ -479,7 +476,7 @@ void bm_memblock_free_late(struct bm_machine *m, phys_addr_t base, phys_addr_t s
 
 static bool range_deferred(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn)
 {
-	for (bm_pfn_t p = spfn; p < epfn; p = BM_ALIGN_UP(p + 1, BM_PAGES_PER_SECTION))
+	for (bm_pfn_t p = spfn; p < epfn; p = bm_pfn_deferred_run_end(m, p, epfn))
 		if (bm_pfn_deferred(m, p))
 			return true;
 	return false;

@@ -128,19 +128,97 @@ struct bm_zone *bm_node_only_zone(struct bm_machine *m, int nid, bm_pfn_t s, bm_
 	return z;
 }
 
+/*
+ * The node of @pfn's memory as the kernel's early_pfn_to_nid finds it
+ * (memblock.memory's region), or -1 where that gives no online node;
+ * *@next: the first pfn after @pfn where the answer may change (the
+ * region's end, or the next region's start).
+ */
+static int memory_nid(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t *next)
+{
+	const struct memblock_type *mem = &m->memblock.mb.memory;
+	unsigned long i = bm_memblock_search(mem, BM_PFN_PHYS(pfn));
+	const struct memblock_region *r;
+	int nid;
+
+	*next = BM_NO_PFN;
+	if (i == mem->cnt)
+		return -1;
+	r = &mem->regions[i];
+	if (r->base > BM_PFN_PHYS(pfn)) {
+		*next = BM_PFN_UP(r->base);
+		return -1;
+	}
+	*next = BM_PFN_UP(r->base + r->size);
+	nid = r->nid;
+	return nid >= 0 && nid < m->mm.nr_node_ids && m->mm.nodes[nid].online ? nid : -1;
+}
+
+/**
+ * bm_early_pfn_to_nid - the node of @pfn's memory
+ * @m: machine after free_area_init
+ * @pfn: page frame
+ *
+ * The node of the memblock.memory region holding @pfn (the kernel's
+ * early_pfn_to_nid), which is not always the section's: two nodes may
+ * share a section. Where that gives no online node (a hole, a region of
+ * no node), the section's node (the kernel falls back to the first online
+ * node; a hole's struct pages belong to the section's).
+ *
+ * Return: the node, or NUMA_NO_NODE for a pfn of no node at all.
+ * Context: any phase after free_area_init.
+ */
+int bm_early_pfn_to_nid(struct bm_machine *m, bm_pfn_t pfn)
+{
+	bm_pfn_t next;
+	int nid = memory_nid(m, pfn, &next);
+
+	return nid >= 0 ? nid : bm_pfn_nid(m, pfn);
+}
+
 /**
  * bm_pfn_deferred - is @pfn's struct page left to deferred init?
  * @m: machine after free_area_init
  * @pfn: page frame
  *
- * Return: true if @pfn is at or above its node's first_deferred_pfn
- * (the kernel's early_page_uninitialised).
+ * Return: true if @pfn is at or above the first_deferred_pfn of its
+ * memory's node (bm_early_pfn_to_nid): the kernel's
+ * early_page_uninitialised(), whose callers pass early_pfn_to_nid.
+ * Context: any phase after free_area_init.
  */
 bool bm_pfn_deferred(struct bm_machine *m, bm_pfn_t pfn)
 {
-	int nid = bm_pfn_nid(m, pfn);
+	int nid = bm_early_pfn_to_nid(m, pfn);
 
 	return nid >= 0 && pfn >= m->mm.nodes[nid].first_deferred_pfn;
+}
+
+/**
+ * bm_pfn_deferred_run_end - where bm_pfn_deferred()'s answer for @pfn ends
+ * @m: machine after free_area_init
+ * @pfn: page frame
+ * @epfn: the end of the caller's range, above @pfn
+ *
+ * Return: the first pfn in (@pfn, @epfn) whose answer differs from
+ * @pfn's, else @epfn. The answer changes only at a section boundary (a
+ * node's frontier is section aligned, the section's node is the fallback)
+ * or a memory region's boundary (two nodes sharing a section).
+ * Context: any phase after free_area_init.
+ */
+bm_pfn_t bm_pfn_deferred_run_end(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t epfn)
+{
+	bool d = bm_pfn_deferred(m, pfn);
+	bm_pfn_t e = pfn;
+
+	while (e < epfn) {
+		bm_pfn_t next;
+
+		memory_nid(m, e, &next);
+		e = BM_MIN(BM_MIN(next, BM_ALIGN_UP(e + 1, BM_PAGES_PER_SECTION)), epfn);
+		if (e < epfn && bm_pfn_deferred(m, e) != d)
+			break;
+	}
+	return e;
 }
 
 /* Pages of memblock.memory of @nid in [lo, hi) (absent_pages_in_range's complement). */

@@ -476,6 +476,67 @@ static void test_free_all_node_of_the_memory(void)
 	}
 }
 
+/*
+ * The same two nodes in one section, a release: memblock_free_late of
+ * node 0's memory there, before deferred init. Whether it waits for
+ * deferred init is asked of its memory's node (memblock_free_pages passes
+ * early_pfn_to_nid), whose frontier lies below it, not of the section's:
+ * "safe" holds the range Reserved until deferred init has initialised its
+ * neighbours. Before, the section's node said "not deferred" and the range
+ * was freed at once, its buddies' uninitialised struct pages read.
+ */
+static void test_release_node_of_the_memory(void)
+{
+	const phys_addr_t G = (phys_addr_t)1 << 30;
+	const phys_addr_t base = 5 * G + 100 * SZ_1M;
+	struct test_machine t;
+	struct bm_config cfg;
+	struct bm_machine *m;
+	bm_pfn_t p = BM_PFN_DOWN(base);
+
+	bm_config_default(&cfg);
+	CHECK_EQ(cfg.release_policy, BM_POLICY_SAFE);
+	m = tm_init(&t, 8 * G, &cfg);
+	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+	bm_memblock_add_node(m, SZ_1M, 5 * G - SZ_1M, 0, MEMBLOCK_NONE);
+	bm_memblock_add_node(m, 5 * G, 80 * SZ_1M, 1, MEMBLOCK_NONE);
+	bm_memblock_add_node(m, 5 * G + 80 * SZ_1M, G - 80 * SZ_1M, 0, MEMBLOCK_NONE);
+	bm_memblock_add_node(m, 6 * G, 2 * G, 1, MEMBLOCK_NONE);
+	bm_memblock_reserve(m, 16 * SZ_1M, 32 * SZ_1M);
+	bm_memblock_reserve(m, base, SZ_1M);
+	bm_memblock_reserve(m, 5 * G + 72 * SZ_1M, 18 * SZ_1M);	/* across the nodes */
+	CHECK_EQ(bm_free_area_init(m), 0);
+	CHECK_EQ(bm_pfn_nid(m, p), 1);
+	CHECK_EQ(bm_early_pfn_to_nid(m, p), 0);
+	CHECK(bm_pfn_deferred(m, p));
+	CHECK(!bm_pfn_deferred(m, BM_PFN_DOWN(5 * G)));	/* node 1's memory */
+	CHECK_EQ(bm_pfn_deferred_run_end(m, BM_PFN_DOWN(5 * G), p), BM_PFN_DOWN(5 * G + 80 * SZ_1M));
+	bm_memblock_free_all(m);
+	bm_set_phase(m, BM_PHASE_BEFORE_SMP);
+	m->boot.deferred_pages_key = true;
+	bm_memblock_free_late(m, base, SZ_1M, "EFI boot services");
+	CHECK(bm_pfn_to_page(m, p)->flags & PG_reserved);
+	/*
+	 * Node 1's part now; of node 0's part in the same section, the
+	 * MAX_ORDER blocks reserved whole (so initialised) now too, and the
+	 * block [88, 92) MiB, half of it uninitialised, after deferred init.
+	 */
+	bm_memblock_free_late(m, 5 * G + 72 * SZ_1M, 18 * SZ_1M, "initrd");
+	CHECK(bm_pfn_to_page(m, BM_PFN_DOWN(5 * G + 72 * SZ_1M))->flags &
+	      (PG_buddy | PG_bm_tail_free));
+	CHECK(bm_pfn_to_page(m, BM_PFN_DOWN(5 * G + 80 * SZ_1M))->flags &
+	      (PG_buddy | PG_bm_tail_free));
+	CHECK(bm_pfn_to_page(m, BM_PFN_DOWN(5 * G + 88 * SZ_1M))->flags & PG_reserved);
+	CHECK_EQ(m->violation_count[BM_V_UNINIT_READ], 0);
+	bm_set_phase(m, BM_PHASE_SMP_INIT);
+	bm_page_alloc_init_late(m);
+	CHECK(bm_pfn_to_page(m, p)->flags & (PG_buddy | PG_bm_tail_free));
+	CHECK_EQ(bm_mm_check(m), 0);
+	CHECK_EQ(m->violation_count[BM_V_UNINIT_READ], 0);
+	CHECK_EQ(m->violation_count[BM_V_DOUBLE_INIT], 0);
+	tm_destroy(&t);
+}
+
 int main(void)
 {
 	RUN(test_first_deferred_pfn);
@@ -485,6 +546,7 @@ int main(void)
 	RUN(test_private_lists_identical);
 	RUN(test_free_all_apart_identical);
 	RUN(test_free_all_node_of_the_memory);
+	RUN(test_release_node_of_the_memory);
 	RUN(test_deferred_grow_zone);
 	RUN(test_reserved_run_stops);
 	return CHECK_DONE();

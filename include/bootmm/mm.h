@@ -178,8 +178,10 @@ struct bm_zone *bm_pfn_zone(struct bm_machine *m, bm_pfn_t pfn);
 const char *bm_zone_name(enum bm_zone_type type);
 const char *bm_migratetype_name(int mt);
 int bm_pfn_nid(struct bm_machine *m, bm_pfn_t pfn);
-/* Is @pfn at or above its node's first deferred pfn (memmap not yet there)? */
+int bm_early_pfn_to_nid(struct bm_machine *m, bm_pfn_t pfn);
+/* Is @pfn at or above its memory's node's first deferred pfn (memmap not yet there)? */
 bool bm_pfn_deferred(struct bm_machine *m, bm_pfn_t pfn);
+bm_pfn_t bm_pfn_deferred_run_end(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t epfn);
 #define bm_for_each_online_node(m, nid)						\
 	for (nid = 0; nid < (m)->mm.nr_node_ids; nid++)				\
 		if ((m)->mm.nodes[nid].online)
