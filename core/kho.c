@@ -115,9 +115,10 @@ void bm_kho_release_scratch(struct bm_machine *m)
 				       bm_memmap_end_pfn(m));
 
 		if (m->cfg.kho_fixed) {
-			/* Only pages already initialised: the node of the memory,
-			 * whatever nid the region carries. */
-			nid = bm_pfn_nid(m, BM_PFN_DOWN(start));
+			/* Only pages already initialised: below the frontier of
+			 * the memory's node (NODE_DATA(nid) of the memory
+			 * region; the section's node where it has none). */
+			nid = bm_early_pfn_to_nid(m, BM_PFN_DOWN(start));
 			if (nid >= 0)
 				epfn = BM_MIN(epfn, m->mm.nodes[nid].first_deferred_pfn);
 		}

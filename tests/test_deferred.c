@@ -537,6 +537,63 @@ static void test_release_node_of_the_memory(void)
 	tm_destroy(&t);
 }
 
+/*
+ * KHO scratch in node 0's memory of node 1's section (the layout above):
+ * kho_release_scratch reads the frontier of the memory region's node
+ * (NODE_DATA(nid), seed 003's fix), the pre-fix scratch init initialises
+ * on the memory's node (init_deferred_page(pfn, nid)). Node 0's frontier
+ * lies below the scratch: the fixed release leaves its pageblocks to
+ * deferred init (not CMA yet at the hand-off), the pre-fix init
+ * initialises its struct pages at once, and deferred init again (the
+ * double init the fix removed). With the section's node, whose frontier
+ * lies above, the fixed release set CMA on uninitialised pageblocks and
+ * the pre-fix init skipped them. (KHO boots allocate only from scratch
+ * until the hand-off, so the scratch also holds the memory map.)
+ */
+static void test_kho_node_of_the_memory(void)
+{
+	const phys_addr_t G = (phys_addr_t)1 << 30;
+	const phys_addr_t base = 5 * G + 96 * SZ_1M;
+	bm_pfn_t p = BM_PFN_DOWN(base);
+
+	for (int fixed = 0; fixed <= 1; fixed++) {
+		struct test_machine t;
+		struct bm_config cfg;
+		struct bm_machine *m;
+
+		bm_config_default(&cfg);
+		cfg.kho = true;
+		cfg.kho_fixed = fixed;
+		m = tm_init(&t, 8 * G, &cfg);
+		bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+		bm_memblock_add_node(m, SZ_1M, 5 * G - SZ_1M, 0, MEMBLOCK_NONE);
+		bm_memblock_add_node(m, 5 * G, 80 * SZ_1M, 1, MEMBLOCK_NONE);
+		bm_memblock_add_node(m, 5 * G + 80 * SZ_1M, G - 80 * SZ_1M, 0, MEMBLOCK_NONE);
+		bm_memblock_add_node(m, 6 * G, 2 * G, 1, MEMBLOCK_NONE);
+		bm_memblock_reserve(m, 16 * SZ_1M, 32 * SZ_1M);
+		CHECK_EQ(bm_memblock_mark_kho_scratch(m, base, 512 * SZ_1M), 0);
+		CHECK_EQ(bm_free_area_init(m), 0);
+		CHECK(bm_pfn_deferred(m, p));
+		bm_memblock_free_all(m);
+		if (fixed) {
+			CHECK(bm_get_pageblock_migratetype(m, p) != MIGRATE_CMA);
+			CHECK(!bm_page_initialised(m, p));
+		} else {
+			CHECK(bm_page_initialised(m, p));
+		}
+		bm_set_phase(m, BM_PHASE_SMP_INIT);
+		bm_page_alloc_init_late(m);
+		if (fixed)
+			CHECK_EQ(m->mm.nr_double_inits, 0);
+		else
+			CHECK(m->mm.nr_double_inits > 0);
+		if (fixed)
+			CHECK_EQ(bm_get_pageblock_migratetype(m, p), MIGRATE_CMA);
+		CHECK_EQ(m->violation_count[BM_V_UNINIT_READ], 0);
+		tm_destroy(&t);
+	}
+}
+
 int main(void)
 {
 	RUN(test_first_deferred_pfn);
@@ -547,6 +604,7 @@ int main(void)
 	RUN(test_free_all_apart_identical);
 	RUN(test_free_all_node_of_the_memory);
 	RUN(test_release_node_of_the_memory);
+	RUN(test_kho_node_of_the_memory);
 	RUN(test_deferred_grow_zone);
 	RUN(test_reserved_run_stops);
 	return CHECK_DONE();
