@@ -66,10 +66,12 @@ static void ck_report(struct ck *c, enum bm_violation_kind kind, bm_pfn_t s, bm_
 	char buf[sizeof(((struct bm_violation *)0)->detail)];
 	va_list ap;
 
+	c->failures++;
+	if (c->silent)
+		return;
 	va_start(ap, fmt);
 	bm_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	c->failures++;
 	bm_violation(c->m, kind, s, e, CK_FUNC, "%s", buf);
 }
 
@@ -553,6 +555,44 @@ static void check_pageblocks(struct ck *c)
  * cfg.threads), each section's reports handed over in order: the reports
  * are one thread's.
  */
+/* The listed and freemap bitmaps from every zone's free lists, checking them. */
+void bm_mm_check_lists(struct ck *c)
+{
+	int nid;
+
+	bm_for_each_online_node(c->m, nid)
+		for (int t = 0; t < BM_NR_ZONES; t++)
+			check_zone_lists(c, &c->m->mm.nodes[nid].zones[t]);
+}
+
+/* Everything the pfn walk reads that is neither per pfn nor per section. */
+void bm_mm_check_global(const struct ck *c, struct ck_global *g)
+{
+	const struct bm_machine *m = c->m;
+
+	memset(g, 0, sizeof(*g));	/* padding too: compared whole */
+	g->max_pfn = c->max_pfn;
+	g->nr_sections = m->mm.nr_sections;
+	g->nr_node_ids = m->mm.nr_node_ids;
+	g->max_order = bm_max_order(m);
+	g->pageblock_order = bm_pageblock_order(m);
+	g->rsv_check = c->rsv_check;
+	for (int nid = 0; nid < BM_MAX_NUMNODES; nid++) {
+		const struct bm_node *n = &m->mm.nodes[nid];
+
+		g->node[nid].online = n->online;
+		g->node[nid].deferred_pending = n->deferred_pending;
+		g->node[nid].first_deferred_pfn = n->first_deferred_pfn;
+		g->node[nid].boot_deferred_pfn = n->boot_deferred_pfn;
+		for (int t = 0; t < BM_NR_ZONES; t++) {
+			g->node[nid].zone[t].nid = n->zones[t].nid;
+			g->node[nid].zone[t].type = (int)n->zones[t].type;
+			g->node[nid].zone[t].start = n->zones[t].zone_start_pfn;
+			g->node[nid].zone[t].spanned = n->zones[t].spanned_pages;
+		}
+	}
+}
+
 int bm_mm_check(struct bm_machine *m)
 {
 	struct ck c = { .m = m };
@@ -575,11 +615,21 @@ int bm_mm_check(struct bm_machine *m)
 	c.map_bytes = (size_t)(((bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION) / 8);
 	c.listed = m->prim->zalloc(m->prim->ctx, c.map_bytes);
 	c.freemap = m->prim->zalloc(m->prim->ctx, c.map_bytes);
+	m->mm.check_sections_walked = m->mm.check_sections_reused = 0;
 	if (c.listed && c.freemap) {
-		bm_for_each_online_node(m, nid)
-			for (int t = 0; t < BM_NR_ZONES; t++)
-				check_zone_lists(&c, &m->mm.nodes[nid].zones[t]);
+		unsigned long reused = 0;
+		uint8_t *skip;
+
+		bm_mm_check_lists(&c);
+		/* Sections a baseline saw clean and nothing has changed since. */
+		skip = bm_mm_check_base_plan(&c, &reused);
+		c.skip = skip;
 		bm_mm_check_walk_pfns(&c);
+		c.skip = NULL;
+		if (skip)
+			m->prim->free(m->prim->ctx, skip, m->mm.nr_sections);
+		m->mm.check_sections_reused = reused;
+		m->mm.check_sections_walked = m->mm.nr_sections - reused;
 	} else {
 		bm_log(m, BM_LOG_ERR, "bm_mm_check: no host memory for %zu-byte bitmaps: "
 		       "free lists and pfn states not checked", c.map_bytes);

@@ -60,6 +60,8 @@ struct ck_buf {
 struct ck {
 	struct bm_machine *m;
 	int failures;
+	bool silent;		/* a baseline's walk: count failures, report none */
+	const uint8_t *skip;	/* per section: taken from the baseline, or NULL */
 	bm_pfn_t max_pfn;
 	uint64_t *listed;	/* bit per pfn: head of a listed free block */
 	uint64_t *freemap;	/* bit per pfn: inside a listed free block */
@@ -115,5 +117,47 @@ void bm_mm_check_fail(struct ck *c, enum ck_code code, bm_pfn_t pfn, bm_pfn_t n,
 		      uint64_t a, uint64_t b);
 /* Every pfn of [0, c->max_pfn) in its state (mm_check_walk.c). */
 void bm_mm_check_walk_pfns(struct ck *c);
+/* Walk every section on its own; @clean[s] = 1 if section s has no failure. */
+void bm_mm_check_walk_clean(struct ck *c, uint8_t *clean);
+
+/*
+ * What the check depends on beyond the struct pages and the per-pfn
+ * bitmaps: equal in a baseline and a later check, or nothing is reused.
+ */
+struct ck_global {
+	bm_pfn_t max_pfn;
+	unsigned long nr_sections;
+	int nr_node_ids;
+	unsigned int max_order, pageblock_order;
+	bool rsv_check;
+	struct {
+		bool online, deferred_pending;
+		bm_pfn_t first_deferred_pfn, boot_deferred_pfn;
+		struct {
+			int nid, type;
+			bm_pfn_t start;
+			unsigned long spanned;
+		} zone[BM_NR_ZONES];
+	} node[BM_MAX_NUMNODES];
+};
+
+/* A baseline (mm_check_base.c): the state a check saw, section by section. */
+struct bm_check_base {
+	struct ck_global g;
+	uint8_t *clean;			/* per section: no failure at the baseline */
+	size_t map_bytes;		/* of each bitmap below */
+	uint64_t *init, *listed, *freemap;
+	size_t pb_bytes;
+	uint8_t *pb;			/* pageblock migratetypes */
+	struct bm_section *sections;
+	struct memblock_type mem, rsv;	/* copies: regions and cnt */
+	bool tracking;			/* prim->track_start succeeded */
+};
+
+/* The check's own bitmaps from the free lists (mm_check.c); silent: no reports. */
+void bm_mm_check_lists(struct ck *c);
+/* c->skip for a check against the machine's baseline; NULL if none applies. */
+uint8_t *bm_mm_check_base_plan(struct ck *c, unsigned long *reused);
+void bm_mm_check_global(const struct ck *c, struct ck_global *g);
 
 #endif /* BOOTMM_CORE_MM_CHECK_H */

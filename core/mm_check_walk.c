@@ -408,19 +408,49 @@ struct walk_job {
 	struct ck_buf *bufs;		/* per section of the window */
 };
 
+/* One section into @buf, or nothing if the baseline vouches for it. */
+static void walk_section_buffered(const struct ck *c0, bm_pfn_t s, struct ck_buf *buf)
+{
+	struct ck c = *c0;
+
+	buf->n = 0;
+	buf->overflow = false;
+	for (int k = 0; k < CK_NR; k++)
+		buf->open[k] = -1;
+	if (c.skip && c.skip[s / BM_PAGES_PER_SECTION])
+		return;
+	c.buf = buf;
+	cursors_at(&c, s);
+	walk_range(&c, s, BM_MIN(s + BM_PAGES_PER_SECTION, c.max_pfn));
+}
+
 static void walk_unit(void *arg, unsigned long idx)
 {
 	const struct walk_job *j = arg;
-	struct ck c = *j->c;
-	bm_pfn_t s = j->start + (bm_pfn_t)idx * BM_PAGES_PER_SECTION;
 
-	j->bufs[idx].n = 0;
-	j->bufs[idx].overflow = false;
-	for (int k = 0; k < CK_NR; k++)
-		j->bufs[idx].open[k] = -1;
-	c.buf = &j->bufs[idx];
-	cursors_at(&c, s);
-	walk_range(&c, s, BM_MIN(s + BM_PAGES_PER_SECTION, c.max_pfn));
+	walk_section_buffered(j->c, j->start + (bm_pfn_t)idx * BM_PAGES_PER_SECTION,
+			      &j->bufs[idx]);
+}
+
+/*
+ * The serial walk from section-aligned @from to the end. Without a
+ * baseline, one walk_range with its cursors carried along; with one, the
+ * sections it vouches for are passed over and the cursors placed again
+ * after each (a walk may start at any section, as walk_unit's do).
+ */
+static void walk_serial(struct ck *c, bm_pfn_t from)
+{
+	if (!c->skip) {
+		cursors_at(c, from);
+		walk_range(c, from, c->max_pfn);
+		return;
+	}
+	for (bm_pfn_t s = from; s < c->max_pfn; s += BM_PAGES_PER_SECTION) {
+		if (c->skip[s / BM_PAGES_PER_SECTION])
+			continue;
+		cursors_at(c, s);
+		walk_range(c, s, BM_MIN(s + BM_PAGES_PER_SECTION, c->max_pfn));
+	}
 }
 
 /*
@@ -458,8 +488,7 @@ static bool walk_parallel(struct ck *c)
 			bm_pfn_t s = job.start + (bm_pfn_t)i * BM_PAGES_PER_SECTION;
 
 			if (b->overflow) {
-				cursors_at(c, s);
-				walk_range(c, s, c->max_pfn);
+				walk_serial(c, s);
 				m->prim->free(m->prim->ctx, job.bufs, bsz);
 				return true;
 			}
@@ -478,5 +507,44 @@ static bool walk_parallel(struct ck *c)
 void bm_mm_check_walk_pfns(struct ck *c)
 {
 	if (!walk_parallel(c))
-		walk_range(c, 0, c->max_pfn);
+		walk_serial(c, 0);
+}
+
+struct clean_job {
+	const struct ck *c;
+	uint8_t *clean;
+};
+
+static void clean_unit(void *arg, unsigned long idx)
+{
+	const struct clean_job *j = arg;
+	struct ck_buf buf;
+
+	walk_section_buffered(j->c, (bm_pfn_t)idx * BM_PAGES_PER_SECTION, &buf);
+	j->clean[idx] = !buf.n && !buf.overflow;
+}
+
+/*
+ * A baseline's walk (mm_check_base.c): every section on its own, as the
+ * parallel walk does, keeping only whether it had a failure; nothing is
+ * reported. A section's result depends only on its own pfns (segments and
+ * merge buddies never cross a section), so it stands for that section in
+ * any later walk whose inputs for it are the same.
+ */
+void bm_mm_check_walk_clean(struct ck *c, uint8_t *clean)
+{
+	struct bm_machine *m = c->m;
+	unsigned int threads = m->cfg.walk_threads ? m->cfg.walk_threads : m->cfg.threads;
+	unsigned long units = (unsigned long)((c->max_pfn + BM_PAGES_PER_SECTION - 1) /
+					      BM_PAGES_PER_SECTION);
+	struct clean_job job = { c, clean };
+
+	for (unsigned long i = units; i < m->mm.nr_sections; i++)
+		clean[i] = 1;	/* past max_pfn: nothing to walk */
+	if (threads > 1 && m->prim->parallel) {
+		m->prim->parallel(m->prim->ctx, threads, clean_unit, &job, units);
+		return;
+	}
+	for (unsigned long i = 0; i < units; i++)
+		clean_unit(&job, i);
 }

@@ -29,6 +29,7 @@ void bm_mm_destroy_state(struct bm_machine *m)
 
 	if (!m->prim)
 		return;
+	bm_mm_check_baseline_drop(m);
 	m->prim->free(ctx, mm->nodes, BM_MAX_NUMNODES * sizeof(*mm->nodes));
 	m->prim->free(ctx, mm->sections, mm->nr_sections * sizeof(*mm->sections));
 	m->prim->free(ctx, mm->init_bitmap, (size_t)(span / 8));

@@ -290,4 +290,5 @@ void bm_host_init(struct bm_host *h, FILE *log_file, int level)
 	h->prim.phys_zero = host_phys_zero;
 	h->log_file = log_file;
 	h->log_level = level;
+	bm_host_track_install(h);
 }

@@ -27,6 +27,8 @@ struct bm_host {
 	 * machine of the same size in this process (bm_host_release_kept):
 	 * the boots of one comparison reuse memory already faulted in. */
 	bool keep_phys;
+	/* Write tracking for bm_mm_check_baseline (host/write_track.c). */
+	struct bm_host_track *track;
 };
 
 /**
@@ -38,6 +40,8 @@ struct bm_host {
  * Context: any thread; @h must outlive every machine using &h->prim.
  */
 void bm_host_init(struct bm_host *h, FILE *log_file, int level);
+/* bm_host_init's write tracking (host/write_track.c): fork and pagemap. */
+void bm_host_track_install(struct bm_host *h);
 
 /**
  * bm_host_release_kept - unmap the simulated RAM a keep_phys host kept

@@ -16,6 +16,7 @@
 #include "types.h"
 
 struct bm_machine;
+struct bm_check_base;
 struct bm_sink;
 
 enum bm_zone_type {
@@ -129,6 +130,9 @@ struct bm_mm {
 	/* Checker counters. */
 	unsigned long nr_double_inits;
 	unsigned long nr_uninit_reads;
+	struct bm_check_base *check_base;	/* bm_mm_check_baseline()'s, or NULL */
+	unsigned long check_sections_walked;	/* by the last bm_mm_check */
+	unsigned long check_sections_reused;	/* taken from the baseline by it */
 };
 
 /* --- memory map (memmap.c) ------------------------------------------------ */
@@ -231,6 +235,10 @@ void bm_memblock_free_all(struct bm_machine *m);
 /* Verify every invariant of memmap, zones, free lists and memblock agreement.
  * Returns the number of failures (each recorded as a violation). */
 int bm_mm_check(struct bm_machine *m);
+/* A baseline later checks may trust for what has not changed since
+ * (mm_check_base.c); 0, or a negative error (nothing taken). */
+int bm_mm_check_baseline(struct bm_machine *m);
+void bm_mm_check_baseline_drop(struct bm_machine *m);
 void bm_report_meminfo(struct bm_machine *m, struct bm_sink *out);
 void bm_report_zoneinfo(struct bm_machine *m, struct bm_sink *out);
 void bm_report_buddyinfo(struct bm_machine *m, struct bm_sink *out);

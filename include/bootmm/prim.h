@@ -82,6 +82,26 @@ struct bm_prim {
 	 * allocations nobody writes cost no host memory.
 	 */
 	void (*phys_zero)(void *ctx, void *addr, uint64_t size);
+
+	/*
+	 * Optional, all three or none (NULL: bm_mm_check_baseline() is
+	 * refused and every check reads every struct page). Write tracking
+	 * for the checker's baseline:
+	 *
+	 * track_start - from now on, tell which host memory this process, or
+	 *	a process forked from it later, writes. Return 0, or a negative
+	 *	error if the host cannot.
+	 * track_written - may [@addr, @addr + @size) have been written (by
+	 *	the calling process) since track_start? False only when it
+	 *	certainly was not: when unsure, true. Called from one thread,
+	 *	@fresh on the first call of a series: the host may keep what it
+	 *	learnt for the later calls of the series, between which nothing
+	 *	is written.
+	 * track_stop - end the tracking started by this process.
+	 */
+	int (*track_start)(void *ctx);
+	bool (*track_written)(void *ctx, const void *addr, uint64_t size, bool fresh);
+	void (*track_stop)(void *ctx);
 };
 
 #endif /* BOOTMM_PRIM_H */

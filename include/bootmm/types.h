@@ -36,6 +36,7 @@ typedef uint64_t bm_pfn_t;
 #define BM_EEXIST	17
 #define BM_EINVAL	22
 #define BM_ERANGE	34
+#define BM_EOPNOTSUPP	95
 
 #define BM_ALIGN_DOWN(x, a)	((x) & ~((__typeof__(x))(a) - 1))
 #define BM_ALIGN_UP(x, a)	(((x) + ((__typeof__(x))(a) - 1)) & ~((__typeof__(x))(a) - 1))
