@@ -4,6 +4,7 @@
  * release reserved memory are still one and the same boot, so that a
  * comparison can do that common prefix once (the caller forks there).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/sim_int.h"
@@ -57,6 +58,31 @@ bool bm_sim_prefix_shared(const struct bm_machine_desc *d, const struct bm_sim_c
 }
 
 /*
+ * Before the boots part: one walk of the memory map as it is now
+ * (bm_mm_check_baseline), which every boot's final check trusts for the
+ * sections it did not change, so that each row's check reads what its own
+ * releases wrote, not the whole map again. Only if some boot will be forked
+ * here and no node's deferred init is pending (it would rewrite every
+ * deferred section, leaving the baseline nothing to vouch for).
+ * BOOTMM_CHECK_BASELINE=0 turns it off (the output is the same).
+ */
+static void baseline_for_forks(struct bm_machine *m, const bool *shared, unsigned int n)
+{
+	const char *env = getenv("BOOTMM_CHECK_BASELINE");
+	bool forks = false;
+	int nid;
+
+	for (unsigned int i = 1; i < n; i++)
+		forks |= shared[i];
+	if (!forks || (env && !strcmp(env, "0")))
+		return;
+	bm_for_each_online_node(m, nid)
+		if (m->mm.nodes[nid].deferred_pending)
+			return;
+	bm_mm_check_baseline(m);	/* without it each check walks everything */
+}
+
+/*
  * The first action of mm_core_init (after memblock_free_all and the rest
  * of the phase's own work, before any other action of the phase): ask the
  * caller which boot to go on as, and become it: its configuration for the
@@ -73,6 +99,7 @@ static void branch_point(struct bm_machine *m, void *arg)
 	shared[0] = true;
 	for (unsigned int i = 1; i < br->n; i++)
 		shared[i] = bm_sim_prefix_shared(d, &br->cfgs[0], &br->cfgs[i]);
+	baseline_for_forks(m, shared, br->n);
 	k = br->split(br->arg, shared, br->n);
 	if (k && k < br->n && shared[k]) {
 		effective(d, &br->cfgs[k], &bp->ctx->cfg);

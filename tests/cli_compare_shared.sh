@@ -68,6 +68,26 @@ same "options reapplied over every row" BOOTMM_COMPARE_JOBS=2 -- --threads 2 \
 	--config deferred=off --kernel 6.1.100 "$D/efi-512M-trace.log"
 same "a row's release policy from --config" BOOTMM_COMPARE_JOBS=2 -- \
 	--config policy=warn --config placement=initmem "$D/efi-512M-trace.log"
+# Without deferred init the rows' checks trust a baseline taken at the
+# branch (bm_mm_check_baseline): each walks the sections its own boot
+# changed. The same output as the serial path, with or without it.
+R=$D/real-dmesg/0CD2974406.txt
+same "5.4 server log (no deferral), baseline" BOOTMM_COMPARE_JOBS=2 -- --json "$R"
+if grep -qE "took [1-9][0-9]* from the baseline" "$T/err"; then
+	ok "the rows' checks took sections from the baseline"
+else
+	ko "no row's check took a section from the baseline"; grep finished "$T/err" | head -2
+fi
+same "5.4 server log, no baseline" BOOTMM_COMPARE_JOBS=2 BOOTMM_CHECK_BASELINE=0 -- "$R"
+if grep -q "took 0 from the baseline" "$T/err" && ! grep -qE "took [1-9]" "$T/err"; then
+	ok "BOOTMM_CHECK_BASELINE=0: every section walked"
+else
+	ko "BOOTMM_CHECK_BASELINE=0 still took sections from a baseline"
+fi
+same "deferral off, reports in every row" BOOTMM_COMPARE_JOBS=1 -- --config deferred=off \
+	"$D/k612pre-efi-512M-trace.log"
+has "deferral off: a baseline was used" "from the baseline" err
+
 for s in "$EX"/00[0-4]-*.scn; do
 	same "scenario $(basename "$s")" BOOTMM_COMPARE_JOBS=2 -- "$s"
 done
