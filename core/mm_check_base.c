@@ -70,8 +70,10 @@ static bool dup_type(struct bm_machine *m, struct memblock_type *to,
  * written between this call and the forks that are to use it.
  *
  * Return: 0; -BM_EOPNOTSUPP if the host has no write tracking, -BM_EINVAL
- * before memblock_free_all, -BM_ENOMEM (no baseline then).
- * Context: setup, one thread; replaces an earlier baseline.
+ * before memblock_free_all (recorded as BM_V_MISUSE), -BM_ENOMEM (no
+ * baseline then, and an earlier one dropped).
+ * Context: setup, one thread; replaces an earlier baseline (a refused call
+ * leaves it).
  */
 int bm_mm_check_baseline(struct bm_machine *m)
 {
@@ -81,12 +83,15 @@ int bm_mm_check_baseline(struct bm_machine *m)
 	size_t pb_bytes;
 	bool ok;
 
-	bm_mm_check_baseline_drop(m);
+	if (!m->mm.memmap_ready || !m->mm.nodes || !m->mm.buddy_ready ||
+	    !m->mm.nr_sections || m->mm.nr_node_ids <= 0) {
+		bm_violation(m, BM_V_MISUSE, 0, 0, __func__,
+			     "a check baseline before memblock_free_all: refused");
+		return -BM_EINVAL;
+	}
 	if (!p->track_start || !p->track_written || !p->track_stop)
 		return -BM_EOPNOTSUPP;
-	if (!m->mm.memmap_ready || !m->mm.nodes || !m->mm.buddy_ready ||
-	    !m->mm.nr_sections || m->mm.nr_node_ids <= 0)
-		return -BM_EINVAL;
+	bm_mm_check_baseline_drop(m);
 	b = p->zalloc(p->ctx, sizeof(*b));
 	if (!b)
 		return -BM_ENOMEM;

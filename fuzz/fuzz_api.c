@@ -13,6 +13,10 @@
  *   misuse       frees of pfns nobody owns, bad orders and ranges, Reserved
  *                page frees, operations out of their phase.
  *
+ * With header bit 0x20 of the third byte, memblock_free_all is followed by
+ * bm_mm_check_baseline(), and the last check, taken from the baseline,
+ * must find exactly what a walk of every pfn finds.
+ *
  * After every operation bm_memblock_check() runs (cheap: one pass over the
  * regions) and the library's own assertions are watched; the full
  * bm_mm_check() (every pfn) runs after every boot step, every
@@ -106,6 +110,7 @@ struct fz_state {
 	unsigned long inv;		/* BM_V_INVARIANT count seen so far */
 	unsigned int op_index;
 	int last_op;
+	bool baseline;			/* header: a check baseline after free_all */
 	char inv_lines[4][200];		/* the last invariant reports, for fz_fail */
 	unsigned int nr_inv_lines;
 };
@@ -509,6 +514,10 @@ static void fz_boot_step(struct fz_state *s, int op)
 			bm_memblock_free_all(m);
 			m->boot.deferred_pages_key = m->cfg.deferred_struct_page_init;
 			s->stage = 2;
+			/* Later full checks trust it where nothing changed;
+			 * the end compares them with a walk of everything. */
+			if (s->baseline)
+				bm_mm_check_baseline(m);
 		} else {
 			fz_step_refused(s, bm_memblock_free_all);
 		}
@@ -687,6 +696,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.zone_dma32_end_pfn = BM_PFN_DOWN(64 * MiB + (hdr2 & 8 ? MiB : 0));
 	if (hdr2 & 16)
 		cfg.zone_dma_end_pfn = 0;
+	s->baseline = hdr2 & 32;
 	bm_host_init(&s->host, NULL, 0);
 	if (bm_machine_init(&s->m, &s->host.prim, &cfg, s->ram)) {
 		free(s);
@@ -721,6 +731,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	s->last_op = OP_NR;
 	fz_check(s, true);
+	if (s->m.mm.check_base) {
+		/* A check from the baseline must find what a full walk finds. */
+		int from_base = bm_mm_check(&s->m), full;
+
+		bm_mm_check_baseline_drop(&s->m);
+		full = bm_mm_check(&s->m);
+		if (from_base != full)
+			fz_fail(s, "a check from the baseline disagrees with a full walk");
+	}
 	bm_machine_destroy(&s->m);
 	fz_after_destroy(s);
 	bm_machine_destroy(&s->m);

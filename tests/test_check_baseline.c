@@ -79,8 +79,10 @@ static void test_refusals(void)
 	bm_memblock_add(m, 0x100000, GiB - 0x100000);
 	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
 	CHECK_EQ(bm_free_area_init(m), 0);
+	CHECK_EQ(m->violation_count[BM_V_MISUSE], 0);
 	CHECK_EQ(bm_mm_check_baseline(m), -BM_EINVAL);	/* before the hand-off */
 	CHECK(m->mm.check_base == NULL);
+	CHECK_EQ(m->violation_count[BM_V_MISUSE], 1);
 	bm_memblock_free_all(m);
 	t.host.prim.track_start = NULL;			/* a host without tracking */
 	CHECK_EQ(bm_mm_check_baseline(m), -BM_EOPNOTSUPP);
