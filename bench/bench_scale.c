@@ -27,8 +27,9 @@
  *       the limit of the log's memory, then `bootmm compare --json LOG`
  *       against that replay, as it runs by default (the rows' common prefix
  *       booted once, children on every online CPU), with one process at a
- *       time (BOOTMM_COMPARE_JOBS=1) and with every row booted on its own
- *       (BOOTMM_COMPARE_SERIAL=1, what compare did before). Each command in
+ *       time (BOOTMM_COMPARE_JOBS=1), with every row booted on its own
+ *       (BOOTMM_COMPARE_SERIAL=1, what compare did before) and with no check
+ *       baseline at the branch (BOOTMM_CHECK_BASELINE=0). Each command in
  *       its own process; the first replay is also printed on its own (a
  *       fresh process on a host whose free memory may be cold). BOOTMM
  *       defaults to ./bootmm beside this binary.
@@ -313,7 +314,7 @@ static struct cmd_result median_cmd(struct cmd_result *rs, int n)
 static int replay(const char *log, const char *bootmm)
 {
 	int runs = bench_runs(3);
-	struct cmd_result rp[16], rp1[16], cp[16], r, r1, c, c1, cs;
+	struct cmd_result rp[16], rp1[16], cp[16], r, r1, c, c1, cs, cnb;
 	uint64_t mem = 0;
 	double bw, lim;
 
@@ -350,22 +351,29 @@ static int replay(const char *log, const char *bootmm)
 	}
 	c = median_cmd(cp, runs);
 	print_cmd("compare, median", &c);
-	for (int v = 0; v < 2; v++) {
-		const char *env = v ? "BOOTMM_COMPARE_SERIAL=1" : "BOOTMM_COMPARE_JOBS=1";
+	for (int v = 0; v < 3; v++) {
+		static const char *const envs[] = { "BOOTMM_COMPARE_JOBS=1", "BOOTMM_COMPARE_SERIAL=1",
+						    "BOOTMM_CHECK_BASELINE=0" };
+		static const char *const names[] = { "compare 1 job, median",
+						     "compare serial, median",
+						     "compare no baseline, median" };
 		struct cmd_result vr[16], m;
 
 		for (int i = 0; i < runs; i++) {
-			if (run_cmd_env(bootmm, "compare", log, env, &vr[i])) {
-				fprintf(stderr, "bench_scale: %s bootmm compare %s failed\n", env, log);
+			if (run_cmd_env(bootmm, "compare", log, envs[v], &vr[i])) {
+				fprintf(stderr, "bench_scale: %s bootmm compare %s failed\n", envs[v],
+					log);
 				return 1;
 			}
 		}
 		m = median_cmd(vr, runs);
-		print_cmd(v ? "compare serial, median" : "compare 1 job, median", &m);
-		if (v)
+		print_cmd(names[v], &m);
+		if (v == 0)
+			c1 = m;
+		else if (v == 1)
 			cs = m;
 		else
-			c1 = m;
+			cnb = m;
 	}
 	/* compare's JSON names the machine's memory (replay's does not). */
 	for (int i = 0; i < runs; i++)
@@ -391,6 +399,8 @@ static int replay(const char *log, const char *bootmm)
 	bench_ratio("compare, 1 job / replay (medians)", c1.wall_s / r.wall_s, "");
 	bench_ratio("compare, serial / replay (medians)", cs.wall_s / r.wall_s, "before");
 	bench_ratio("compare serial / compare (medians)", cs.wall_s / c.wall_s, "");
+	bench_ratio("compare, no baseline / replay (medians)", cnb.wall_s / r.wall_s, "");
+	bench_ratio("compare, no baseline / compare (medians)", cnb.wall_s / c.wall_s, "");
 	printf("   target: replay within 5x the limit: %s; compare within 3x one replay: %s\n",
 	       r.wall_s / lim <= 5 ? "met" : "NOT met", c.wall_s / r.wall_s <= 3 ? "met" : "NOT met");
 	return 0;
