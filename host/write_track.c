@@ -11,8 +11,9 @@
  * page still shared, present and not exclusive, was not written by the
  * reader since the holder was forked. That holds only while the holder
  * lives (without it a page could be reused in place), so the holder's
- * liveness is tested after the pages: a dead holder, an absent or swapped
- * page, an unreadable pagemap all answer "written". track_start also
+ * liveness is tested at the start of each series of calls, after every
+ * write the series asks about: a dead holder, an absent or swapped page,
+ * an unreadable pagemap all answer "written". track_start also
  * tries the rule on a page of its own and refuses if the kernel disagrees.
  */
 #define _GNU_SOURCE
@@ -41,6 +42,7 @@ struct bm_host_track {
 	int alive_fd;		/* read end of a pipe whose write end the holder holds */
 	int pm_fd;		/* /proc/self/pagemap of pm_pid */
 	pid_t pm_pid;
+	bool series_ok;		/* this series: pagemap readable, holder alive */
 	uintptr_t page;		/* host page size */
 	uint64_t win_lo;	/* first page number in win[] */
 	unsigned int win_n;	/* entries valid in win[] */
@@ -95,14 +97,21 @@ static bool track_written(void *ctx, const void *addr, uint64_t size, bool fresh
 		return false;
 	if (!t)
 		return true;
-	if (t->pm_pid != getpid()) {
-		/* A forked process: the descriptor still reads its parent's pages. */
-		close(t->pm_fd);
-		t->pm_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-		t->pm_pid = getpid();
-		fresh = true;
+	if (fresh) {
+		if (t->pm_pid != getpid()) {
+			/* A forked process: the descriptor reads its parent's pages. */
+			close(t->pm_fd);
+			t->pm_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+			t->pm_pid = getpid();
+		}
+		/*
+		 * Nothing is written during a series, so a holder alive now
+		 * was alive at every write before it: none was made in place.
+		 * Once per series, not per call (two system calls each).
+		 */
+		t->series_ok = t->pm_fd >= 0 && holder_alive(t);
 	}
-	if (t->pm_fd < 0)
+	if (!t->series_ok)
 		return true;
 	first = (uintptr_t)addr / t->page;
 	last = ((uintptr_t)addr + size - 1) / t->page;
@@ -113,7 +122,7 @@ static bool track_written(void *ctx, const void *addr, uint64_t size, bool fresh
 		if (!(e & PM_PRESENT) || (e & (PM_EXCLUSIVE | PM_SWAP)))
 			return true;
 	}
-	return !holder_alive(t);
+	return false;
 }
 
 static void track_stop(void *ctx)

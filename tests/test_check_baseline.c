@@ -8,6 +8,7 @@
  * (host/write_track.c: a holder process and /proc/self/pagemap).
  */
 #include <signal.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -200,11 +201,55 @@ static void test_deferred_after(void)
 	tm_destroy(&t);
 }
 
+/* The holder's pid: this process's only child after the baseline. */
+static pid_t holder_pid(void)
+{
+	char path[64];
+	FILE *f;
+	long pid = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%ld", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	return (pid_t)pid;
+}
+
+/*
+ * Without its holder a page nobody else maps could be written in place and
+ * still not read as exclusive: once the holder is gone every struct page
+ * counts as written, and the check walks everything.
+ */
+static void test_holder_gone(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = build(&t, false, 1);
+	pid_t h;
+
+	CHECK_EQ(bm_mm_check_baseline(m), 0);
+	CHECK_EQ(check_fresh(m), 0);
+	CHECK_EQ(m->mm.check_sections_reused, m->mm.nr_sections);
+	h = holder_pid();
+	CHECK(h > 0);
+	if (h > 0) {
+		CHECK_EQ(kill(h, SIGKILL), 0);
+		CHECK_EQ(waitpid(h, NULL, 0), h);
+	}
+	CHECK_EQ(check_fresh(m), 0);
+	CHECK_EQ(m->mm.check_sections_reused, 0);
+	CHECK_EQ(m->mm.check_sections_walked, m->mm.nr_sections);
+	tm_destroy(&t);
+}
+
 int main(void)
 {
 	RUN(test_refusals);
 	RUN(test_reuse_and_changes);
 	RUN(test_forked);
 	RUN(test_deferred_after);
+	RUN(test_holder_gone);
 	return CHECK_DONE();
 }
