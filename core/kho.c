@@ -116,10 +116,8 @@ void bm_kho_release_scratch(struct bm_machine *m)
 
 		if (m->cfg.kho_fixed) {
 			/* Only pages already initialised: below the frontier of
-			 * the memory's node (NODE_DATA(nid) of the memory
-			 * region; the section's node where it has none). */
-			nid = bm_early_pfn_to_nid(m, BM_PFN_DOWN(start));
-			if (nid >= 0)
+			 * the memory region's node (NODE_DATA(nid)). */
+			if (nid >= 0 && nid < m->mm.nr_node_ids)
 				epfn = BM_MIN(epfn, m->mm.nodes[nid].first_deferred_pfn);
 		}
 		for (bm_pfn_t pfn = spfn; pfn < epfn; pfn += nr_pb)

@@ -55,6 +55,34 @@ static bool dup_type(struct bm_machine *m, struct memblock_type *to,
 	return to->regions || !from->cnt;
 }
 
+/*
+ * The sections' struct pages as runs of host memory (a node's memory map is
+ * one buffer): into @r if not NULL. Return: the number of runs.
+ */
+static unsigned int map_runs(const struct bm_machine *m, struct bm_track_range *r)
+{
+	const size_t bytes = BM_PAGES_PER_SECTION * sizeof(struct page);
+	const char *end = NULL;
+	unsigned int n = 0;
+
+	for (unsigned long sec = 0; sec < m->mm.nr_sections; sec++) {
+		const char *map = (const char *)m->mm.sections[sec].map;
+
+		if (!map)
+			continue;
+		if (n && map == end) {
+			if (r)
+				r[n - 1].size += bytes;
+		} else {
+			if (r)
+				r[n] = (struct bm_track_range){ map, bytes };
+			n++;
+		}
+		end = map + bytes;
+	}
+	return n;
+}
+
 /**
  * bm_mm_check_baseline - walk the memory map once for later checks to trust
  * @m: machine after memblock_free_all
@@ -72,14 +100,18 @@ static bool dup_type(struct bm_machine *m, struct memblock_type *to,
  * Return: 0; -BM_EOPNOTSUPP if the host has no write tracking, -BM_EINVAL
  * before memblock_free_all (recorded as BM_V_MISUSE), -BM_ENOMEM (no
  * baseline then, and an earlier one dropped).
- * Context: setup, one thread; replaces an earlier baseline (a refused call
- * leaves it).
+ * Context: setup, one thread; replaces an earlier baseline (a call refused
+ * as misuse, or for want of tracking, leaves it; one that fails for want
+ * of memory or because the host could not start has dropped it).
  */
 int bm_mm_check_baseline(struct bm_machine *m)
 {
 	const struct bm_prim *p = m->prim;
 	struct ck c = { .m = m, .silent = true };
 	struct bm_check_base *b;
+	struct bm_track_range *r;
+	unsigned int nr;
+	int err;
 	size_t pb_bytes;
 	bool ok;
 
@@ -118,7 +150,17 @@ int bm_mm_check_baseline(struct bm_machine *m)
 	bm_mm_check_lists(&c);
 	bm_mm_check_walk_clean(&c, b->clean);
 	bm_mm_check_global(&c, &b->g);
-	if (p->track_start(p->ctx)) {
+	/* The host memory of the struct pages, a run per adjacent maps. */
+	nr = map_runs(m, NULL);
+	r = nr ? p->zalloc(p->ctx, nr * sizeof(*r)) : NULL;
+	if (!r) {
+		base_free(m, b);
+		return nr ? -BM_ENOMEM : -BM_EINVAL;
+	}
+	map_runs(m, r);
+	err = p->track_start(p->ctx, r, nr);
+	p->free(p->ctx, r, nr * sizeof(*r));
+	if (err) {
 		base_free(m, b);
 		return -BM_EOPNOTSUPP;
 	}

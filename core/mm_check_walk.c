@@ -263,12 +263,23 @@ static uint32_t seg_links(const struct seg *sg)
 
 /*
  * Whether any of struct pages [@first, 64) of @page fails: its first eight
- * bytes (flags, then refcount) masked with @mask differ from @want. One
+ * bytes (flags, then refcount: lead_word) masked with @mask differ from
+ * @want. One
  * 64-bit load per page, four accumulators, written out because GCC's
  * vectoriser, given plain loops over the 24-byte stride, assembled its
  * vectors through the stack and stalled on every store forward: a third of
  * a replay's CPU time (perf, 2026-12-07).
  */
+/* A struct page's first eight bytes, read as one word, from its flags and refcount. */
+static inline uint64_t lead_word(uint32_t flags, uint32_t refcount)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return ((uint64_t)flags << 32) | refcount;
+#else
+	return ((uint64_t)refcount << 32) | flags;
+#endif
+}
+
 static inline uint64_t words_bad(const struct page *page, unsigned int first, uint64_t mask,
 				 uint64_t want)
 {
@@ -321,8 +332,8 @@ static bool word_free_tails_ok(struct ck *c, const struct seg *sg, bm_pfn_t q,
 	want = (want & ~PG_reserved) | PG_bm_tail_free;
 	/* 64 aligned pfns lie in one section. */
 	page = bm_pfn_to_page(c->m, q);
-	/* The refcount (the upper half) must be 0. */
-	return !words_bad(page, first, ~0ull, want);
+	/* The refcount must be 0. */
+	return !words_bad(page, first, ~0ull, lead_word(want, 0));
 }
 
 /*
@@ -345,7 +356,7 @@ static bool word_reserved_ok(struct ck *c, const struct seg *sg, bm_pfn_t q)
 	    (c->rsv_check && !sg->may_rsv && !sg->nomap && !sg->deferred))
 		return false;
 	page = bm_pfn_to_page(c->m, q);
-	return !words_bad(page, 0, mask, want);	/* the refcount masked off */
+	return !words_bad(page, 0, lead_word(mask, 0), lead_word(want, 0));	/* refcount masked off */
 }
 
 /* Every pfn of [@from, @to): segments never cross a section, so a walk may

@@ -128,30 +128,37 @@ struct bm_zone *bm_node_only_zone(struct bm_machine *m, int nid, bm_pfn_t s, bm_
 	return z;
 }
 
+/* The first online node (first_online_node), or -1 if none is. */
+static int first_online(const struct bm_machine *m)
+{
+	for (int nid = 0; nid < m->mm.nr_node_ids; nid++)
+		if (m->mm.nodes[nid].online)
+			return nid;
+	return -1;
+}
+
 /*
- * The node of @pfn's memory as the kernel's early_pfn_to_nid finds it
- * (memblock.memory's region), or -1 where that gives no online node;
- * *@next: the first pfn after @pfn where the answer may change (the
- * region's end, or the next region's start).
+ * early_pfn_to_nid(@pfn): the nid of the memblock.memory region holding
+ * @pfn, as the region carries it, else the first online node; *@next: the
+ * first pfn after @pfn where the answer may change (the region's end, or
+ * the next region's start).
  */
-static int memory_nid(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t *next)
+static int early_nid(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t *next)
 {
 	const struct memblock_type *mem = &m->memblock.mb.memory;
 	unsigned long i = bm_memblock_search(mem, BM_PFN_PHYS(pfn));
-	const struct memblock_region *r;
-	int nid;
+	const struct memblock_region *r = i < mem->cnt ? &mem->regions[i] : NULL;
 
-	*next = BM_NO_PFN;
-	if (i == mem->cnt)
-		return -1;
-	r = &mem->regions[i];
+	if (!r) {
+		*next = BM_NO_PFN;
+		return first_online(m);
+	}
 	if (r->base > BM_PFN_PHYS(pfn)) {
 		*next = BM_PFN_UP(r->base);
-		return -1;
+		return first_online(m);
 	}
 	*next = BM_PFN_UP(r->base + r->size);
-	nid = r->nid;
-	return nid >= 0 && nid < m->mm.nr_node_ids && m->mm.nodes[nid].online ? nid : -1;
+	return r->nid;
 }
 
 /**
@@ -159,21 +166,26 @@ static int memory_nid(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t *next)
  * @m: machine after free_area_init
  * @pfn: page frame
  *
- * The node of the memblock.memory region holding @pfn (the kernel's
- * early_pfn_to_nid), which is not always the section's: two nodes may
- * share a section. Where that gives no online node (a hole, a region of
- * no node), the section's node (the kernel falls back to the first online
- * node; a hole's struct pages belong to the section's).
+ * The kernel's early_pfn_to_nid: the node the memblock.memory region
+ * holding @pfn carries, which is not always the section's (two nodes may
+ * share a section), else (a hole) the first online node.
  *
- * Return: the node, or NUMA_NO_NODE for a pfn of no node at all.
+ * Return: that nid as memblock has it (NUMA_NO_NODE or MAX_NUMNODES for a
+ * region of no node), -1 if no node is online.
  * Context: any phase after free_area_init.
  */
 int bm_early_pfn_to_nid(struct bm_machine *m, bm_pfn_t pfn)
 {
 	bm_pfn_t next;
-	int nid = memory_nid(m, pfn, &next);
 
-	return nid >= 0 ? nid : bm_pfn_nid(m, pfn);
+	return early_nid(m, pfn, &next);
+}
+
+/* early_page_uninitialised(@pfn, @nid): false for an offline or no node. */
+static bool deferred_on(const struct bm_machine *m, bm_pfn_t pfn, int nid)
+{
+	return nid >= 0 && nid < m->mm.nr_node_ids && m->mm.nodes[nid].online &&
+	       pfn >= m->mm.nodes[nid].first_deferred_pfn;
 }
 
 /**
@@ -181,16 +193,15 @@ int bm_early_pfn_to_nid(struct bm_machine *m, bm_pfn_t pfn)
  * @m: machine after free_area_init
  * @pfn: page frame
  *
- * Return: true if @pfn is at or above the first_deferred_pfn of its
- * memory's node (bm_early_pfn_to_nid): the kernel's
- * early_page_uninitialised(), whose callers pass early_pfn_to_nid.
+ * Return: true if @pfn is at or above the first_deferred_pfn of the node
+ * bm_early_pfn_to_nid() gives, when that node is online: the kernel's
+ * early_page_uninitialised(pfn, early_pfn_to_nid(pfn)), as
+ * memblock_free_pages asks it.
  * Context: any phase after free_area_init.
  */
 bool bm_pfn_deferred(struct bm_machine *m, bm_pfn_t pfn)
 {
-	int nid = bm_early_pfn_to_nid(m, pfn);
-
-	return nid >= 0 && pfn >= m->mm.nodes[nid].first_deferred_pfn;
+	return deferred_on(m, pfn, bm_early_pfn_to_nid(m, pfn));
 }
 
 /**
@@ -200,9 +211,8 @@ bool bm_pfn_deferred(struct bm_machine *m, bm_pfn_t pfn)
  * @epfn: the end of the caller's range, above @pfn
  *
  * Return: the first pfn in (@pfn, @epfn) whose answer differs from
- * @pfn's, else @epfn. The answer changes only at a section boundary (a
- * node's frontier is section aligned, the section's node is the fallback)
- * or a memory region's boundary (two nodes sharing a section).
+ * @pfn's, else @epfn. The answer changes only where the node changes (a
+ * memory region's boundary) or at that node's frontier.
  * Context: any phase after free_area_init.
  */
 bm_pfn_t bm_pfn_deferred_run_end(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t epfn)
@@ -211,10 +221,17 @@ bm_pfn_t bm_pfn_deferred_run_end(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t ep
 	bm_pfn_t e = pfn;
 
 	while (e < epfn) {
-		bm_pfn_t next;
+		bm_pfn_t next, lim;
+		int nid = early_nid(m, e, &next);
 
-		memory_nid(m, e, &next);
-		e = BM_MIN(BM_MIN(next, BM_ALIGN_UP(e + 1, BM_PAGES_PER_SECTION)), epfn);
+		lim = BM_MIN(next, epfn);
+		if (nid >= 0 && nid < m->mm.nr_node_ids) {
+			bm_pfn_t f = m->mm.nodes[nid].first_deferred_pfn;
+
+			if (f > e && f < lim)
+				lim = f;
+		}
+		e = lim;	/* next and f lie above e: this ends */
 		if (e < epfn && bm_pfn_deferred(m, e) != d)
 			break;
 	}

@@ -516,8 +516,15 @@ static void fz_boot_step(struct fz_state *s, int op)
 			s->stage = 2;
 			/* Later full checks trust it where nothing changed;
 			 * the end compares them with a walk of everything. */
-			if (s->baseline)
-				bm_mm_check_baseline(m);
+			if (s->baseline) {
+				int err = bm_mm_check_baseline(m);
+
+				/* Past a hand-off that happened, refused only by a
+				 * host without write tracking (or memory). */
+				if (err && m->mm.buddy_ready && err != -BM_EOPNOTSUPP &&
+				    err != -BM_ENOMEM)
+					fz_fail(s, "bm_mm_check_baseline refused after memblock_free_all");
+			}
 		} else {
 			fz_step_refused(s, bm_memblock_free_all);
 		}

@@ -177,8 +177,10 @@ static void host_phys_zero(void *ctx, void *addr, uint64_t size)
 	uintptr_t a = (uintptr_t)addr, e = a + size;
 	uintptr_t s = (a + psz - 1) & ~(psz - 1), t = e & ~(psz - 1);
 
-	(void)ctx;
-	if (s >= t || madvise((void *)s, t - s, MADV_DONTNEED)) {
+	/* Dropped pages read as the shared zero page, which write tracking
+	 * (write_track.c) would take for pages nobody wrote: write instead. */
+	if (s >= t || ((struct bm_host *)ctx)->track ||
+	    madvise((void *)s, t - s, MADV_DONTNEED)) {
 		memset(addr, 0, size);
 		return;
 	}

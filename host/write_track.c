@@ -14,14 +14,25 @@
  * liveness is tested at the start of each series of calls, after every
  * write the series asks about: a dead holder, an absent or swapped page,
  * an unreadable pagemap all answer "written". track_start also
- * tries the rule on a page of its own and refuses if the kernel disagrees.
+ * tries the rule on a page of its own and refuses if the kernel disagrees,
+ * or if the process has KSM merging on (merged pages would read as shared).
+ *
+ * A fork after a write would share the writer's copy again and hide the
+ * write: at every fork (pthread_atfork) the tracked ranges are scanned, and
+ * if any page of them was written since track_start, both sides of the
+ * fork stop trusting their tracking (every answer "written"). A fork made
+ * before any write (a comparison's rows at its branch point) costs that
+ * scan only: a pread of 8 bytes per 4 KiB of the tracked ranges.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -36,9 +47,22 @@
 #define PM_EXCLUSIVE	(1ull << 56)
 #define PM_WINDOW	512u	/* entries read at once: 2 MiB of 4 KiB pages */
 
+#ifndef PR_GET_MEMORY_MERGE
+#define PR_GET_MEMORY_MERGE 68
+#endif
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
 struct bm_host_track {
+	struct bm_host_track *next;	/* the process's trackers (all_tracks) */
+	struct bm_track_range *ranges;
+	unsigned int nr_ranges;
+	bool tainted;		/* a fork after a write: trust nothing */
+	bool fork_written;	/* set by the fork scan, read by its two sides */
 	pid_t owner;		/* the process that started it */
 	pid_t holder;
+	int holder_fd;		/* pidfd of the holder, -1 if none */
 	int alive_fd;		/* read end of a pipe whose write end the holder holds */
 	int pm_fd;		/* /proc/self/pagemap of pm_pid */
 	pid_t pm_pid;
@@ -48,6 +72,72 @@ struct bm_host_track {
 	unsigned int win_n;	/* entries valid in win[] */
 	uint64_t win[PM_WINDOW];
 };
+
+static pthread_mutex_t tracks_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct bm_host_track *all_tracks;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static bool holder_alive(const struct bm_host_track *t);
+static uint64_t entry(struct bm_host_track *t, uint64_t vpn, bool fresh);
+
+/* (Re)open pagemap for this process: a descriptor reads its opener's pages. */
+static void pagemap_here(struct bm_host_track *t)
+{
+	if (t->pm_pid == getpid())
+		return;
+	if (t->pm_fd >= 0)
+		close(t->pm_fd);
+	t->pm_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	t->pm_pid = getpid();
+}
+
+/* Has any page of @t's ranges been written since track_start (or may it)? */
+static bool any_written(struct bm_host_track *t)
+{
+	pagemap_here(t);
+	if (t->pm_fd < 0)
+		return true;
+	for (unsigned int i = 0; i < t->nr_ranges; i++) {
+		uint64_t first = (uintptr_t)t->ranges[i].addr / t->page;
+		uint64_t last = ((uintptr_t)t->ranges[i].addr + t->ranges[i].size - 1) / t->page;
+		bool fresh = true;
+
+		for (uint64_t vpn = first; vpn <= last; vpn++) {
+			uint64_t e = entry(t, vpn, fresh);
+
+			fresh = false;
+			if (e & (PM_EXCLUSIVE | PM_SWAP))
+				return true;
+		}
+	}
+	return false;
+}
+
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&tracks_lock);
+	for (struct bm_host_track *t = all_tracks; t; t = t->next)
+		t->fork_written = !t->tainted && any_written(t);
+}
+
+static void fork_parent(void)
+{
+	for (struct bm_host_track *t = all_tracks; t; t = t->next)
+		t->tainted |= t->fork_written;
+	pthread_mutex_unlock(&tracks_lock);
+}
+
+static void fork_child(void)
+{
+	for (struct bm_host_track *t = all_tracks; t; t = t->next)
+		t->tainted |= t->fork_written;
+	pthread_mutex_unlock(&tracks_lock);
+}
+
+static void atfork_install(void)
+{
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
 
 static void __attribute__((noreturn)) holder_main(int keep_fd, pid_t parent)
 {
@@ -97,13 +187,10 @@ static bool track_written(void *ctx, const void *addr, uint64_t size, bool fresh
 		return false;
 	if (!t)
 		return true;
+	if (t->tainted)
+		return true;
 	if (fresh) {
-		if (t->pm_pid != getpid()) {
-			/* A forked process: the descriptor reads its parent's pages. */
-			close(t->pm_fd);
-			t->pm_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-			t->pm_pid = getpid();
-		}
+		pagemap_here(t);
 		/*
 		 * Nothing is written during a series, so a holder alive now
 		 * was alive at every write before it: none was made in place.
@@ -133,13 +220,38 @@ static void track_stop(void *ctx)
 	if (!t)
 		return;
 	h->track = NULL;
-	if (t->owner == getpid() && t->holder > 0) {
-		kill(t->holder, SIGKILL);
-		waitpid(t->holder, NULL, 0);
+	pthread_mutex_lock(&tracks_lock);
+	for (struct bm_host_track **pp = &all_tracks; *pp; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
 	}
-	close(t->alive_fd);
+	pthread_mutex_unlock(&tracks_lock);
+	if (t->owner == getpid() && t->holder > 0) {
+		/* Through its pidfd: a holder someone else reaped (its pid then
+		 * free for another process) is not signalled by number. */
+		if (t->holder_fd >= 0) {
+#ifdef SYS_pidfd_send_signal
+			siginfo_t si;
+
+			syscall(SYS_pidfd_send_signal, t->holder_fd, SIGKILL, NULL, 0u);
+			while (waitid((idtype_t)P_PIDFD, (id_t)t->holder_fd, &si, WEXITED) < 0 &&
+			       errno == EINTR)
+				;
+#endif
+		} else {
+			kill(t->holder, SIGKILL);
+			waitpid(t->holder, NULL, 0);
+		}
+	}
+	if (t->holder_fd >= 0)
+		close(t->holder_fd);
+	if (t->alive_fd >= 0)
+		close(t->alive_fd);
 	if (t->pm_fd >= 0)
 		close(t->pm_fd);
+	free(t->ranges);
 	free(t);
 }
 
@@ -155,7 +267,7 @@ static bool probe(struct bm_host *h, volatile char *pg)
 			 (PM_PRESENT | PM_EXCLUSIVE) && holder_alive(t);
 }
 
-static int track_start(void *ctx)
+static int track_start(void *ctx, const struct bm_track_range *ranges, unsigned int n)
 {
 	struct bm_host *h = ctx;
 	struct bm_host_track *t;
@@ -166,9 +278,23 @@ static int track_start(void *ctx)
 	bool ok;
 
 	track_stop(h);
+	/* Merged pages would read as shared though written. */
+	if (prctl(PR_GET_MEMORY_MERGE, 0, 0, 0, 0) > 0)
+		return -BM_EOPNOTSUPP;
+	pthread_once(&atfork_once, atfork_install);
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -BM_ENOMEM;
+	t->ranges = n ? malloc(n * sizeof(*ranges)) : NULL;
+	if (n && !t->ranges) {
+		free(t);
+		return -BM_ENOMEM;
+	}
+	if (n)
+		memcpy(t->ranges, ranges, n * sizeof(*ranges));
+	t->nr_ranges = n;
+	t->holder_fd = -1;
+	t->alive_fd = -1;
 	t->page = psz;
 	t->pm_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	pg = mmap(NULL, psz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -177,6 +303,7 @@ static int track_start(void *ctx)
 			close(t->pm_fd);
 		if (pg != MAP_FAILED)
 			munmap((void *)pg, psz);
+		free(t->ranges);
 		free(t);
 		return -BM_EOPNOTSUPP;
 	}
@@ -189,7 +316,16 @@ static int track_start(void *ctx)
 	close(fds[1]);
 	t->owner = t->pm_pid = self;
 	t->alive_fd = fds[0];
+#ifdef SYS_pidfd_open
+	if (t->holder > 0)
+		t->holder_fd = (int)syscall(SYS_pidfd_open, t->holder, 0u);
+#endif
 	h->track = t;
+	/* Registered after the holder's fork, whose scan it needs no part in. */
+	pthread_mutex_lock(&tracks_lock);
+	t->next = all_tracks;
+	all_tracks = t;
+	pthread_mutex_unlock(&tracks_lock);
 	if (t->holder < 0) {
 		t->holder = 0;
 		track_stop(h);

@@ -244,6 +244,70 @@ static void test_holder_gone(void)
 	tm_destroy(&t);
 }
 
+/*
+ * A fork after a write shares the writer's copy again, so the write would
+ * read as not made: any fork once a tracked page is written makes both
+ * sides walk everything. A second machine's baseline forks a holder too.
+ */
+static void test_fork_after_write(void)
+{
+	struct test_machine t, t2;
+	struct bm_machine *m = build(&t, false, 1), *m2;
+	bm_pfn_t p5;
+	int status = -1;
+	pid_t pid;
+
+	CHECK_EQ(bm_mm_check_baseline(m), 0);
+	p5 = free_tail_in(m, 5);
+	bm_pfn_to_page(m, p5)->refcount = 5;
+	fflush(NULL);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		bool ok = check_fresh(m) == 1 && reported_at(m, p5, "refcount 5") &&
+			  m->mm.check_sections_reused == 0;
+
+		_exit(ok ? 0 : 1);
+	}
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_EQ(check_fresh(m), 1);
+	CHECK(reported_at(m, p5, "refcount 5"));
+	CHECK_EQ(m->mm.check_sections_reused, 0);
+	tm_destroy(&t);
+
+	/* The same through another machine's baseline (its holder's fork). */
+	m = build(&t, false, 1);
+	CHECK_EQ(bm_mm_check_baseline(m), 0);
+	bm_pfn_to_page(m, p5)->refcount = 5;
+	m2 = build(&t2, false, 1);
+	CHECK_EQ(bm_mm_check_baseline(m2), 0);
+	CHECK_EQ(check_fresh(m), 1);
+	CHECK(reported_at(m, p5, "refcount 5"));
+	CHECK_EQ(m->mm.check_sections_reused, 0);
+	CHECK_EQ(check_fresh(m2), 0);
+	CHECK_EQ(m2->mm.check_sections_reused, m2->mm.nr_sections);
+	tm_destroy(&t2);
+	tm_destroy(&t);
+}
+
+/* The shadow is an input too: a struct page marked uninitialised since,
+ * its struct page untouched, is found. */
+static void test_shadow_change(void)
+{
+	struct test_machine t;
+	struct bm_machine *m = build(&t, false, 2);
+	bm_pfn_t p2;
+
+	CHECK_EQ(bm_mm_check_baseline(m), 0);
+	p2 = free_tail_in(m, 2);
+	m->mm.init_bitmap[p2 >> 6] &= ~((uint64_t)1 << (p2 & 63));
+	CHECK(check_fresh(m) >= 1);
+	CHECK(reported_at(m, p2, "not initialised"));
+	CHECK_EQ(m->mm.check_sections_reused, m->mm.nr_sections - 1);
+	tm_destroy(&t);
+}
+
 int main(void)
 {
 	RUN(test_refusals);
@@ -251,5 +315,7 @@ int main(void)
 	RUN(test_forked);
 	RUN(test_deferred_after);
 	RUN(test_holder_gone);
+	RUN(test_fork_after_write);
+	RUN(test_shadow_change);
 	return CHECK_DONE();
 }

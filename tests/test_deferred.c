@@ -580,6 +580,7 @@ static void test_kho_node_of_the_memory(void)
 			CHECK(!bm_page_initialised(m, p));
 		} else {
 			CHECK(bm_page_initialised(m, p));
+			CHECK_EQ(bm_page_nid(bm_pfn_to_page(m, p)), 0);	/* the memory's node */
 		}
 		bm_set_phase(m, BM_PHASE_SMP_INIT);
 		bm_page_alloc_init_late(m);

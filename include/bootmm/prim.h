@@ -32,6 +32,12 @@ enum bm_phys_hint {
 	BM_PHYS_DENSE = 1,
 };
 
+/* Host memory whose writes the host tracks (bm_prim.track_start). */
+struct bm_track_range {
+	const void *addr;
+	uint64_t size;
+};
+
 /* One unit of parallel work; @idx is the unit's index in [0, nr). */
 typedef void (*bm_work_fn)(void *arg, unsigned long idx);
 
@@ -88,9 +94,10 @@ struct bm_prim {
 	 * refused and every check reads every struct page). Write tracking
 	 * for the checker's baseline:
 	 *
-	 * track_start - from now on, tell which host memory this process, or
-	 *	a process forked from it later, writes. Return 0, or a negative
-	 *	error if the host cannot.
+	 * track_start - from now on, tell which host memory of the @n
+	 *	@ranges (every range later calls ask about lies in one) this
+	 *	process, or a process forked from it later, writes. Return 0,
+	 *	or a negative error if the host cannot.
 	 * track_written - may [@addr, @addr + @size) have been written (by
 	 *	the calling process) since track_start? False only when it
 	 *	certainly was not: when unsure, true. Called from one thread,
@@ -99,7 +106,7 @@ struct bm_prim {
 	 *	is written.
 	 * track_stop - end the tracking started by this process.
 	 */
-	int (*track_start)(void *ctx);
+	int (*track_start)(void *ctx, const struct bm_track_range *ranges, unsigned int n);
 	bool (*track_written)(void *ctx, const void *addr, uint64_t size, bool fresh);
 	void (*track_stop)(void *ctx);
 };
