@@ -80,14 +80,15 @@ struct bm_zone *bm_pfn_zone(struct bm_machine *m, bm_pfn_t pfn)
 /**
  * bm_node_pfn_zone - the lowest zone of node @nid whose span holds @pfn
  * @m: machine after free_area_init
- * @nid: node (a negative one has no zone)
+ * @nid: node (one below 0 or from MAX_NUMNODES up, memblock's "no node",
+ *       has no zone)
  * @pfn: page frame
  *
  * Return: the zone, or NULL. Context: any phase after free_area_init.
  */
 struct bm_zone *bm_node_pfn_zone(struct bm_machine *m, int nid, bm_pfn_t pfn)
 {
-	if (nid < 0)
+	if (nid < 0 || nid >= BM_MAX_NUMNODES)	/* no node (NUMA_NO_NODE, MAX_NUMNODES) */
 		return NULL;
 	for (int t = 0; t < BM_NR_ZONES; t++) {
 		struct bm_zone *z = &m->mm.nodes[nid].zones[t];

@@ -509,6 +509,8 @@ static void test_release_node_of_the_memory(void)
 	CHECK_EQ(bm_pfn_nid(m, p), 1);
 	CHECK_EQ(bm_early_pfn_to_nid(m, p), 0);
 	CHECK(bm_pfn_deferred(m, p));
+	CHECK(bm_node_pfn_zone(m, BM_MAX_NUMNODES, p) == NULL);	/* memblock's "no node" */
+	CHECK(bm_node_pfn_zone(m, BM_NUMA_NO_NODE, p) == NULL);
 	CHECK(!bm_pfn_deferred(m, BM_PFN_DOWN(5 * G)));	/* node 1's memory */
 	CHECK_EQ(bm_pfn_deferred_run_end(m, BM_PFN_DOWN(5 * G), p), BM_PFN_DOWN(5 * G + 80 * SZ_1M));
 	bm_memblock_free_all(m);
