@@ -6,6 +6,7 @@
  */
 #include "check.h"
 #include "synth.h"
+#include "core/internal.h"
 
 static const phys_addr_t SIZE = (phys_addr_t)2 << 30;
 
