@@ -62,9 +62,12 @@ static void parallel(void *ctx, unsigned nthreads, bm_work_fn fn, void *arg, uns
 		fn(arg, i);
 }
 
-/* phys_hint and phys_zero are optional: NULL (the core writes its zeros). */
+/* phys_hint and phys_zero are optional: NULL (the core writes its zeros);
+ * so is write tracking (track_start, track_written, track_stop: NULL, no
+ * check baseline). */
 static const struct bm_prim prim = {
 	NULL, phys_map, phys_unmap, zalloc, host_free, log_line, now_ns, parallel, NULL, NULL,
+	NULL, NULL, NULL,
 };
 #endif
 
