@@ -79,7 +79,8 @@ build_core() {
 
 	rm -rf "$out"
 	mkdir -p "$out"
-	for f in "$repo"/core/*.c "$repo"/host/prim_host.c "$repo"/tests/kernel-suite/bootmm_glue.c; do
+	for f in "$repo"/core/*.c "$repo"/host/prim_host.c "$repo"/host/write_track.c \
+		 "$repo"/tests/kernel-suite/bootmm_glue.c; do
 		o=$out/$(basename "$f" .c).o
 		gcc -std=gnu11 -O2 -Wall -Wextra -fsanitize=address -fsanitize=undefined \
 			-DBOOTMM_SUITE_RSRV_KERN="$rsrv_kern" \
