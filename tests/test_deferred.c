@@ -514,6 +514,18 @@ static void test_release_node_of_the_memory(void)
 	CHECK(bm_node_pfn_zone(m, BM_NUMA_NO_NODE, p) == NULL);
 	CHECK(!bm_pfn_deferred(m, BM_PFN_DOWN(5 * G)));	/* node 1's memory */
 	CHECK_EQ(bm_pfn_deferred_run_end(m, BM_PFN_DOWN(5 * G), p), BM_PFN_DOWN(5 * G + 80 * SZ_1M));
+	{
+		/* A frontier off a section boundary (deferred_grow_zone moves it
+		 * to its zone's end): runs end exactly there too. */
+		bm_pfn_t fd = m->mm.nodes[0].first_deferred_pfn, off = fd + 1000;
+
+		m->mm.nodes[0].first_deferred_pfn = off;
+		CHECK(!bm_pfn_deferred(m, off - 1));
+		CHECK(bm_pfn_deferred(m, off));
+		CHECK_EQ(bm_pfn_deferred_run_end(m, off - 10, off + 10), off);
+		CHECK_EQ(bm_pfn_deferred_run_end(m, off, off + 10), off + 10);
+		m->mm.nodes[0].first_deferred_pfn = fd;
+	}
 	bm_memblock_free_all(m);
 	bm_set_phase(m, BM_PHASE_BEFORE_SMP);
 	m->boot.deferred_pages_key = true;
