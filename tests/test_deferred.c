@@ -428,6 +428,26 @@ static void test_free_all_apart_identical(void)
 }
 
 /*
+ * 8 GiB on two nodes that share the section at 5 GiB: node 1's memory starts
+ * it (80 MiB), node 0's follows to 6 GiB; node 0 also holds [1 MiB, 5 GiB),
+ * node 1 [6 GiB, 8 GiB). A "kernel" reserved at 16-48 MiB. In setup_arch,
+ * for the caller's own reservations and marks.
+ */
+static struct bm_machine *two_nodes_one_section(struct test_machine *t, const struct bm_config *cfg)
+{
+	const phys_addr_t G = (phys_addr_t)1 << 30;
+	struct bm_machine *m = tm_init(t, 8 * G, cfg);
+
+	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+	bm_memblock_add_node(m, SZ_1M, 5 * G - SZ_1M, 0, MEMBLOCK_NONE);
+	bm_memblock_add_node(m, 5 * G, 80 * SZ_1M, 1, MEMBLOCK_NONE);
+	bm_memblock_add_node(m, 5 * G + 80 * SZ_1M, G - 80 * SZ_1M, 0, MEMBLOCK_NONE);
+	bm_memblock_add_node(m, 6 * G, 2 * G, 1, MEMBLOCK_NONE);
+	bm_memblock_reserve(m, 16 * SZ_1M, 32 * SZ_1M);
+	return m;
+}
+
+/*
  * Two nodes in one section: node 1's memory starts the section at 5 GiB,
  * node 0's follows at 5 GiB + 80 MiB. memblock_free_pages asks whether a
  * page is deferred on its memory's node (early_pfn_to_nid), not the
@@ -447,13 +467,7 @@ static void test_free_all_node_of_the_memory(void)
 	for (unsigned int walk = 1; walk <= 2; walk++) {
 		bm_config_default(&cfg);
 		cfg.walk_threads = walk;
-		m = tm_init(&t, 8 * G, &cfg);
-		bm_set_phase(m, BM_PHASE_SETUP_ARCH);
-		bm_memblock_add_node(m, SZ_1M, 5 * G - SZ_1M, 0, MEMBLOCK_NONE);
-		bm_memblock_add_node(m, 5 * G, 80 * SZ_1M, 1, MEMBLOCK_NONE);
-		bm_memblock_add_node(m, 5 * G + 80 * SZ_1M, G - 80 * SZ_1M, 0, MEMBLOCK_NONE);
-		bm_memblock_add_node(m, 6 * G, 2 * G, 1, MEMBLOCK_NONE);
-		bm_memblock_reserve(m, 16 * SZ_1M, 32 * SZ_1M);
+		m = two_nodes_one_section(&t, &cfg);
 		bm_memblock_reserve(m, 5 * G + 96 * SZ_1M, 64 * 1024);
 		CHECK_EQ(bm_free_area_init(m), 0);
 		CHECK(m->mm.nodes[0].first_deferred_pfn <= p0);
@@ -497,13 +511,7 @@ static void test_release_node_of_the_memory(void)
 
 	bm_config_default(&cfg);
 	CHECK_EQ(cfg.release_policy, BM_POLICY_SAFE);
-	m = tm_init(&t, 8 * G, &cfg);
-	bm_set_phase(m, BM_PHASE_SETUP_ARCH);
-	bm_memblock_add_node(m, SZ_1M, 5 * G - SZ_1M, 0, MEMBLOCK_NONE);
-	bm_memblock_add_node(m, 5 * G, 80 * SZ_1M, 1, MEMBLOCK_NONE);
-	bm_memblock_add_node(m, 5 * G + 80 * SZ_1M, G - 80 * SZ_1M, 0, MEMBLOCK_NONE);
-	bm_memblock_add_node(m, 6 * G, 2 * G, 1, MEMBLOCK_NONE);
-	bm_memblock_reserve(m, 16 * SZ_1M, 32 * SZ_1M);
+	m = two_nodes_one_section(&t, &cfg);
 	bm_memblock_reserve(m, base, SZ_1M);
 	bm_memblock_reserve(m, 5 * G + 72 * SZ_1M, 18 * SZ_1M);	/* across the nodes */
 	CHECK_EQ(bm_free_area_init(m), 0);
@@ -579,13 +587,7 @@ static void test_kho_node_of_the_memory(void)
 		bm_config_default(&cfg);
 		cfg.kho = true;
 		cfg.kho_fixed = fixed;
-		m = tm_init(&t, 8 * G, &cfg);
-		bm_set_phase(m, BM_PHASE_SETUP_ARCH);
-		bm_memblock_add_node(m, SZ_1M, 5 * G - SZ_1M, 0, MEMBLOCK_NONE);
-		bm_memblock_add_node(m, 5 * G, 80 * SZ_1M, 1, MEMBLOCK_NONE);
-		bm_memblock_add_node(m, 5 * G + 80 * SZ_1M, G - 80 * SZ_1M, 0, MEMBLOCK_NONE);
-		bm_memblock_add_node(m, 6 * G, 2 * G, 1, MEMBLOCK_NONE);
-		bm_memblock_reserve(m, 16 * SZ_1M, 32 * SZ_1M);
+		m = two_nodes_one_section(&t, &cfg);
 		CHECK_EQ(bm_memblock_mark_kho_scratch(m, base, 512 * SZ_1M), 0);
 		CHECK_EQ(bm_free_area_init(m), 0);
 		CHECK(bm_pfn_deferred(m, p));
