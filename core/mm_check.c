@@ -601,7 +601,7 @@ int bm_mm_check(struct bm_machine *m)
 
 	if (!m->mm.memmap_ready || !m->mm.nodes)
 		return 0;
-	c.max_pfn = BM_MIN(m->mm.max_pfn, (bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION);
+	ck_size(&c);
 	zones_ready = m->mm.nr_node_ids > 0 && m->phase >= BM_PHASE_FREE_AREA_INIT;
 	if (!zones_ready) {
 		check_pageblocks(&c);
@@ -612,7 +612,6 @@ int bm_mm_check(struct bm_machine *m)
 	for (nid = 0; nid < BM_MAX_NUMNODES; nid++)
 		check_zone_geometry(&c, nid);
 	c.rsv_check = m->mm.buddy_ready && (!m->memblock.discarded || m->memblock.keep);
-	c.map_bytes = (size_t)(((bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION) / 8);
 	c.listed = m->prim->zalloc(m->prim->ctx, c.map_bytes);
 	c.freemap = m->prim->zalloc(m->prim->ctx, c.map_bytes);
 	m->mm.check_sections_walked = m->mm.check_sections_reused = 0;

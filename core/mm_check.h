@@ -88,6 +88,19 @@ struct seg {
 	const struct bm_zone *zone;	/* the node's zone spanning it */
 };
 
+/* The pfns the memory map's sections span: the bitmaps' size in bits. */
+static inline bm_pfn_t ck_span(const struct bm_machine *m)
+{
+	return (bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION;
+}
+
+/* What a check walks and the size of each of its per-pfn bitmaps. */
+static inline void ck_size(struct ck *c)
+{
+	c->max_pfn = BM_MIN(c->m->mm.max_pfn, ck_span(c->m));
+	c->map_bytes = (size_t)(ck_span(c->m) / 8);
+}
+
 static inline bool bit_test(const uint64_t *map, bm_pfn_t pfn)
 {
 	return (map[pfn >> 6] >> (pfn & 63)) & 1;

@@ -112,7 +112,6 @@ int bm_mm_check_baseline(struct bm_machine *m)
 	struct bm_track_range *r;
 	unsigned int nr;
 	int err;
-	size_t pb_bytes;
 	bool ok;
 
 	if (!m->mm.memmap_ready || !m->mm.nodes || !m->mm.buddy_ready ||
@@ -127,19 +126,16 @@ int bm_mm_check_baseline(struct bm_machine *m)
 	b = p->zalloc(p->ctx, sizeof(*b));
 	if (!b)
 		return -BM_ENOMEM;
-	c.max_pfn = BM_MIN(m->mm.max_pfn, (bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION);
+	ck_size(&c);
 	c.rsv_check = m->memblock.keep;
-	c.map_bytes = b->map_bytes =
-		(size_t)(((bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION) / 8);
-	pb_bytes = b->pb_bytes =
-		(size_t)(((bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION) >>
-			 bm_pageblock_order(m));
+	b->map_bytes = c.map_bytes;
+	b->pb_bytes = (size_t)(ck_span(m) >> bm_pageblock_order(m));
 	/* The check's own bitmaps become the baseline's copies. */
 	c.listed = b->listed = p->zalloc(p->ctx, c.map_bytes);
 	c.freemap = b->freemap = p->zalloc(p->ctx, c.map_bytes);
 	b->clean = p->zalloc(p->ctx, m->mm.nr_sections);
 	b->init = dup_bytes(m, m->mm.init_bitmap, c.map_bytes);
-	b->pb = dup_bytes(m, m->mm.pageblock_mt, pb_bytes);
+	b->pb = dup_bytes(m, m->mm.pageblock_mt, b->pb_bytes);
 	b->sections = dup_bytes(m, m->mm.sections, m->mm.nr_sections * sizeof(*b->sections));
 	ok = dup_type(m, &b->mem, &m->memblock.mb.memory) &
 	     dup_type(m, &b->rsv, &m->memblock.mb.reserved);
