@@ -91,25 +91,40 @@ static void pagemap_here(struct bm_host_track *t)
 	t->pm_pid = getpid();
 }
 
-/* Has any page of @t's ranges been written since track_start (or may it)? */
+/*
+ * Is some page of [@addr, @addr + @size) one this process may have written:
+ * exclusive or swapped, or (with @absent) not present at all? @fresh as
+ * track_written's.
+ */
+static bool pages_written(struct bm_host_track *t, const void *addr, uint64_t size,
+			  bool fresh, bool absent)
+{
+	uint64_t first = (uintptr_t)addr / t->page;
+	uint64_t last = ((uintptr_t)addr + size - 1) / t->page;
+
+	for (uint64_t vpn = first; vpn <= last; vpn++) {
+		uint64_t e = entry(t, vpn, fresh);
+
+		fresh = false;
+		if ((absent && !(e & PM_PRESENT)) || (e & (PM_EXCLUSIVE | PM_SWAP)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Has any page of @t's ranges been written since track_start (or may it)?
+ * An absent page is not: it is absent on both sides of the fork too, and
+ * track_written counts it as written anyway.
+ */
 static bool any_written(struct bm_host_track *t)
 {
 	pagemap_here(t);
 	if (t->pm_fd < 0)
 		return true;
-	for (unsigned int i = 0; i < t->nr_ranges; i++) {
-		uint64_t first = (uintptr_t)t->ranges[i].addr / t->page;
-		uint64_t last = ((uintptr_t)t->ranges[i].addr + t->ranges[i].size - 1) / t->page;
-		bool fresh = true;
-
-		for (uint64_t vpn = first; vpn <= last; vpn++) {
-			uint64_t e = entry(t, vpn, fresh);
-
-			fresh = false;
-			if (e & (PM_EXCLUSIVE | PM_SWAP))
-				return true;
-		}
-	}
+	for (unsigned int i = 0; i < t->nr_ranges; i++)
+		if (pages_written(t, t->ranges[i].addr, t->ranges[i].size, true, false))
+			return true;
 	return false;
 }
 
@@ -120,14 +135,8 @@ static void fork_prepare(void)
 		t->fork_written = !t->tainted && any_written(t);
 }
 
-static void fork_parent(void)
-{
-	for (struct bm_host_track *t = all_tracks; t; t = t->next)
-		t->tainted |= t->fork_written;
-	pthread_mutex_unlock(&tracks_lock);
-}
-
-static void fork_child(void)
+/* After the fork, in the parent and in the child alike. */
+static void fork_done(void)
 {
 	for (struct bm_host_track *t = all_tracks; t; t = t->next)
 		t->tainted |= t->fork_written;
@@ -136,7 +145,7 @@ static void fork_child(void)
 
 static void atfork_install(void)
 {
-	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	pthread_atfork(fork_prepare, fork_done, fork_done);
 }
 
 static void __attribute__((noreturn)) holder_main(int keep_fd, pid_t parent)
@@ -181,7 +190,6 @@ static bool track_written(void *ctx, const void *addr, uint64_t size, bool fresh
 {
 	struct bm_host *h = ctx;
 	struct bm_host_track *t = h->track;
-	uint64_t first, last;
 
 	if (!size)
 		return false;
@@ -198,18 +206,7 @@ static bool track_written(void *ctx, const void *addr, uint64_t size, bool fresh
 		 */
 		t->series_ok = t->pm_fd >= 0 && holder_alive(t);
 	}
-	if (!t->series_ok)
-		return true;
-	first = (uintptr_t)addr / t->page;
-	last = ((uintptr_t)addr + size - 1) / t->page;
-	for (uint64_t vpn = first; vpn <= last; vpn++) {
-		uint64_t e = entry(t, vpn, fresh);
-
-		fresh = false;
-		if (!(e & PM_PRESENT) || (e & (PM_EXCLUSIVE | PM_SWAP)))
-			return true;
-	}
-	return false;
+	return !t->series_ok || pages_written(t, addr, size, fresh, true);
 }
 
 static void track_stop(void *ctx)
