@@ -93,7 +93,18 @@ static void flush_block(struct block_batch *bb)
 {
 	struct bm_machine *m = bb->m;
 	bool flag_policy = m->cfg.release_policy == BM_POLICY_UNRESERVE_FLAG;
+	bm_pfn_t mo = (bm_pfn_t)1 << bm_max_order(m);
 
+	/* A whole free block, the common case: in one pass when nothing in it
+	 * can be reported (deferred_block.c). */
+	if (bb->n == 1 && !flag_policy && bb->piece[0].start == bb->block &&
+	    bb->piece[0].end == bb->block + mo &&
+	    bm_deferred_init_free_block(m, bb->zone, bb->lists, bb->block)) {
+		bb->nr_init += (unsigned long)mo;
+		bb->n = 0;
+		bb->block = BM_NO_PFN;
+		return;
+	}
 	for (unsigned int i = 0; i < bb->n; i++) {
 		struct pfn_range *r = &bb->piece[i];
 

@@ -79,6 +79,7 @@ enum bm_pb_init_site {
 };
 void bm_init_pageblock_migratetype(struct bm_machine *m, bm_pfn_t pfn,
 				   enum bm_pb_init_site site);
+int bm_pageblock_init_mt(struct bm_machine *m, bm_pfn_t pfn, enum bm_pb_init_site site);
 bool bm_is_kho_scratch(struct bm_machine *m, bm_pfn_t pfn);
 void bm_kho_release_scratch(struct bm_machine *m);
 void bm_reserve_bootmem_region(struct bm_machine *m, phys_addr_t start, phys_addr_t end,
@@ -361,6 +362,9 @@ bool bm_sections_apart(struct bm_machine *m, bm_pfn_t start, bm_pfn_t end, unsig
 void bm_buddy_private_init(struct bm_zone *lists, const struct bm_zone *zone);
 void bm_free_pages_core_private(struct bm_machine *m, struct bm_zone *lists, bm_pfn_t pfn,
 				unsigned int order);
+/* deferred_block.c (kernel-doc there) */
+bool bm_deferred_init_free_block(struct bm_machine *m, struct bm_zone *zone,
+				 struct bm_zone *lists, bm_pfn_t pfn);
 void bm_buddy_splice(struct bm_machine *m, struct bm_zone *zone, struct bm_zone *lists);
 
 /* pageblock.c: change @pfn's pageblock to @mt and move its free pages to the

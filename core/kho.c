@@ -49,12 +49,24 @@ bool bm_is_kho_scratch(struct bm_machine *m, bm_pfn_t pfn)
 void bm_init_pageblock_migratetype(struct bm_machine *m, bm_pfn_t pfn,
 				   enum bm_pb_init_site site)
 {
-	int mt = MIGRATE_MOVABLE;
+	bm_set_pageblock_migratetype(m, pfn, bm_pageblock_init_mt(m, pfn, site));
+}
 
+/**
+ * bm_pageblock_init_mt - the type bm_init_pageblock_migratetype() would set
+ * @m: machine
+ * @pfn: pageblock-aligned pfn
+ * @site: which initialiser
+ *
+ * Return: MIGRATE_MOVABLE or MIGRATE_CMA; nothing is changed.
+ * Context: any.
+ */
+int bm_pageblock_init_mt(struct bm_machine *m, bm_pfn_t pfn, enum bm_pb_init_site site)
+{
 	if (m->cfg.kho && m->cfg.kho_fixed && site != BM_PB_INIT_EARLY &&
 	    bm_is_kho_scratch(m, pfn))
-		mt = MIGRATE_CMA;
-	bm_set_pageblock_migratetype(m, pfn, mt);
+		return MIGRATE_CMA;
+	return MIGRATE_MOVABLE;
 }
 
 /*

@@ -15,7 +15,10 @@
  *
  * With header bit 0x20 of the third byte, memblock_free_all is followed by
  * bm_mm_check_baseline(), and the last check, taken from the baseline,
- * must find exactly what a walk of every pfn finds.
+ * must find exactly what a walk of every pfn finds. With header bit 0x40
+ * of the third byte the input runs a second time with cfg.no_fast_paths,
+ * and both runs must leave every struct page, shadow word, pageblock type,
+ * zone and violation count alike.
  *
  * After every operation bm_memblock_check() runs (cheap: one pass over the
  * regions) and the library's own assertions are watched; the full
@@ -669,8 +672,46 @@ static unsigned long fz_violations(const struct bm_machine *m)
 }
 
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/*
+ * FNV-1a over what a fast path and the general path must leave alike: every
+ * struct page's bytes, the shadow, the pageblock types, every zone (lists,
+ * counters) and the violation counts.
+ */
+static uint64_t fz_digest(struct bm_machine *m)
+{
+	uint64_t h = 1469598103934665603ull;
+	bm_pfn_t end = (bm_pfn_t)m->mm.nr_sections * BM_PAGES_PER_SECTION;
+	int nid;
+
+#define FZ_MIX(p, n) do {							\
+		const unsigned char *b_ = (const unsigned char *)(p);		\
+		for (size_t i_ = 0; i_ < (size_t)(n); i_++)			\
+			h = (h ^ b_[i_]) * 1099511628211ull;			\
+	} while (0)
+	for (bm_pfn_t pfn = 0; pfn < end; pfn++) {
+		const struct page *p = bm_pfn_to_page(m, pfn);
+
+		if (p)
+			FZ_MIX(p, sizeof(*p));
+	}
+	if (m->mm.init_bitmap)
+		FZ_MIX(m->mm.init_bitmap, end / 8);
+	if (m->mm.pageblock_mt)
+		FZ_MIX(m->mm.pageblock_mt, end >> m->cfg.pageblock_order);
+	if (m->mm.nodes)
+		bm_for_each_online_node(m, nid)
+			FZ_MIX(m->mm.nodes[nid].zones, sizeof(m->mm.nodes[nid].zones));
+	FZ_MIX(m->violation_count, sizeof(m->violation_count));
+#undef FZ_MIX
+	return h;
+}
+
+/*
+ * One input on a fresh machine; with @no_fast the core's fast paths are off
+ * (cfg.no_fast_paths). Return: 0, or -1 if the input made no machine. The
+ * digest of the final state goes to *@digest.
+ */
+static int fz_run(const uint8_t *data, size_t size, bool no_fast, uint64_t *digest)
 {
 	struct fz_in in = { data, size };
 	struct fz_state *s = calloc(1, sizeof(*s));
@@ -678,7 +719,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned hdr0, hdr1, hdr2;
 
 	if (!s)
-		return 0;
+		return -1;
 	if (fz_trace < 0)
 		fz_trace = getenv("FUZZ_API_TRACE") != NULL;
 	if (fz_full < 0)
@@ -704,10 +745,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (hdr2 & 16)
 		cfg.zone_dma_end_pfn = 0;
 	s->baseline = hdr2 & 32;
+	cfg.no_fast_paths = no_fast;
 	bm_host_init(&s->host, NULL, 0);
 	if (bm_machine_init(&s->m, &s->host.prim, &cfg, s->ram)) {
 		free(s);
-		return 0;
+		return -1;
 	}
 	bm_machine_set_record(&s->m, &s->record);
 	s->m.caller = "fuzz_api";
@@ -747,9 +789,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (from_base != full)
 			fz_fail(s, "a check from the baseline disagrees with a full walk");
 	}
+	*digest = fz_digest(&s->m);
 	bm_machine_destroy(&s->m);
 	fz_after_destroy(s);
 	bm_machine_destroy(&s->m);
 	free(s);
+	return 0;
+}
+
+/*
+ * With header bit 0x40 of the third byte the input runs twice, the second
+ * time without the core's fast paths, and both must end in the same state.
+ */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint64_t fast, general;
+
+	if (fz_run(data, size, false, &fast) || size < 3 || !(data[2] & 0x40))
+		return 0;
+	if (!fz_run(data, size, true, &general) && fast != general) {
+		fprintf(stderr, "fuzz_api: the fast paths and the general path end in different states\n");
+		abort();
+	}
 	return 0;
 }

@@ -146,7 +146,15 @@ struct bm_violation_record {
 	 * order). 0: as @threads. This changes the simulation's wall time,             \
 	 * never what it computes, reports, or the order of its free lists.             \
 	 */                                                                             \
-	unsigned int walk_threads;
+	unsigned int walk_threads;                                                      \
+	/*                                                                              \
+	 * Debugging: take the general, page-by-page code wherever a fast path          \
+	 * would reach the same state in fewer passes (deferred init of a whole         \
+	 * MAX_ORDER block, core/deferred_block.c). The state and reports must          \
+	 * be the same either way; test_fast_paths compares them. false: the            \
+	 * fast paths are taken where they apply.                                       \
+	 */                                                                             \
+	bool no_fast_paths;
 	/* end of BM_CONFIG_MEMBERS */
 
 struct bm_config {

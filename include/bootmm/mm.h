@@ -133,6 +133,8 @@ struct bm_mm {
 	struct bm_check_base *check_base;	/* bm_mm_check_baseline()'s, or NULL */
 	unsigned long check_sections_walked;	/* by the last bm_mm_check */
 	unsigned long check_sections_reused;	/* taken from the baseline by it */
+	/* MAX_ORDER blocks deferred init did in one pass (deferred_block.c). */
+	unsigned long deferred_blocks_one_pass;
 };
 
 /* --- memory map (memmap.c) ------------------------------------------------ */
