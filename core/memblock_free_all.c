@@ -112,6 +112,33 @@ static bm_pfn_t reserve_words(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t n, in
 	return k;
 }
 
+/*
+ * Up to @n pfns from @pfn (both multiples of 64, inside one section and one
+ * memory region of node @nid) in words of 64 whose struct pages are all
+ * initialised already and none deferred (memmap_init did them: every pfn
+ * without deferral, the early part with it): init_reserved_page leaves
+ * each alone, so the per-pfn walk would only link it to no list and mark
+ * it Reserved. The same, a word at a time, without looking each pfn up.
+ * Return: the number of pfns done (a multiple of 64, maybe 0).
+ */
+static bm_pfn_t reserve_words_initialised(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t n,
+					  int nid)
+{
+	struct page *page = bm_pfn_to_page(m, pfn);
+	bm_pfn_t k = 0;
+
+	for (; k < n && m->mm.init_bitmap[(pfn + k) >> 6] == ~0ull; k += 64) {
+		/* One node's frontier: the word's last pfn decides for all 64. */
+		if (deferred_on(m, pfn + k + 63, nid))
+			break;
+		for (unsigned int i = 0; i < 64; i++) {
+			page[k + i].lru_next = page[k + i].lru_prev = BM_LIST_END;
+			page[k + i].flags |= PG_reserved;
+		}
+	}
+	return k;
+}
+
 /* The walk of bm_reserve_bootmem_region over [@spfn, @epfn). */
 static void reserve_pfns(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn, void *arg)
 {
@@ -148,7 +175,11 @@ static void reserve_pfns(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn, voi
 			bm_pfn_t lim = BM_MIN(BM_MIN(epfn, (bm_pfn_t)re),
 					      BM_ALIGN_DOWN(pfn, BM_PAGES_PER_SECTION) +
 					      BM_PAGES_PER_SECTION);
-			bm_pfn_t done = reserve_words(m, pfn, BM_ALIGN_DOWN(lim - pfn, 64), pnid);
+			bm_pfn_t n = BM_ALIGN_DOWN(lim - pfn, 64);
+			bm_pfn_t done = m->cfg.no_fast_paths ? 0 : reserve_words(m, pfn, n, pnid);
+
+			if (!done && !m->cfg.no_fast_paths)
+				done = reserve_words_initialised(m, pfn, n, pnid);
 
 			if (done) {
 				pfn += done - 1;

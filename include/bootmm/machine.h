@@ -150,8 +150,9 @@ struct bm_violation_record {
 	/*                                                                              \
 	 * Debugging: take the general, page-by-page code wherever a fast path          \
 	 * would reach the same state in fewer passes (deferred init of a whole         \
-	 * MAX_ORDER block, core/deferred_block.c). The state and reports must          \
-	 * be the same either way; test_fast_paths compares them. false: the            \
+	 * MAX_ORDER block, core/deferred_block.c; reserved pages a word of 64          \
+	 * at a time, core/memblock_free_all.c). The state and reports must be          \
+	 * the same either way; test_fast_paths compares them. false: the               \
 	 * fast paths are taken where they apply.                                       \
 	 */                                                                             \
 	bool no_fast_paths;
