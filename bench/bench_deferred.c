@@ -80,7 +80,6 @@ static double deferred_one(phys_addr_t ram, unsigned threads, unsigned long *pag
 			  (unsigned long)((epfn - spfn + BM_PAGES_PER_SECTION - 1) / BM_PAGES_PER_SECTION));
 	*memset_ns = (double)(bench_now_ns() - t0);
 	bm_memblock_free_all(m);
-	m->boot.deferred_pages_key = true;
 	bm_set_phase(m, BM_PHASE_SMP_INIT);
 	free0 = bm_nr_free_pages(m);
 	t0 = bench_now_ns();

@@ -44,9 +44,8 @@ static void enter(struct bm_machine *m, int phase, const struct bm_action *a, un
 	m->caller = bm_phase_name((enum bm_phase)phase);
 	switch (phase) {
 	case BM_PHASE_MM_CORE_INIT:
-		bm_memblock_free_all(m);
+		bm_memblock_free_all(m);	/* turns the deferred_pages key on */
 		preallocate_vmalloc_pages(m);
-		m->boot.deferred_pages_key = m->cfg.deferred_struct_page_init;
 		if (!m->cfg.memory_line_after_deferred)
 			bm_mem_init_print_info(m);
 		break;

@@ -455,5 +455,14 @@ void bm_memblock_free_all(struct bm_machine *m)
 	}
 	m->mm.totalram_pages += count;
 	m->mm.buddy_ready = true;
+	/*
+	 * The kernel's deferred_pages static key is on from boot until
+	 * page_alloc_init_late turns it off; bootmm asks it only of releases,
+	 * which reach the buddy from here on. Set here, not by bm_boot alone:
+	 * a host driving the steps itself and releasing before
+	 * bm_page_alloc_init_late would otherwise free uninitialised
+	 * deferred pages as if deferred init were done.
+	 */
+	m->boot.deferred_pages_key = m->cfg.deferred_struct_page_init;
 	bm_step_done(m, BM_STEP_FREE_ALL);
 }

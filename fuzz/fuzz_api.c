@@ -515,7 +515,6 @@ static void fz_boot_step(struct fz_state *s, int op)
 	case OP_FREE_ALL:
 		if (s->stage == 1) {
 			bm_memblock_free_all(m);
-			m->boot.deferred_pages_key = m->cfg.deferred_struct_page_init;
 			s->stage = 2;
 			/* Later full checks trust it where nothing changed;
 			 * the end compares them with a walk of everything. */

@@ -141,7 +141,7 @@ static void test_deferred_grow_zone(void)
 
 	bm_free_area_init(m);
 	bm_memblock_free_all(m);
-	m->boot.deferred_pages_key = true;
+	CHECK(m->boot.deferred_pages_key);	/* on until page_alloc_init_late */
 	fd0 = m->mm.nodes[0].first_deferred_pfn;
 	/* Ask for more order-10 blocks than the early part holds. */
 	for (int i = 0; i < 200; i++)
@@ -536,7 +536,6 @@ static void test_release_node_of_the_memory(void)
 	}
 	bm_memblock_free_all(m);
 	bm_set_phase(m, BM_PHASE_BEFORE_SMP);
-	m->boot.deferred_pages_key = true;
 	bm_memblock_free_late(m, base, SZ_1M, "EFI boot services");
 	CHECK(bm_pfn_to_page(m, p)->flags & PG_reserved);
 	/*

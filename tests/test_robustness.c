@@ -180,7 +180,6 @@ static void test_phys_free_after_handoff(void)
 
 	CHECK_EQ(bm_free_area_init(m), 0);
 	bm_memblock_free_all(m);
-	m->boot.deferred_pages_key = true;
 	bm_memblock_free_late(m, 280 * MiB, 8 * MiB, "EFI boot services");
 	rsv = m->memblock.mb.reserved.total_size;
 	n = misuse(m);
@@ -194,6 +193,50 @@ static void test_phys_free_after_handoff(void)
 	CHECK_EQ(m->mm.nr_double_inits, 0);
 	CHECK_EQ(tm_violations(m, BM_V_INVARIANT), 0);
 	tm_destroy(&t);
+}
+
+/*
+ * A host driving the boot steps itself (not bm_boot) and releasing
+ * deferred memory between memblock_free_all and page_alloc_init_late, as
+ * the kernel's early releasers do: memblock_free_all turns the
+ * deferred_pages key on, so the release waits for deferred init. It was
+ * only turned on by bm_boot: this release then freed uninitialised
+ * struct pages (uninitialised reads), unreserved them, and deferred init
+ * initialised and freed them again, crashing in list_link (found by
+ * review; an unaligned range crashed, an aligned one double-initialised).
+ */
+static void test_release_before_init_late_without_boot(void)
+{
+	static const phys_addr_t at[] = { 0x33e03000, 0x34000000 };
+
+	for (unsigned int i = 0; i < BM_ARRAY_SIZE(at); i++) {
+		struct test_machine t;
+		struct bm_config cfg;
+		struct bm_machine *m;
+
+		bm_config_default(&cfg);
+		m = tm_init(&t, (phys_addr_t)1 << 30, &cfg);
+		bm_set_phase(m, BM_PHASE_SETUP_ARCH);
+		bm_memblock_add(m, MiB, ((phys_addr_t)1 << 30) - MiB);
+		bm_memblock_set_node(m, 0, BM_PHYS_ADDR_MAX, false, 0);
+		bm_memblock_reserve(m, 16 * MiB, 32 * MiB);
+		bm_memblock_reserve(m, at[i], 4 * MiB);
+		CHECK_EQ(bm_free_area_init(m), 0);
+		CHECK(bm_pfn_deferred(m, BM_PFN_DOWN(at[i])));
+		bm_memblock_free_all(m);
+		CHECK(m->boot.deferred_pages_key);
+		bm_set_phase(m, BM_PHASE_SMP_INIT);
+		bm_memblock_free_late(m, at[i], 4 * MiB, "EFI boot services");
+		bm_page_alloc_init_late(m);
+		CHECK(!m->boot.deferred_pages_key);
+		CHECK_EQ(tm_violations(m, BM_V_UNINIT_READ), 0);
+		CHECK_EQ(m->mm.nr_double_inits, 0);
+		CHECK_EQ(bm_mm_check(m), 0);
+		CHECK_EQ(bm_release_leaked_pages(m), 0);
+		/* Every page of the release ended in the buddy. */
+		CHECK(!(bm_pfn_to_page(m, BM_PFN_DOWN(at[i]) + 1)->flags & PG_reserved));
+		tm_destroy(&t);
+	}
 }
 
 /* hugeres.log / api-F3: a reservation to 2^52 walks only pages that exist. */
@@ -671,6 +714,7 @@ int main(void)
 	RUN(test_free_in_deferred_part);
 	RUN(test_use_after_destroy);
 	RUN(test_phys_free_after_handoff);
+	RUN(test_release_before_init_late_without_boot);
 	RUN(test_huge_reservation_bounded);
 	RUN(test_mem_limit_remove_map_merges);
 	RUN(test_bad_arguments_refused);
