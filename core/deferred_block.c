@@ -19,11 +19,12 @@
 #include "buddy_lists.h"
 
 /*
- * May [@pfn, @pfn + @nr) take the one-pass path? Every struct page
- * uninitialised (so nothing can be reported: no double init, no free page
- * to refuse), the block inside @zone with a memory map and a pageblock
- * table, and every pageblock of it given one type by deferred init (the
- * pieces then merge whatever that type is). Return: that type, or -1.
+ * May [@pfn, @pfn + @nr) take the one-pass path? At least a shadow word
+ * (64 pages), every struct page uninitialised (so nothing can be reported:
+ * no double init, no free page to refuse), the block inside @zone with a
+ * memory map and a pageblock table, and every pageblock of it given one
+ * type by deferred init (the pieces then merge whatever that type is).
+ * Return: that type, or -1.
  */
 static int fresh_block_mt(struct bm_machine *m, const struct bm_zone *zone, bm_pfn_t pfn,
 			  bm_pfn_t nr)
@@ -60,7 +61,9 @@ static int fresh_block_mt(struct bm_machine *m, const struct bm_zone *zone, bm_p
  * the shadow set, managed and free counts raised.
  *
  * Return: true if done; false if the block does not qualify (some page
- * already initialised, pageblocks of different types, no memory map, or
+ * already initialised, pageblocks of different types, the block not inside
+ * @zone, no memory map or pageblock table, blocks of fewer than 64 pages
+ * (max_page_order below 6: the shadow is tested a word at a time), or
  * cfg.no_fast_paths): nothing was changed and the caller takes the
  * general path, which reports what there is to report.
  * Context: the caller owns the block's section (deferred init).

@@ -114,11 +114,13 @@ static bm_pfn_t reserve_words(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t n, in
 
 /*
  * Up to @n pfns from @pfn (both multiples of 64, inside one section and one
- * memory region of node @nid) in words of 64 whose struct pages are all
- * initialised already and none deferred (memmap_init did them: every pfn
- * without deferral, the early part with it): init_reserved_page leaves
- * each alone, so the per-pfn walk would only link it to no list and mark
- * it Reserved. The same, a word at a time, without looking each pfn up.
+ * memory region) in words of 64 whose struct pages are all initialised
+ * already and none deferred on @nid (the node reserve_pfns picked for them:
+ * the memory region's, else the reservation's, else the section's): pages
+ * before the node's frontier, which memmap_init did (every pfn without
+ * deferral). init_reserved_page leaves each alone, so the per-pfn walk
+ * would only link it to no list and mark it Reserved. The same, a word at
+ * a time, without looking each pfn up.
  * Return: the number of pfns done (a multiple of 64, maybe 0).
  */
 static bm_pfn_t reserve_words_initialised(struct bm_machine *m, bm_pfn_t pfn, bm_pfn_t n,
