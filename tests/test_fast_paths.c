@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "machine_diff.h"
 #include "synth.h"
 #include "core/internal.h"
 
@@ -66,48 +67,6 @@ static struct bm_machine *boot_variant(struct test_machine *t, const struct vari
 	return m;
 }
 
-/* Every observable byte of @a equals @b's; returns the number of differences. */
-static unsigned long compare_machines(struct bm_machine *a, struct test_machine *ta,
-				      struct bm_machine *b, struct test_machine *tb)
-{
-	unsigned long diffs = 0, words = (unsigned long)(bm_memmap_end_pfn(a) / 64);
-	int nid;
-
-	CHECK_EQ(a->mm.max_pfn, b->mm.max_pfn);
-	CHECK_EQ(a->mm.nr_sections, b->mm.nr_sections);
-	for (bm_pfn_t pfn = 0; pfn < bm_memmap_end_pfn(a); pfn++) {
-		const struct page *pa = bm_pfn_to_page(a, pfn), *pb = bm_pfn_to_page(b, pfn);
-
-		if (!pa != !pb || (pa && memcmp(pa, pb, sizeof(*pa)))) {
-			if (diffs++ < 4)
-				fprintf(stderr, "  pfn %#llx: flags %#x/%#x ref %d/%d order %u/%u\n",
-					(unsigned long long)pfn, pa ? pa->flags : 0, pb ? pb->flags : 0,
-					pa ? pa->refcount : 0, pb ? pb->refcount : 0,
-					pa ? pa->order : 0, pb ? pb->order : 0);
-		}
-	}
-	diffs += memcmp(a->mm.init_bitmap, b->mm.init_bitmap, words * 8) != 0;
-	diffs += memcmp(a->mm.pageblock_mt, b->mm.pageblock_mt,
-			(size_t)(bm_memmap_end_pfn(a) >> a->cfg.pageblock_order)) != 0;
-	bm_for_each_online_node(a, nid)
-		for (int z = 0; z < BM_NR_ZONES; z++)
-			diffs += memcmp(&a->mm.nodes[nid].zones[z], &b->mm.nodes[nid].zones[z],
-					sizeof(struct bm_zone)) != 0;
-	CHECK_EQ(a->mm.totalram_pages, b->mm.totalram_pages);
-	CHECK_EQ(a->mm.nr_double_inits, b->mm.nr_double_inits);
-	CHECK_EQ(ta->record.nr_recorded, tb->record.nr_recorded);
-	for (unsigned long i = 0; i < ta->record.nr_recorded && i < tb->record.nr_recorded; i++) {
-		const struct bm_violation *va = &ta->record.violations[i];
-		const struct bm_violation *vb = &tb->record.violations[i];
-
-		CHECK_EQ(va->kind, vb->kind);
-		CHECK_EQ(va->pfn_start, vb->pfn_start);
-		CHECK_EQ(va->pfn_end, vb->pfn_end);
-		CHECK(!strcmp(va->detail, vb->detail));
-	}
-	return diffs;
-}
-
 static void run_variant(const struct variant *v)
 {
 	struct test_machine tf, ts;
@@ -123,7 +82,7 @@ static void run_variant(const struct variant *v)
 		CHECK_EQ(fast->mm.deferred_blocks_one_pass, 0);
 	else	/* 2 GiB less the early part: hundreds of 4 MiB blocks */
 		CHECK(fast->mm.deferred_blocks_one_pass > 100);
-	CHECK_EQ(compare_machines(fast, &tf, slow, &ts), 0);
+	CHECK_EQ(machines_diff(fast, &tf, slow, &ts), 0);
 	if (!v->noisy) {
 		CHECK_EQ(tf.record.nr_recorded, 0);
 		CHECK_EQ(bm_mm_check(fast), 0);

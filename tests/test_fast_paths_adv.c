@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "harness.h"
+#include "machine_diff.h"
 #include "core/internal.h"
 
 #define MB ((phys_addr_t)1 << 20)
@@ -79,59 +80,6 @@ static struct bm_machine *boot(struct test_machine *t, const struct scenario *s,
 	return m;
 }
 
-static unsigned long compare(struct bm_machine *a, struct test_machine *ta,
-			     struct bm_machine *b, struct test_machine *tb)
-{
-	unsigned long diffs = 0;
-	bm_pfn_t end = (bm_pfn_t)a->mm.nr_sections * BM_PAGES_PER_SECTION;
-	int nid;
-
-	CHECK_EQ(a->mm.nr_sections, b->mm.nr_sections);
-	for (bm_pfn_t pfn = 0; pfn < end; pfn++) {
-		const struct page *pa = bm_pfn_to_page(a, pfn), *pb = bm_pfn_to_page(b, pfn);
-
-		if (!pa != !pb || (pa && memcmp(pa, pb, sizeof(*pa)))) {
-			if (diffs++ < 4)
-				fprintf(stderr, "  pfn %#llx: flags %#x/%#x ref %d/%d order %u/%u\n",
-					(unsigned long long)pfn, pa ? pa->flags : 0, pb ? pb->flags : 0,
-					pa ? pa->refcount : 0, pb ? pb->refcount : 0,
-					pa ? pa->order : 0, pb ? pb->order : 0);
-		}
-	}
-	if (memcmp(a->mm.init_bitmap, b->mm.init_bitmap, (size_t)(end / 8))) {
-		diffs++;
-		fprintf(stderr, "  shadow differs\n");
-	}
-	if (memcmp(a->mm.pageblock_mt, b->mm.pageblock_mt,
-		   (size_t)(end >> a->cfg.pageblock_order))) {
-		diffs++;
-		fprintf(stderr, "  pageblock types differ\n");
-	}
-	for (nid = 0; nid < BM_MAX_NUMNODES; nid++)
-		for (int z = 0; z < BM_NR_ZONES; z++)
-			if (memcmp(&a->mm.nodes[nid].zones[z], &b->mm.nodes[nid].zones[z],
-				   sizeof(struct bm_zone))) {
-				diffs++;
-				fprintf(stderr, "  node %d zone %d differs\n", nid, z);
-			}
-	CHECK_EQ(a->mm.totalram_pages, b->mm.totalram_pages);
-	CHECK_EQ(a->mm.nr_double_inits, b->mm.nr_double_inits);
-	CHECK_EQ(a->mm.nr_uninit_reads, b->mm.nr_uninit_reads);
-	CHECK(!memcmp(a->violation_count, b->violation_count, sizeof(a->violation_count)));
-	CHECK_EQ(ta->record.nr_recorded, tb->record.nr_recorded);
-	for (unsigned long i = 0; i < ta->record.nr_recorded && i < tb->record.nr_recorded; i++) {
-		const struct bm_violation *va = &ta->record.violations[i];
-		const struct bm_violation *vb = &tb->record.violations[i];
-
-		if (va->kind != vb->kind || va->pfn_start != vb->pfn_start ||
-		    strcmp(va->detail, vb->detail)) {
-			diffs++;
-			fprintf(stderr, "  report %lu: %s / %s\n", i, va->detail, vb->detail);
-		}
-	}
-	return diffs;
-}
-
 static void run(const struct scenario *s)
 {
 	struct test_machine tf, ts;
@@ -139,7 +87,7 @@ static void run(const struct scenario *s)
 	struct bm_machine *slow = boot(&ts, s, true);
 	unsigned long d;
 
-	d = compare(fast, &tf, slow, &ts);
+	d = machines_diff(fast, &tf, slow, &ts);
 	fprintf(stderr, "%-28s %4lu blocks in one pass, %3lu reports, %lu differences\n", s->name,
 		fast->mm.deferred_blocks_one_pass, tf.record.nr_recorded, d);
 	CHECK_EQ(d, 0);
