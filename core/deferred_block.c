@@ -6,15 +6,16 @@
  * block (__init_single_page: refcount 1, no flags but the links), then
  * __free_pages_core walks them again (refcount 0, PG_reserved cleared) and
  * frees the block in pageblock pieces, each with the type deferred init
- * just gave its pageblock, that merge back into one block of MAX_ORDER. bootmm marks each tail PG_bm_tail_free on the way. For a block
- * nobody else can see (its section belongs to this deferred-init unit), no
+ * just gave its pageblock, that merge back into one block of MAX_ORDER;
+ * bootmm marks each tail PG_bm_tail_free on the way. For a block nobody
+ * else can see (its section belongs to this deferred-init unit), with no
  * page initialised before and every pageblock of one type, what those
  * three passes leave is known in advance: each tail stored once in its
  * final state, the head linked once at MAX_ORDER. That is this file; the
  * general path (deferred.c, buddy.c) is what it must equal, byte for byte,
  * and m->cfg.no_fast_paths takes that path everywhere so tests can compare
- * (test_fast_paths). A replay of a large machine spends most of its CPU
- * time in those passes.
+ * (test_fast_paths, test_fast_paths_adv, fuzz_api). The three passes were
+ * most of deferred init's CPU time.
  */
 #include "buddy_lists.h"
 
