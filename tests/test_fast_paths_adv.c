@@ -70,8 +70,8 @@ static struct bm_machine *boot(struct test_machine *t, const struct scenario *s,
 		s->hook(m, 1);
 	bm_memblock_free_all(m);
 	/* It turns the deferred_pages key on: releases before init_late take
-	 * each policy's deferred-range path (test_robustness's
-	 * test_release_before_init_late without bm_boot). */
+	 * each policy's deferred-range path (see test_robustness's
+	 * test_release_before_init_late_without_boot). */
 	CHECK_EQ(m->boot.deferred_pages_key, cfg.deferred_struct_page_init);
 	bm_set_phase(m, BM_PHASE_SMP_INIT);
 	if (s->hook)
@@ -282,7 +282,6 @@ static void test_scenarios(void)
 		run(&ss[i]);
 	for (int p = 0; p < BM_NR_POLICIES; p++) {
 		struct scenario s = { .name = bm_policy_name(p), .policy = p + 1, .hook = releases };
-
 
 		run(&s);
 		s.threads = 2;
