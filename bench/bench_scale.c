@@ -25,8 +25,8 @@
  *   bench_scale replay LOG [BOOTMM]
  *       `bootmm replay --json LOG` (median of BENCH_RUNS, default 3) against
  *       the limit of the log's memory (at the best memset bandwidth seen
- *       before, beside each replay and after everything), then `bootmm compare --json LOG`
- *       against that replay, as it runs by default (the rows' common prefix
+ *       before, beside each replay and after everything), then `bootmm
+ *       compare --json LOG` against that replay, as it runs by default (the rows' common prefix
  *       booted once, children on every online CPU), with one process at a
  *       time (BOOTMM_COMPARE_JOBS=1), with every row booted on its own
  *       (BOOTMM_COMPARE_SERIAL=1, what compare did before) and with no check

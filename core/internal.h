@@ -217,6 +217,7 @@ bool bm_range_uninitialised(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn);
 /* zone.c (kernel-doc there) */
 struct bm_zone *bm_node_pfn_zone(struct bm_machine *m, int nid, bm_pfn_t pfn);
 struct bm_zone *bm_node_only_zone(struct bm_machine *m, int nid, bm_pfn_t s, bm_pfn_t e);
+bool bm_node_deferred(const struct bm_machine *m, bm_pfn_t pfn, int nid);
 /* The node and zone bits a struct page of zone type @zone on node @nid
  * carries in its flags (the kernel's set_page_links). */
 static inline uint32_t bm_page_links(unsigned int zone, int nid)

@@ -22,10 +22,8 @@ static int memory_node(struct bm_machine *m, bm_pfn_t pfn, int nid)
 /* early_page_uninitialised(@pfn) on @pfn's memory's node. */
 static bool deferred_on(struct bm_machine *m, bm_pfn_t pfn, int nid)
 {
-	nid = memory_node(m, pfn, nid);
-	return nid >= 0 && pfn >= m->mm.nodes[nid].first_deferred_pfn;
+	return bm_node_deferred(m, pfn, memory_node(m, pfn, nid));
 }
-
 
 /*
  * init_reserved_page: a reserved page in the deferred part of the memory
@@ -173,14 +171,15 @@ static void reserve_pfns(struct bm_machine *m, bm_pfn_t spfn, bm_pfn_t epfn, voi
 		/* Whole words inside the memory region just looked up (so
 		 * every pfn of them has the same node) and this section: as
 		 * many at once as it can. */
-		if (!(pfn & 63) && pfn + 64 <= epfn && rnid >= 0 && pfn + 64 <= re) {
+		if (!m->cfg.no_fast_paths && !(pfn & 63) && pfn + 64 <= epfn && rnid >= 0 &&
+		    pfn + 64 <= re) {
 			bm_pfn_t lim = BM_MIN(BM_MIN(epfn, (bm_pfn_t)re),
 					      BM_ALIGN_DOWN(pfn, BM_PAGES_PER_SECTION) +
 					      BM_PAGES_PER_SECTION);
 			bm_pfn_t n = BM_ALIGN_DOWN(lim - pfn, 64);
-			bm_pfn_t done = m->cfg.no_fast_paths ? 0 : reserve_words(m, pfn, n, pnid);
+			bm_pfn_t done = reserve_words(m, pfn, n, pnid);
 
-			if (!done && !m->cfg.no_fast_paths)
+			if (!done)
 				done = reserve_words_initialised(m, pfn, n, pnid);
 
 			if (done) {

@@ -523,38 +523,6 @@ static void check_pageblocks(struct ck *c)
 	}
 }
 
-/**
- * bm_mm_check - audit the memory map, zones, free lists and pageblocks
- * @m: machine, in any phase
- *
- * Checks, as far as the phase allows (nothing before sparse_init, no pfn
- * states before free_area_init, memblock.reserved agreement only after the
- * hand-off and while memblock is kept or not yet discarded):
- *  - node and zone start/spanned/present recomputed from memblock.memory;
- *    managed within [free, present];
- *  - every free list: entries aligned, inside the zone, initialised, on one
- *    list only, heads recording the list's order and type, consistent
- *    lru_prev links, nr_free per order and type, zone nr_free_pages;
- *  - every pfn in exactly one state (see the top of this file), zone and
- *    node links of memory pages, free buddies that should have merged;
- *  - memblock agreement: holes Reserved; pages touched by memblock.reserved
- *    (not BM_RELEASE, not RSRV_NOINIT) or NOMAP initialised and PG_reserved
- *    (free or allocated there means memblock.reserved went stale; BM_RELEASE
- *    ranges are pending releases and may be either);
- *    PG_reserved memory inside memblock.reserved or NOMAP (or, while
- *    deferred init is pending, in the deferred range);
- *  - pageblock migratetypes valid; in a KHO boot, scratch pageblocks CMA.
- * Each failure is one bm_violation (BM_V_INVARIANT, BM_V_MEMBLOCK_MISMATCH
- * or BM_V_MIGRATETYPE) naming a pfn range; consecutive pfns failing the
- * same way are one failure.
- *
- * Return: the number of failures reported.
- * Context: a quiescent machine (no concurrent frees or deferred init);
- * takes no lock. Linear in pfns; host memory for two bitmaps of max_pfn bits.
- * The pfn walk runs a section per host thread (cfg.walk_threads, 0: as
- * cfg.threads), each section's reports handed over in order: the reports
- * are one thread's.
- */
 /* The listed and freemap bitmaps from every zone's free lists, checking them. */
 void bm_mm_check_lists(struct ck *c)
 {
@@ -593,6 +561,38 @@ void bm_mm_check_global(const struct ck *c, struct ck_global *g)
 	}
 }
 
+/**
+ * bm_mm_check - audit the memory map, zones, free lists and pageblocks
+ * @m: machine, in any phase
+ *
+ * Checks, as far as the phase allows (nothing before sparse_init, no pfn
+ * states before free_area_init, memblock.reserved agreement only after the
+ * hand-off and while memblock is kept or not yet discarded):
+ *  - node and zone start/spanned/present recomputed from memblock.memory;
+ *    managed within [free, present];
+ *  - every free list: entries aligned, inside the zone, initialised, on one
+ *    list only, heads recording the list's order and type, consistent
+ *    lru_prev links, nr_free per order and type, zone nr_free_pages;
+ *  - every pfn in exactly one state (see the top of this file), zone and
+ *    node links of memory pages, free buddies that should have merged;
+ *  - memblock agreement: holes Reserved; pages touched by memblock.reserved
+ *    (not BM_RELEASE, not RSRV_NOINIT) or NOMAP initialised and PG_reserved
+ *    (free or allocated there means memblock.reserved went stale; BM_RELEASE
+ *    ranges are pending releases and may be either);
+ *    PG_reserved memory inside memblock.reserved or NOMAP (or, while
+ *    deferred init is pending, in the deferred range);
+ *  - pageblock migratetypes valid; in a KHO boot, scratch pageblocks CMA.
+ * Each failure is one bm_violation (BM_V_INVARIANT, BM_V_MEMBLOCK_MISMATCH
+ * or BM_V_MIGRATETYPE) naming a pfn range; consecutive pfns failing the
+ * same way are one failure.
+ *
+ * Return: the number of failures reported.
+ * Context: a quiescent machine (no concurrent frees or deferred init);
+ * takes no lock. Linear in pfns; host memory for two bitmaps of max_pfn bits.
+ * The pfn walk runs a section per host thread (cfg.walk_threads, 0: as
+ * cfg.threads), each section's reports handed over in order: the reports
+ * are one thread's.
+ */
 int bm_mm_check(struct bm_machine *m)
 {
 	struct ck c = { .m = m };

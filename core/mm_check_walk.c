@@ -261,15 +261,6 @@ static uint32_t seg_links(const struct seg *sg)
 	return want | PG_reserved;	/* never 0 for a valid answer */
 }
 
-/*
- * Whether any of struct pages [@first, 64) of @page fails: its first eight
- * bytes (flags, then refcount: lead_word) masked with @mask differ from
- * @want. One
- * 64-bit load per page, four accumulators, written out because GCC's
- * vectoriser, given plain loops over the 24-byte stride, assembled its
- * vectors through the stack and stalled on every store forward: a third of
- * a replay's CPU time (perf, 2026-12-07).
- */
 /* A struct page's first eight bytes, read as one word, from its flags and refcount. */
 static inline uint64_t lead_word(uint32_t flags, uint32_t refcount)
 {
@@ -280,6 +271,14 @@ static inline uint64_t lead_word(uint32_t flags, uint32_t refcount)
 #endif
 }
 
+/*
+ * Whether any of struct pages [@first, 64) of @page fails: its first eight
+ * bytes (flags, then refcount: lead_word) masked with @mask differ from
+ * @want. One 64-bit load per page, four accumulators, written out because
+ * GCC's vectoriser, given plain loops over the 24-byte stride, assembled
+ * its vectors through the stack and stalled on every store forward: a
+ * third of a replay's CPU time (perf, 2026-12-07).
+ */
 static inline uint64_t words_bad(const struct page *page, unsigned int first, uint64_t mask,
 				 uint64_t want)
 {

@@ -182,8 +182,17 @@ int bm_early_pfn_to_nid(struct bm_machine *m, bm_pfn_t pfn)
 	return early_nid(m, pfn, &next);
 }
 
-/* early_page_uninitialised(@pfn, @nid): false for an offline or no node. */
-static bool deferred_on(const struct bm_machine *m, bm_pfn_t pfn, int nid)
+/**
+ * bm_node_deferred - the kernel's early_page_uninitialised(@pfn, @nid)
+ * @m: machine after free_area_init
+ * @pfn: page frame
+ * @nid: the node whose frontier decides
+ *
+ * Return: true if @nid is an online node and @pfn lies at or above its
+ * first_deferred_pfn; false for an offline node or no node.
+ * Context: any phase after free_area_init.
+ */
+bool bm_node_deferred(const struct bm_machine *m, bm_pfn_t pfn, int nid)
 {
 	return nid >= 0 && nid < m->mm.nr_node_ids && m->mm.nodes[nid].online &&
 	       pfn >= m->mm.nodes[nid].first_deferred_pfn;
@@ -202,7 +211,7 @@ static bool deferred_on(const struct bm_machine *m, bm_pfn_t pfn, int nid)
  */
 bool bm_pfn_deferred(struct bm_machine *m, bm_pfn_t pfn)
 {
-	return deferred_on(m, pfn, bm_early_pfn_to_nid(m, pfn));
+	return bm_node_deferred(m, pfn, bm_early_pfn_to_nid(m, pfn));
 }
 
 /**

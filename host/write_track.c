@@ -77,7 +77,6 @@ static pthread_mutex_t tracks_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct bm_host_track *all_tracks;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
-static bool holder_alive(const struct bm_host_track *t);
 static uint64_t entry(struct bm_host_track *t, uint64_t vpn, bool fresh);
 
 /* (Re)open pagemap for this process: a descriptor reads its opener's pages. */

@@ -233,7 +233,7 @@ static void test_release_before_init_late_without_boot(void)
 		CHECK_EQ(m->mm.nr_double_inits, 0);
 		CHECK_EQ(bm_mm_check(m), 0);
 		CHECK_EQ(bm_release_leaked_pages(m), 0);
-		/* Every page of the release ended in the buddy. */
+		/* The release reached the buddy (no page leaked, above). */
 		CHECK(!(bm_pfn_to_page(m, BM_PFN_DOWN(at[i]) + 1)->flags & PG_reserved));
 		tm_destroy(&t);
 	}
